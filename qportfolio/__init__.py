@@ -1,0 +1,37 @@
+"""qportfolio: cardinality-constrained portfolio selection on quantum and classical solvers.
+
+    >>> import qportfolio as qp
+    >>> problem = qp.synthetic_problem(8, seed=1, cardinality=3)
+    >>> result = qp.solve(problem, "exact-discrete")
+"""
+
+from .data import load_orlib, load_spec, problem_from_returns, problem_from_spec, synthetic_problem
+from .errors import DataError, InfeasibleProblemError, QPortfolioError, SolverError, ValidationError
+from .problem import PortfolioProblem
+from .qubo import Penalties, QuboModel, encode
+from .result import Result
+from .solvers import Solver, available, register, solve
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DataError",
+    "InfeasibleProblemError",
+    "Penalties",
+    "PortfolioProblem",
+    "QPortfolioError",
+    "QuboModel",
+    "Result",
+    "Solver",
+    "SolverError",
+    "ValidationError",
+    "available",
+    "encode",
+    "load_orlib",
+    "load_spec",
+    "problem_from_returns",
+    "problem_from_spec",
+    "register",
+    "solve",
+    "synthetic_problem",
+]

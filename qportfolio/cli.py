@@ -1,0 +1,242 @@
+"""The ``qportfolio`` command: parses arguments, calls the library, prints.
+
+    qportfolio solve SPEC.json | --orlib port1 | --synthetic N [--k --lambda --step ...] [--solver] [--json]
+    qportfolio encode ... [--out bqm.json]
+    qportfolio demo [--orlib port1]
+    qportfolio solvers
+
+Bad input ends with one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from importlib import resources
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import solvers as solver_registry
+from .data import load_orlib, load_spec, synthetic_problem
+from .errors import QPortfolioError, ValidationError
+from .problem import PortfolioProblem
+from .qubo import encode
+from .result import Result, relative_gap
+
+DEMO_SPEC = "demo.json"
+
+
+def _parse_value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def _add_problem_args(p: argparse.ArgumentParser, spec_optional: bool = True) -> None:
+    src = p.add_argument_group("problem (one source)")
+    src.add_argument("spec", nargs="?" if spec_optional else None, help="JSON problem spec file")
+    src.add_argument("--orlib", metavar="NAME", help="OR-Library set port1..port5 (or a path to portN.txt)")
+    src.add_argument("--synthetic", metavar="N", type=int, help="seeded synthetic problem with N assets")
+    src.add_argument("--instance-seed", type=int, help="seed of the synthetic instance (default: --seed or 0)")
+    src.add_argument("--data-dir", help="folder of the OR-Library files (default: $QPORTFOLIO_ORLIB_DIR or ../shared/data/orlib)")
+    par = p.add_argument_group("problem parameters (override the source's)")
+    par.add_argument("--k", "--cardinality", dest="k", type=int, help="number of assets to hold, K")
+    par.add_argument("--lambda", "--risk-aversion", dest="lam", type=float, help="risk aversion lambda in [0, 1]")
+    par.add_argument("--step", "--weight-step", dest="step", type=float, help="weight grid step (1/step an integer)")
+    par.add_argument("--min-weight", type=float, help="minimum weight of a held asset")
+    par.add_argument("--max-weight", type=float, help="maximum weight of a held asset")
+    par.add_argument("--selection-only", action="store_true", help="equal weights 1/K: one binary variable per asset")
+    par.add_argument("--repair-covariance", action="store_true", help="replace a non-PSD covariance by the nearest PSD matrix")
+
+
+def problem_from_args(args: argparse.Namespace) -> PortfolioProblem:
+    """Build the problem named on the command line (exactly one source)."""
+    sources = [s for s in ("spec", "orlib", "synthetic") if getattr(args, s, None) is not None]
+    if len(sources) != 1:
+        raise ValidationError("give exactly one problem source: a SPEC file, --orlib NAME or --synthetic N")
+    overrides = {
+        "cardinality": args.k,
+        "risk_aversion": args.lam,
+        "weight_step": args.step,
+        "min_weight": args.min_weight,
+        "max_weight": args.max_weight,
+    }
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    if args.step is not None and args.min_weight is None and not args.orlib:
+        overrides.setdefault("min_weight", args.step)
+    if args.spec is not None:
+        problem = load_spec(args.spec, repair_covariance=args.repair_covariance, **overrides)
+    elif args.orlib is not None:
+        problem = load_orlib(args.orlib, data_dir=args.data_dir, **overrides)
+    else:
+        seed = args.instance_seed if args.instance_seed is not None else (getattr(args, "seed", None) or 0)
+        k = overrides.pop("cardinality", None)
+        problem = synthetic_problem(args.synthetic, seed=seed, cardinality=k, **overrides)
+    return problem.selection_only_variant() if args.selection_only else problem
+
+
+def _solver_options(args: argparse.Namespace) -> dict[str, Any]:
+    opts: dict[str, Any] = {}
+    for item in args.option or []:
+        if "=" not in item:
+            raise ValidationError(f"--option expects KEY=VALUE, got {item!r}")
+        key, value = item.split("=", 1)
+        opts[key.strip().replace("-", "_")] = _parse_value(value)
+    for name in ("num_reads", "num_sweeps", "time_limit", "penalty_scale"):
+        value = getattr(args, name, None)
+        if value is not None:
+            opts[name] = value
+    if args.repair:
+        opts["repair"] = True
+    if args.seed is not None:
+        opts["seed"] = args.seed
+    return opts
+
+
+def _print_json(payload: Any) -> None:
+    print(json.dumps(payload, indent=2, sort_keys=False))
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    problem = problem_from_args(args)
+    result = solver_registry.solve(problem, args.solver, **_solver_options(args))
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(result)
+        if result.info.get("feasible_fraction") is not None:
+            print(f"samples     {result.info['num_samples']} reads, {100 * result.info['feasible_fraction']:.1f} % feasible")
+    return 0
+
+
+def cmd_encode(args: argparse.Namespace) -> int:
+    problem = problem_from_args(args)
+    qubo = encode(problem, penalty_scale=args.penalty_scale or 1.0)
+    summary = {"problem": problem.name, "fingerprint": problem.fingerprint, "n": problem.n, **qubo.summary()}
+    if args.out:
+        with open(args.out, "w") as fh:
+            json.dump(qubo.bqm.to_serializable(), fh)
+        summary["written"] = args.out
+    if args.json:
+        _print_json(summary)
+    else:
+        print(f"problem        {problem!r}")
+        print(f"variables      {qubo.num_variables}   interactions {qubo.num_interactions}")
+        pen = qubo.penalties
+        print(f"penalties      cardinality {pen.cardinality:.4g}   budget {pen.budget:.4g}   linking {pen.linking:.4g}")
+        if qubo.calibration:
+            cal = qubo.calibration
+            print(f"calibration    feasible upper bound {cal.upper_bound:.6g}   certified lower bound {cal.lower_bound:.6g}")
+        print(f"offset         {qubo.offset:.6g}   encode time {qubo.encode_seconds:.3f} s")
+        if args.out:
+            print(f"written        {args.out} (dimod BQM, JSON serialisable form)")
+    return 0
+
+
+def demo_problem(args: argparse.Namespace) -> PortfolioProblem:
+    if args.orlib:
+        return load_orlib(args.orlib, data_dir=args.data_dir, cardinality=args.k or 10, weight_step=0.05, min_weight=0.05)
+    spec = resources.files("qportfolio.examples").joinpath(DEMO_SPEC)
+    with resources.as_file(spec) as path:
+        return load_spec(path)
+
+
+def side_by_side(problem: PortfolioProblem, results: Sequence[Result], reference: Result) -> str:
+    """A comparison table of several results on one problem, gaps taken to ``reference``."""
+    lines = [f"{problem!r}", ""]
+    head = f"{'solver':<18}{'objective':>14}{'gap':>11}{'return':>11}{'volatility':>12}{'feasible':>10}{'status':>12}{'wall s':>9}"
+    lines += [head, "-" * len(head)]
+    for r in results:
+        gap = relative_gap(r.objective, reference.objective)
+        lines.append(f"{r.solver:<18}{r.objective:>14.8g}{gap:>11.2e}{r.expected_return:>11.5f}{r.volatility:>12.5f}"
+                     f"{str(r.feasible):>10}{r.status:>12}{r.wall_time:>9.2f}")
+    lines += ["", "weights"]
+    assets = sorted({a for r in results for a in r.selected}, key=problem.assets.index)
+    lines.append(f"  {'asset':<12}" + "".join(f"{r.solver:>18}" for r in results))
+    for a in assets:
+        lines.append(f"  {a:<12}" + "".join(f"{r.weights_by_asset().get(a, 0.0):>18.3f}" for r in results))
+    return "\n".join(lines)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    problem = demo_problem(args)
+    seed = 7 if args.seed is None else args.seed
+    sa = solver_registry.solve(problem, "sa", seed=seed, num_reads=args.num_reads or 200, num_sweeps=args.num_sweeps or 2000)
+    exact = solver_registry.solve(problem, "exact-discrete", time_limit=args.time_limit)
+    print("qportfolio demo: simulated annealing on the QUBO vs SCIP's proven optimum of the same grid problem\n")
+    print(side_by_side(problem, [sa, exact], exact))
+    print(f"\nSA: {sa.info['num_samples']} reads, {100 * sa.info['feasible_fraction']:.1f} % feasible; "
+          f"QUBO {sa.info['num_variables']} variables, {sa.info['num_interactions']} interactions; "
+          f"SCIP bound {exact.bound:.8g} ({exact.status})")
+    return 0
+
+
+def cmd_solvers(args: argparse.Namespace) -> int:
+    for name in solver_registry.available():
+        solver = solver_registry.get(name)
+        print(f"{name:<18}{solver.description}")
+        if args.verbose:
+            for opt, help_ in sorted(solver.options.items()):
+                print(f"    {opt:<24}{help_}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qportfolio", description="Cardinality-constrained portfolio selection on quantum and classical solvers.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def run_opts(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--seed", type=int, help="random seed (solver; also the synthetic instance unless --instance-seed)")
+        p.add_argument("--time-limit", type=float, help="time limit in seconds for exact solvers")
+        p.add_argument("--num-reads", type=int, help="samples to draw (annealing solvers)")
+        p.add_argument("--num-sweeps", type=int, help="sweeps per read (simulated annealing)")
+        p.add_argument("--penalty-scale", type=float, help="multiply the calibrated QUBO penalties")
+        p.add_argument("--repair", action="store_true", help="map infeasible samples to the nearest feasible portfolio")
+        p.add_argument("--option", "-o", action="append", metavar="KEY=VALUE", help="any solver option (repeatable)")
+
+    p_solve = sub.add_parser("solve", help="solve one problem with one solver")
+    _add_problem_args(p_solve)
+    p_solve.add_argument("--solver", default="sa", help="solver name (see `qportfolio solvers`; default sa)")
+    run_opts(p_solve)
+    p_solve.add_argument("--json", action="store_true", help="print the result as JSON")
+    p_solve.set_defaults(func=cmd_solve)
+
+    p_enc = sub.add_parser("encode", help="encode a problem as a QUBO and report its size and penalties")
+    _add_problem_args(p_enc)
+    p_enc.add_argument("--seed", type=int, help="synthetic instance seed")
+    p_enc.add_argument("--penalty-scale", type=float, help="multiply the calibrated penalties")
+    p_enc.add_argument("--out", help="write the BQM (dimod serialisable JSON) to this file")
+    p_enc.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p_enc.set_defaults(func=cmd_encode)
+
+    p_demo = sub.add_parser("demo", help="SA vs the exact optimum on a built-in example, side by side")
+    p_demo.add_argument("--orlib", metavar="NAME", help="use an OR-Library set instead (K=10, step 0.05)")
+    p_demo.add_argument("--k", type=int, help="cardinality for --orlib (default 10)")
+    p_demo.add_argument("--data-dir", help="folder of the OR-Library files")
+    run_opts(p_demo)
+    p_demo.set_defaults(func=cmd_demo)
+
+    p_list = sub.add_parser("solvers", help="list the registered solvers")
+    p_list.add_argument("--verbose", "-v", action="store_true", help="also list each solver's options")
+    p_list.set_defaults(func=cmd_solvers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except QPortfolioError as exc:
+        print(f"qportfolio: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("qportfolio: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

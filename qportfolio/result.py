@@ -1,0 +1,165 @@
+"""One result type for every solver, in the spirit of scipy's ``OptimizeResult``.
+
+The objective is always recomputed in float64 from the returned weights, never taken from a
+solver's own (possibly scaled or tolerance-distorted) value. Exact solvers add their proven
+``bound`` and ``gap``; samplers keep their raw ``dimod.SampleSet``.
+
+Relative gap: ``(objective - bound) / max(|objective|, |bound|)`` (0 when both are 0); portfolio
+objectives can be ~1e-5, so the absolute gap ``objective - bound`` is reported as well.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import dimod
+import numpy as np
+
+from .problem import PortfolioProblem
+from .versions import package_versions
+
+#: Statuses a result may carry.
+STATUSES = ("optimal", "feasible", "infeasible", "time_limit", "no_solution")
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    """Relative optimality gap, well defined for objectives near zero (see module docstring)."""
+    denom = max(abs(objective), abs(bound))
+    return 0.0 if denom == 0.0 else (objective - bound) / denom
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _jsonable(value.tolist())
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        v = float(value)
+        return v if math.isfinite(v) else None
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    return repr(value)
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """What every solver returns; ``str(result)`` is a readable report, ``to_dict()`` is JSON-safe."""
+
+    problem: PortfolioProblem = field(repr=False)
+    weights: np.ndarray
+    feasible: bool
+    status: str
+    solver: str
+    parameters: dict[str, Any]
+    wall_time: float
+    seed: int | None = None
+    message: str = ""
+    bound: float | None = None
+    sampleset: dimod.SampleSet | None = field(default=None, repr=False)
+    info: dict[str, Any] = field(default_factory=dict, repr=False)
+    versions: dict[str, str] = field(default_factory=package_versions, repr=False)
+
+    def __post_init__(self) -> None:
+        w = np.array(self.weights, dtype=float, copy=True)
+        w.setflags(write=False)
+        object.__setattr__(self, "weights", w)
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
+
+    # scipy-style aliases and derived figures
+    @property
+    def x(self) -> np.ndarray:
+        return self.weights
+
+    @property
+    def objective(self) -> float:
+        return float(self.problem.objective(self.weights))
+
+    fun = objective
+
+    @property
+    def expected_return(self) -> float:
+        return self.problem.expected_return(self.weights)
+
+    @property
+    def volatility(self) -> float:
+        return self.problem.volatility(self.weights)
+
+    @property
+    def selected(self) -> tuple[str, ...]:
+        return tuple(a for a, w in zip(self.problem.assets, self.weights) if w > 0)
+
+    @property
+    def fingerprint(self) -> str:
+        return self.problem.fingerprint
+
+    @property
+    def gap(self) -> float | None:
+        return None if self.bound is None else relative_gap(self.objective, self.bound)
+
+    @property
+    def absolute_gap(self) -> float | None:
+        return None if self.bound is None else self.objective - self.bound
+
+    def weights_by_asset(self, nonzero: bool = True) -> dict[str, float]:
+        return {a: float(w) for a, w in zip(self.problem.assets, self.weights) if w != 0 or not nonzero}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable summary (no sample set; the sample statistics are in ``info``)."""
+        out = {
+            "objective": self.objective,
+            "weights": self.weights_by_asset(),
+            "selected": list(self.selected),
+            "feasible": self.feasible,
+            "status": self.status,
+            "solver": self.solver,
+            "wall_s": self.wall_time,
+            "expected_return": self.expected_return,
+            "volatility": self.volatility,
+            "bound": self.bound,
+            "gap": self.gap,
+            "absolute_gap": self.absolute_gap,
+            "message": self.message,
+            "seed": self.seed,
+            "parameters": self.parameters,
+            "problem": {
+                "name": self.problem.name,
+                "fingerprint": self.fingerprint,
+                "n": self.problem.n,
+                "cardinality": self.problem.cardinality,
+                "risk_aversion": self.problem.risk_aversion,
+                "weight_step": self.problem.weight_step,
+            },
+            "info": self.info,
+            "versions": self.versions,
+        }
+        return _jsonable(out)
+
+    def __str__(self) -> str:
+        lines = [
+            f"solver      {self.solver}   status {self.status}   feasible {self.feasible}",
+            f"problem     {self.problem.name} (n={self.problem.n}, K={self.problem.cardinality}, "
+            f"lambda={self.problem.risk_aversion:g}, step={self.problem.weight_step:g}, {self.fingerprint})",
+            f"objective   {self.objective:.10g}",
+        ]
+        if self.bound is not None:
+            lines.append(f"bound       {self.bound:.10g}   gap {self.gap:.3g}")
+        lines += [
+            f"return      {self.expected_return:.6g}   volatility {self.volatility:.6g}",
+            f"wall time   {self.wall_time:.3f} s" + (f"   seed {self.seed}" if self.seed is not None else ""),
+        ]
+        if self.message:
+            lines.append(f"message     {self.message}")
+        held = sorted(self.weights_by_asset().items(), key=lambda kv: -kv[1])
+        width = max((len(a) for a, _ in held), default=5)
+        lines.append("weights")
+        lines += [f"  {a:<{width}}  {w:8.4f}" for a, w in held]
+        return "\n".join(lines)
