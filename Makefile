@@ -1,0 +1,28 @@
+# Two entry points for a newcomer: `make demo` and `make test` (each sets up .venv if missing).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test setup bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/qportfolio demo
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) benchmarks/encode_speed.py
+	$(PY) benchmarks/sa_vs_exact.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

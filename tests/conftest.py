@@ -1,0 +1,60 @@
+"""Shared fixtures: small random instances and exhaustive QUBO energies."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qportfolio.data import orlib_data_dir, synthetic_problem
+from qportfolio.errors import DataError
+from qportfolio.problem import PortfolioProblem
+
+
+def random_small_problem(seed: int, max_vars: int = 16) -> PortfolioProblem:
+    """A random problem whose QUBO has at most ``max_vars`` variables (exhaustively checkable)."""
+    rng = np.random.default_rng(seed)
+    while True:
+        n = int(rng.integers(3, 7))
+        k = int(rng.integers(1, min(n, 3) + 1))
+        step = float(rng.choice([0.1, 0.125, 0.2, 0.25, 0.5]))
+        units = round(1 / step)
+        lo_units = int(rng.integers(1, max(1, units // k) + 1))
+        hi_units = int(rng.integers(max(lo_units, -(-units // k)), units + 1))
+        lam = float(rng.choice([0.0, 0.3, 0.5, 0.9, 1.0, rng.uniform()]))
+        try:
+            p = synthetic_problem(n, seed=seed, cardinality=k, weight_step=step, risk_aversion=lam,
+                                  min_weight=lo_units * step, max_weight=hi_units * step)
+        except Exception:
+            continue
+        from qportfolio.qubo import build_layout
+
+        if build_layout(p).num_variables <= max_vars:
+            return p
+
+
+def all_assignments(num_vars: int) -> np.ndarray:
+    return np.array(list(itertools.product([0, 1], repeat=num_vars)), dtype=np.int8)
+
+
+def orlib_available() -> bool:
+    try:
+        orlib_data_dir()
+        return True
+    except DataError:
+        return False
+
+
+requires_orlib = pytest.mark.skipif(not orlib_available(), reason="OR-Library data folder not found")
+
+
+@pytest.fixture
+def tiny_problem() -> PortfolioProblem:
+    return synthetic_problem(5, seed=3, cardinality=2, weight_step=0.25, min_weight=0.25, max_weight=0.75)
+
+
+@pytest.fixture
+def demo_spec_path() -> Path:
+    return Path(__file__).resolve().parents[1] / "qportfolio" / "examples" / "demo.json"

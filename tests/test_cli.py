@@ -1,0 +1,70 @@
+"""The command line as a user meets it: real subprocesses for exit codes, main() for speed."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from qportfolio.cli import main
+
+from .conftest import requires_orlib
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "qportfolio.cli", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_solve_json_fields(capsys):
+    assert main(["solve", "--synthetic", "8", "--seed", "1", "--k", "3", "--solver", "exact-discrete", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    for key in ("objective", "weights", "selected", "feasible", "status", "solver", "wall_s", "expected_return", "volatility", "bound", "gap"):
+        assert key in out
+    assert out["status"] == "optimal" and len(out["selected"]) == 3
+
+
+def test_solve_sa_table(capsys, demo_spec_path):
+    assert main(["solve", str(demo_spec_path), "--solver", "sa", "--seed", "3", "--num-reads", "50"]) == 0
+    out = capsys.readouterr().out
+    assert "solver      sa" in out and "% feasible" in out
+
+
+def test_encode_writes_bqm(tmp_path, capsys, demo_spec_path):
+    import dimod
+
+    path = tmp_path / "bqm.json"
+    assert main(["encode", str(demo_spec_path), "--out", str(path)]) == 0
+    assert "interactions" in capsys.readouterr().out
+    bqm = dimod.BinaryQuadraticModel.from_serializable(json.loads(path.read_text()))
+    assert bqm.num_variables == 50
+
+
+def test_demo_runs(capsys):
+    assert main(["demo", "--num-reads", "50", "--num-sweeps", "500"]) == 0
+    out = capsys.readouterr().out
+    assert "exact-discrete" in out and "sa" in out and "gap" in out
+
+
+@pytest.mark.parametrize(
+    "args, text",
+    [
+        (["solve", "--synthetic", "5", "--k", "9"], "cardinality K=9 exceeds"),
+        (["solve", "--synthetic", "5", "--k", "2", "--step", "0.03"], "not reachable on the grid"),
+        (["solve", "--synthetic", "5", "--k", "2", "--solver", "nope"], "unknown solver"),
+        (["solve", "missing.json"], "does not exist"),
+        (["solve"], "exactly one problem source"),
+        (["solve", "--synthetic", "5", "--k", "2", "-o", "bogus=1"], "does not take option"),
+    ],
+)
+def test_errors_are_one_line_exit_2(args, text):
+    proc = run(*args)
+    assert proc.returncode == 2
+    assert text in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+@requires_orlib
+def test_orlib_from_the_shell():
+    proc = run("solve", "--orlib", "port1", "--k", "10", "--lambda", "0.5", "--solver", "exact-continuous", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["status"] == "optimal"
