@@ -16,7 +16,6 @@ import sys
 from importlib import resources
 from typing import Any, Sequence
 
-import numpy as np
 
 from . import solvers as solver_registry
 from .data import load_orlib, load_spec, synthetic_problem
@@ -65,8 +64,6 @@ def problem_from_args(args: argparse.Namespace) -> PortfolioProblem:
         "max_weight": args.max_weight,
     }
     overrides = {k: v for k, v in overrides.items() if v is not None}
-    if args.step is not None and args.min_weight is None and not args.orlib:
-        overrides.setdefault("min_weight", args.step)
     if args.spec is not None:
         problem = load_spec(args.spec, repair_covariance=args.repair_covariance, **overrides)
     elif args.orlib is not None:
@@ -91,6 +88,8 @@ def _solver_options(args: argparse.Namespace) -> dict[str, Any]:
             opts[name] = value
     if args.repair:
         opts["repair"] = True
+    if getattr(args, "polish", False):
+        opts["polish"] = True
     if args.seed is not None:
         opts["seed"] = args.seed
     return opts
@@ -195,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--num-sweeps", type=int, help="sweeps per read (simulated annealing)")
         p.add_argument("--penalty-scale", type=float, help="multiply the calibrated QUBO penalties")
         p.add_argument("--repair", action="store_true", help="map infeasible samples to the nearest feasible portfolio")
+        p.add_argument("--polish", action="store_true", help="classical local search after sampling (hybrid post-processing)")
         p.add_argument("--option", "-o", action="append", metavar="KEY=VALUE", help="any solver option (repeatable)")
 
     p_solve = sub.add_parser("solve", help="solve one problem with one solver")

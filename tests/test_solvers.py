@@ -166,3 +166,12 @@ def test_exact_continuous_proves_port1(lam):
     assert r.status == "optimal" and r.feasible
     assert len(r.selected) == 10
     assert r.gap <= 1e-4
+
+
+def test_polish_never_worsens_and_keeps_raw():
+    problem = synthetic_problem(10, seed=4, cardinality=4)
+    raw = solve(problem, "sa", num_reads=5, num_sweeps=50, seed=2)
+    pol = solve(problem, "sa", num_reads=5, num_sweeps=50, seed=2, polish=True)
+    assert pol.feasible and pol.objective <= raw.objective + 1e-15
+    assert pol.info["raw_best_objective"] == raw.info["raw_best_objective"]
+    assert pol.info["polished_best_objective"] == pytest.approx(pol.objective, rel=0, abs=0)

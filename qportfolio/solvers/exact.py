@@ -33,8 +33,7 @@ from ..errors import SolverError, ValidationError
 from ..linalg import smallest_eigenvalue
 from ..problem import PortfolioProblem
 from ..relaxation import solve_relaxation
-from ..repair import heuristic_units, nearest_feasible_units, units_objective
-from ..result import relative_gap
+from ..repair import heuristic_units, nearest_feasible_units
 from . import register
 from .base import Solver
 
