@@ -175,3 +175,15 @@ def test_polish_never_worsens_and_keeps_raw():
     assert pol.feasible and pol.objective <= raw.objective + 1e-15
     assert pol.info["raw_best_objective"] == raw.info["raw_best_objective"]
     assert pol.info["polished_best_objective"] == pytest.approx(pol.objective, rel=0, abs=0)
+
+
+@requires_orlib
+def test_time_limit_reports_incumbent_bound_and_gap():
+    from qportfolio.data import load_orlib
+
+    problem = load_orlib("port5", weight_step=0.05, min_weight=0.05, risk_aversion=0.5)
+    r = solve(problem, "exact-discrete", time_limit=3)
+    assert r.status in {"time_limit", "optimal"}
+    assert r.feasible  # the warm start guarantees an incumbent
+    assert r.bound <= r.objective + 1e-12
+    assert r.gap >= 0 and r.to_dict()["gap"] == r.gap

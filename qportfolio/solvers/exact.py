@@ -160,6 +160,12 @@ def _scip_result_fields(problem, model, scale, weights, solver, params, message=
                 status=status, solver=solver, parameters=params, bound=bound, message=message, info=info)
 
 
+def _heuristic_start(problem: PortfolioProblem) -> np.ndarray:
+    """A good feasible grid portfolio (relaxation, rounding, local search) to warm-start SCIP."""
+    upper = problem.unit_bounds[1] * problem.weight_step
+    return heuristic_units(problem, solve_relaxation(problem, upper))
+
+
 def _check_common(time_limit: Any, threads: Any) -> None:
     if time_limit is not None and (not isinstance(time_limit, (int, float)) or time_limit <= 0):
         raise ValidationError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
@@ -185,8 +191,7 @@ class ExactDiscreteSolver(Solver):
     def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, split: str = "correlation",
                threads: int = 1, verbose: bool = False, seed: int | None = None) -> dict[str, Any]:
         _check_common(time_limit, threads)
-        upper = problem.unit_bounds[1] * problem.weight_step
-        start = heuristic_units(problem, solve_relaxation(problem, upper))
+        start = _heuristic_start(problem)
         model, x, _, step, scale = build_scip_model(problem, integer=True, split=split, time_limit=time_limit,
                                                     threads=threads, verbose=verbose, start=start)
         model.optimize()
@@ -231,9 +236,7 @@ class ExactContinuousSolver(Solver):
     def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, split: str = "correlation",
                threads: int = 1, verbose: bool = False, seed: int | None = None) -> dict[str, Any]:
         _check_common(time_limit, threads)
-        upper = problem.unit_bounds[1] * problem.weight_step
-        start_units = heuristic_units(problem, solve_relaxation(problem, upper))
-        start = polish_support(problem, start_units > 0)
+        start = polish_support(problem, _heuristic_start(problem) > 0)
         model, x, z, _, scale = build_scip_model(problem, integer=False, split=split, time_limit=time_limit,
                                                  threads=threads, verbose=verbose, start=start)
         t0 = time.perf_counter()
