@@ -111,6 +111,8 @@ def build_scip_model(
     model.addCons(pyscipopt.quicksum(z) == problem.cardinality)
     model.addCons(pyscipopt.quicksum(x) == total)
     objective = pyscipopt.quicksum(-(1.0 - lam) * step * mu[i] / scale * x[i] for i in range(n))
+    aux: list[tuple[Any, Any]] = []  # (variable, value at the start point) for the warm start
+    x0 = None if start is None else np.asarray(start, dtype=float)
     if lam > 0:
         # eta and p_i are in (scaled) objective units, so SCIP's absolute tolerances act on O(1) numbers
         d = diagonal_split(cov, split)  # type: ignore[arg-type]
@@ -121,19 +123,28 @@ def build_scip_model(
         vals = np.where(rows == cols, 1.0, 2.0) * rem[rows, cols]
         model.addCons(pyscipopt.quicksum(v * x[r] * x[c] for r, c, v in zip(rows, cols, vals) if v != 0) <= eta)
         objective += eta
+        if x0 is not None:
+            aux.append((eta, float(x0 @ rem @ x0) * (1 + 1e-9)))
         for i in np.flatnonzero(d > 0):
             p = model.addVar(f"p{i}", lb=0.0)
             model.addCons(quad_coef * d[i] * x[i] * x[i] <= p * z[i])
             objective += p
+            if x0 is not None:
+                aux.append((p, quad_coef * d[i] * x0[i] ** 2 * (1 + 1e-9)))
     obj_var = model.addVar("objective", lb=None)
     model.addCons(obj_var >= objective)
     model.setObjective(obj_var, "minimize")
-    if start is not None:
+    if x0 is not None:
+        linear = float(-(1.0 - lam) * step * (mu @ x0) / scale)
         sol = model.createSol()
         for i in range(n):
-            model.setSolVal(sol, x[i], float(start[i]))
-            model.setSolVal(sol, z[i], 1.0 if start[i] > 0 else 0.0)
-        model.addSol(sol, free=True)  # SCIP completes the auxiliary variables itself
+            model.setSolVal(sol, x[i], float(x0[i]))
+            model.setSolVal(sol, z[i], 1.0 if x0[i] > 0 else 0.0)
+        for var, value in aux:
+            model.setSolVal(sol, var, value)
+        model.setSolVal(sol, obj_var, linear + sum(value for _, value in aux))
+        if not model.addSol(sol, free=True):
+            raise SolverError("SCIP rejected the warm-start portfolio (internal error: please report)")
     return model, x, z, step, scale
 
 
