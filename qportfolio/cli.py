@@ -116,8 +116,13 @@ def cmd_encode(args: argparse.Namespace) -> int:
     qubo = encode(problem, penalty_scale=args.penalty_scale or 1.0)
     summary = {"problem": problem.name, "fingerprint": problem.fingerprint, "n": problem.n, **qubo.summary()}
     if args.out:
-        with open(args.out, "w") as fh:
-            json.dump(qubo.bqm.to_serializable(), fh)
+        if args.out.endswith(".json"):
+            with open(args.out, "w") as fh:
+                json.dump(qubo.bqm.to_serializable(), fh)
+        else:  # dimod's compact binary format: dimod.BinaryQuadraticModel.from_file(open(path, "rb"))
+            with open(args.out, "wb") as fh, qubo.bqm.to_file() as src:
+                while chunk := src.read(1 << 20):
+                    fh.write(chunk)
         summary["written"] = args.out
     if args.json:
         _print_json(summary)
@@ -131,7 +136,8 @@ def cmd_encode(args: argparse.Namespace) -> int:
             print(f"calibration    feasible upper bound {cal.upper_bound:.6g}   certified lower bound {cal.lower_bound:.6g}")
         print(f"offset         {qubo.offset:.6g}   encode time {qubo.encode_seconds:.3f} s")
         if args.out:
-            print(f"written        {args.out} (dimod BQM, JSON serialisable form)")
+            kind = "JSON serialisable form" if args.out.endswith(".json") else "dimod binary file, BQM.from_file"
+            print(f"written        {args.out} (dimod BQM, {kind})")
     return 0
 
 
@@ -208,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_problem_args(p_enc)
     p_enc.add_argument("--seed", type=int, help="synthetic instance seed")
     p_enc.add_argument("--penalty-scale", type=float, help="multiply the calibrated penalties")
-    p_enc.add_argument("--out", help="write the BQM (dimod serialisable JSON) to this file")
+    p_enc.add_argument("--out", help="write the BQM: *.json as dimod's serialisable JSON, anything else as dimod's binary file")
     p_enc.add_argument("--json", action="store_true", help="print the summary as JSON")
     p_enc.set_defaults(func=cmd_encode)
 

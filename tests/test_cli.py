@@ -37,6 +37,10 @@ def test_encode_writes_bqm(tmp_path, capsys, demo_spec_path):
     assert "interactions" in capsys.readouterr().out
     bqm = dimod.BinaryQuadraticModel.from_serializable(json.loads(path.read_text()))
     assert bqm.num_variables == 50
+    binary = tmp_path / "bqm.bin"
+    assert main(["encode", str(demo_spec_path), "--out", str(binary)]) == 0
+    with open(binary, "rb") as fh:
+        assert dimod.BinaryQuadraticModel.from_file(fh) == bqm
 
 
 def test_demo_runs(capsys):
