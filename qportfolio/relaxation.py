@@ -65,36 +65,49 @@ def project_box_budget(y: np.ndarray, upper: np.ndarray, total: float = 1.0) -> 
     return np.clip(y - t, 0.0, upper)
 
 
-def solve_relaxation(problem: PortfolioProblem, upper: np.ndarray, iterations: int = 400) -> np.ndarray:
+def max_eigenvalue(cov: np.ndarray) -> float:
+    """Largest eigenvalue of a symmetric PSD matrix (the gradient's Lipschitz constant / 2 lambda)."""
+    return float(np.linalg.eigvalsh(cov)[-1])
+
+
+def solve_relaxation(
+    problem: PortfolioProblem, upper: np.ndarray, iterations: int = 400, eig_max: float | None = None
+) -> np.ndarray:
     """Approximate minimiser of f over the box [0, upper] with sum w = 1 (FISTA with restart)."""
     lam = problem.risk_aversion
     cov, mu = problem.covariance, problem.expected_returns
-    lipschitz = 2.0 * lam * float(np.linalg.eigvalsh(cov)[-1])
+    if eig_max is None:
+        eig_max = max_eigenvalue(cov)
+    lipschitz = 2.0 * lam * eig_max
     lipschitz = max(lipschitz, 1e-8 * (1.0 - lam) * float(np.max(np.abs(mu)) + 1e-300), 1e-300)
     step = 1.0 / lipschitz
+    lin = (1.0 - lam) * mu
 
-    def grad(w: np.ndarray) -> np.ndarray:
-        return 2.0 * lam * (cov @ w) - (1.0 - lam) * mu
+    def value(w: np.ndarray, cov_w: np.ndarray) -> float:
+        return float(lam * (w @ cov_w) - lin @ w)
 
     w = project_box_budget(np.full(problem.n, 1.0 / problem.n), upper)
-    y, t, f_prev = w.copy(), 1.0, problem.objective(w)
+    y, t = w.copy(), 1.0
+    f_prev = value(w, cov @ w)
     for _ in range(iterations):
-        w_next = project_box_budget(y - step * grad(y), upper)
-        f_next = problem.objective(w_next)
+        w_next = project_box_budget(y - step * (2.0 * lam * (cov @ y) - lin), upper)
+        f_next = value(w_next, cov @ w_next)
         if f_next > f_prev:  # adaptive restart keeps FISTA monotone
             y, t = w.copy(), 1.0
             continue
         t_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
         y = w_next + ((t - 1.0) / t_next) * (w_next - w)
-        if np.max(np.abs(w_next - w)) < 1e-13:
-            w = w_next
-            break
+        converged = np.max(np.abs(w_next - w)) < 1e-13 or f_prev - f_next <= 1e-15 * abs(f_next)
         w, t, f_prev = w_next, t_next, f_next
+        if converged:
+            break
     return w
 
 
-def lagrangian_bound(problem: PortfolioProblem, upper: np.ndarray, w_hat: np.ndarray | None = None) -> LagrangianBound:
-    """Certified bound on the relaxation (see module docstring), maximised over nu."""
+def lagrangian_bound(
+    problem: PortfolioProblem, upper: np.ndarray, w_hat: np.ndarray | None = None, nu: float | None = None
+) -> LagrangianBound:
+    """Certified bound on the relaxation (see module docstring): at ``nu``, or maximised over nu."""
     if w_hat is None:
         w_hat = solve_relaxation(problem, upper)
     lam = problem.risk_aversion
@@ -102,7 +115,7 @@ def lagrangian_bound(problem: PortfolioProblem, upper: np.ndarray, w_hat: np.nda
     f_hat = problem.objective(w_hat)
     excess = w_hat.sum() - 1.0
     # The bound is concave piecewise-linear in nu with breakpoints at nu = grad_i: try them all.
-    candidates = np.unique(grad)
+    candidates = np.unique(grad) if nu is None else np.array([float(nu)])
     g = grad[None, :] - candidates[:, None]
     values = f_hat - candidates * excess + np.minimum(-g * w_hat, g * (upper - w_hat)).sum(axis=1)
     best = int(np.argmax(values))

@@ -138,3 +138,19 @@ def test_encode_port5_fine_grid():
     qubo = encode(load_orlib("port5", weight_step=0.01))
     assert qubo.num_variables == 225 * 8  # selection + 7 bits for 0..99 extra units
     assert qubo.num_interactions == qubo.num_variables * (qubo.num_variables - 1) // 2
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_separation_with_single_violation_box(seed):
+    """K = 4 makes the single-violation box tighter than the full one: check it exhaustively."""
+    from qportfolio.qubo import single_violation_cap
+
+    problem = synthetic_problem(5, seed=seed, cardinality=4, weight_step=0.125, min_weight=0.125, max_weight=1.0,
+                                risk_aversion=[0.1, 0.5, 0.9, 0.0][seed])
+    assert single_violation_cap(problem) == 6 < problem.unit_bounds[1].max() == 8  # the cap binds
+    qubo = encode(problem)
+    x = all_assignments(qubo.num_variables)
+    energy = qubo.bqm.energies((x, list(qubo.layout.labels)))
+    d = qubo.decode(x)
+    assert energy[~d.feasible].min() > d.objective[d.feasible].min()
+    assert np.allclose(energy[d.feasible], d.objective[d.feasible], rtol=1e-12, atol=1e-18)
