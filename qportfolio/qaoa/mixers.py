@@ -1,0 +1,107 @@
+"""Mixers as sequences of gates exp(-i beta G) sharing one angle per layer.
+
+- ``XMixer``: exp(-i beta sum_q X_q), one gate (the X_q commute), applied qubit by qubit on the
+  reshaped state; full space only.
+- ``XYMixer``: the Trotterised XY mixer, a product over edges (i, j) of
+  exp(-i beta (X_i X_j + Y_i Y_j) / 2), which rotates |..1_i..0_j..> into |..0_i..1_j..>: it
+  keeps the Hamming weight, so from a Dicke state it never leaves the feasible subspace. Edge
+  orders: ring = even edges (0,1), (2,3), ..., then odd edges (1,2), (3,4), ..., then the closing
+  edge (n-1, 0) (the parity ring of Hadfield et al.); complete = all pairs in lexicographic order.
+  Each edge gate is Qiskit's XXPlusYYGate(2 beta), which the tests use as the reference.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from .basis import Basis
+
+
+class Gate(Protocol):
+    def apply(self, psi: np.ndarray, angle: float) -> None:
+        """psi <- exp(-i angle G) psi, in place."""
+
+    def generator(self, psi: np.ndarray) -> np.ndarray:
+        """G psi (a new array)."""
+
+
+class XMixerGate:
+    def __init__(self, num_qubits: int) -> None:
+        self.n = num_qubits
+
+    def _views(self, psi: np.ndarray, q: int) -> np.ndarray:
+        return psi.reshape(1 << (self.n - q - 1), 2, 1 << q)
+
+    def apply(self, psi: np.ndarray, angle: float) -> None:
+        c, s = np.cos(angle), -1j * np.sin(angle)
+        for q in range(self.n):
+            v = self._views(psi, q)
+            a, b = v[:, 0, :].copy(), v[:, 1, :]
+            v[:, 0, :] = c * a + s * b
+            v[:, 1, :] = s * a + c * b
+
+    def generator(self, psi: np.ndarray) -> np.ndarray:
+        out = np.zeros_like(psi)
+        for q in range(self.n):
+            v, o = self._views(psi, q), self._views(out, q)
+            o[:, 0, :] += v[:, 1, :]
+            o[:, 1, :] += v[:, 0, :]
+        return out
+
+
+class XYEdgeGate:
+    """exp(-i beta (XX + YY)/2) on qubits (i, j) within a basis."""
+
+    def __init__(self, basis: Basis, i: int, j: int, cache: bool = True) -> None:
+        self.basis, self.i, self.j, self.cache = basis, i, j, cache
+        self._pairs: tuple[np.ndarray, np.ndarray] | None = None
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._pairs is not None:
+            return self._pairs
+        masks = self.basis.masks
+        bi, bj = (masks >> self.i) & 1, (masks >> self.j) & 1
+        a = np.flatnonzero((bi == 1) & (bj == 0))
+        b = self.basis.positions(masks[a] ^ ((1 << self.i) | (1 << self.j)))
+        if self.cache:
+            self._pairs = (a, b)
+        return a, b
+
+    def apply(self, psi: np.ndarray, angle: float) -> None:
+        a, b = self.pairs()
+        c, s = np.cos(angle), -1j * np.sin(angle)
+        pa, pb = psi[a], psi[b]
+        psi[a] = c * pa + s * pb
+        psi[b] = s * pa + c * pb
+
+    def generator(self, psi: np.ndarray) -> np.ndarray:
+        a, b = self.pairs()
+        out = np.zeros_like(psi)
+        out[a] = psi[b]
+        out[b] = psi[a]
+        return out
+
+
+def ring_edges(n: int) -> list[tuple[int, int]]:
+    even = [(q, q + 1) for q in range(0, n - 1, 2)]
+    odd = [(q, q + 1) for q in range(1, n - 1, 2)]
+    closing = [(n - 1, 0)] if n > 2 else []
+    return even + odd + closing
+
+
+def complete_edges(n: int) -> list[tuple[int, int]]:
+    return [(i, j) for i in range(n) for j in range(i + 1, n)]
+
+
+MIXERS = ("x", "xy-ring", "xy-complete")
+
+
+def build_mixer(name: str, basis: Basis, cache_bytes: int = 2 << 30) -> list[Gate]:
+    """The gates of one mixer layer."""
+    if name == "x":
+        return [XMixerGate(basis.num_qubits)]
+    edges = ring_edges(basis.num_qubits) if name == "xy-ring" else complete_edges(basis.num_qubits)
+    cache = len(edges) * basis.size * 8 <= cache_bytes  # index pairs of every edge kept in memory?
+    return [XYEdgeGate(basis, i, j, cache) for i, j in edges]
