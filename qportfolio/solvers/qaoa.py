@@ -1,0 +1,144 @@
+"""``qaoa``: qiskit-algorithms' QAOA inside qiskit-optimization's MinimumEigenOptimizer.
+
+The problem's QUBO (our calibrated penalties) becomes an unconstrained ``QuadraticProgram``;
+QAOA runs on a SamplerV2 primitive: qiskit-aer's ``SamplerV2`` by default (the ansatz is
+transpiled for the simulator through a preset pass manager; untranspiled it fails with "unknown
+instruction: QAOA"), ``sampler="statevector"`` for Qiskit's ``StatevectorSampler``, or any
+``BaseSamplerV2`` object, which is how hardware plugs in. The final distribution is decoded
+into portfolios (feasibility, probability of the optimum, approximation ratio).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from ..errors import SolverError, ValidationError
+from ..problem import PortfolioProblem
+from ..qaoa.basis import check_memory
+from ..qaoa.energies import basis_energies
+from ..qubo import encode
+from . import register
+from ._quantum import check_mixer, check_positive_int, distribution_stats, sampleset_from_counts
+from .annealing import ENCODE_OPTIONS, RESULT_OPTIONS, result_fields_from_sampleset
+from .base import Solver, resolve_seed
+
+OPTIMIZERS = ("cobyla", "spsa", "l_bfgs_b", "nelder_mead")
+
+
+def _optimizer(name: Any, maxiter: int, seed: int):
+    from qiskit_algorithms import optimizers
+    from qiskit_algorithms.utils import algorithm_globals
+
+    if not isinstance(name, str):
+        return name  # an Optimizer or a minimize-compatible callable
+    algorithm_globals.random_seed = seed  # SPSA's perturbations
+    table = {"cobyla": optimizers.COBYLA, "spsa": optimizers.SPSA, "l_bfgs_b": optimizers.L_BFGS_B,
+             "nelder_mead": optimizers.NELDER_MEAD}
+    if name not in table:
+        raise ValidationError(f"optimizer must be one of {', '.join(OPTIMIZERS)} or an Optimizer object, got {name!r}")
+    return table[name](maxiter=maxiter)
+
+
+def _sampler(sampler: Any, shots: int, seed: int):
+    """(SamplerV2, pass manager or None, label)."""
+    if sampler == "aer":
+        from qiskit.transpiler import generate_preset_pass_manager
+        from qiskit_aer import AerSimulator
+        from qiskit_aer.primitives import SamplerV2
+
+        backend = AerSimulator(method="statevector", seed_simulator=seed)
+        pm = generate_preset_pass_manager(optimization_level=1, backend=backend, seed_transpiler=seed)
+        return SamplerV2(default_shots=shots, seed=seed), pm, "aer"
+    if sampler == "statevector":
+        from qiskit.primitives import StatevectorSampler
+
+        return StatevectorSampler(default_shots=shots, seed=seed), None, "statevector"
+    if isinstance(sampler, str):
+        raise ValidationError(f"sampler must be 'aer', 'statevector' or a BaseSamplerV2 object, got {sampler!r}")
+    from qiskit.primitives import BaseSamplerV2
+
+    if not isinstance(sampler, BaseSamplerV2):
+        raise ValidationError(f"sampler object must be a qiskit BaseSamplerV2, got {type(sampler).__name__}")
+    return sampler, None, type(sampler).__name__
+
+
+@register
+class QiskitQAOASolver(Solver):
+    name = "qaoa"
+    description = "QAOA (qiskit-algorithms) in MinimumEigenOptimizer on Aer / Statevector / any SamplerV2"
+    options = {
+        "reps": "QAOA depth p (default 1)",
+        "mixer": "x (default), xy-ring or xy-complete (XY needs the selection-only mode)",
+        "optimizer": f"{', '.join(OPTIMIZERS)} (default cobyla) or a qiskit-algorithms Optimizer",
+        "maxiter": "optimizer iterations (default 100)",
+        "initial_point": "angles [beta_1..beta_p, gamma_1..gamma_p] (default: linear ramp)",
+        "shots": "shots per circuit evaluation (default 1024)",
+        "sampler": "aer (default), statevector, or a BaseSamplerV2 object (hardware)",
+        "pass_manager": "a transpiler pass manager for a user-supplied sampler's backend",
+        "max_memory_gb": "refuse simulations needing more memory than this (default 8)",
+        "seed": "random seed (simulator, transpiler, optimizer)",
+        **ENCODE_OPTIONS,
+        **RESULT_OPTIONS,
+    }
+
+    def _solve(self, problem: PortfolioProblem, reps: int = 1, mixer: str = "x", optimizer: Any = "cobyla",
+               maxiter: int = 100, initial_point: Any = None, shots: int = 1024, sampler: Any = "aer",
+               pass_manager: Any = None, max_memory_gb: float = 8.0, seed: int | None = None,
+               repair: bool = False, polish: bool = False, **encode_opts: Any) -> dict[str, Any]:
+        try:
+            from qiskit_algorithms import QAOA
+            from qiskit_optimization.algorithms import MinimumEigenOptimizer
+        except ImportError as exc:
+            raise SolverError("solver 'qaoa' needs qiskit, qiskit-aer, qiskit-algorithms and qiskit-optimization: "
+                              "pip install 'qportfolio[qaoa]'") from exc
+        from ..export import qubo_to_quadratic_program
+        from ..qaoa.circuits import qaoa_parts
+        from ..qaoa.parameters import linear_ramp
+
+        reps, shots, maxiter = (check_positive_int(k, v) for k, v in (("reps", reps), ("shots", shots), ("maxiter", maxiter)))
+        seed = resolve_seed(seed)
+        qubo = encode(problem, **encode_opts)
+        check_mixer(mixer, qubo)
+        n = qubo.num_variables
+        check_memory(n, None, int(max_memory_gb * 2**30))  # before any simulator allocates 2^n amplitudes
+        energies = basis_energies(qubo, np.arange(1 << n, dtype=np.int64))
+        if initial_point is None:
+            initial_point = linear_ramp(reps, float(np.std(energies)) or 1.0)
+        initial_point = np.asarray(initial_point, dtype=float)
+        if initial_point.shape != (2 * reps,):
+            raise ValidationError(f"initial_point must have 2 * reps = {2 * reps} entries [betas, gammas]")
+        prim, pm, label = _sampler(sampler, shots, seed)
+        pm = pass_manager if pass_manager is not None else pm
+        _, _, mixer_qc, initial_state = qaoa_parts(qubo, mixer)
+        trace: list[float] = []
+        qaoa = QAOA(prim, _optimizer(optimizer, maxiter, seed), reps=reps, initial_state=initial_state,
+                    mixer=mixer_qc, initial_point=initial_point, transpiler=pm,
+                    callback=lambda count, params, mean, meta: trace.append(float(np.real(mean))))
+        t0 = time.perf_counter()
+        result = MinimumEigenOptimizer(qaoa).solve(qubo_to_quadratic_program(qubo))
+        run_seconds = time.perf_counter() - t0
+        x = np.array([s.x for s in result.samples], dtype=np.int64)
+        prob = np.array([s.probability for s in result.samples], dtype=float)
+        masks = x @ (1 << np.arange(n, dtype=np.int64))
+        counts = np.maximum(np.rint(prob * shots).astype(np.int64), 1)
+        stats = distribution_stats(qubo, masks, prob, energies[masks], _spectrum(qubo, energies))
+        eigen = result.min_eigen_solver_result
+        info = {"qubits": n, "sampler": label, "optimal_params": np.asarray(eigen.optimal_point).tolist(),
+                "optimizer_trace": trace, "optimizer_evaluations": int(eigen.cost_function_evals or len(trace)),
+                "qaoa_seconds": run_seconds, **stats}
+        sampleset = sampleset_from_counts(qubo, masks, counts, {"solver": self.name})
+        params = {"reps": reps, "mixer": mixer, "optimizer": optimizer if isinstance(optimizer, str) else repr(optimizer),
+                  "maxiter": maxiter, "initial_point": initial_point.tolist(), "shots": shots, "sampler": label,
+                  **encode_opts}
+        return result_fields_from_sampleset(qubo, sampleset, solver=self.name, parameters=params, seed=seed,
+                                            repair=repair, polish=polish, extra_info=info)
+
+
+def _spectrum(qubo, energies: np.ndarray) -> tuple[float, float, float, float]:
+    from ._quantum import bits_of
+
+    feasible = qubo.decode(bits_of(np.arange(energies.size), qubo.num_variables)).feasible
+    return float(energies.min()), float(energies.max()), float(energies[feasible].min()), float(energies[feasible].max())
