@@ -82,7 +82,7 @@ def _solver_options(args: argparse.Namespace) -> dict[str, Any]:
             raise ValidationError(f"--option expects KEY=VALUE, got {item!r}")
         key, value = item.split("=", 1)
         opts[key.strip().replace("-", "_")] = _parse_value(value)
-    for name in ("num_reads", "num_sweeps", "time_limit", "penalty_scale"):
+    for name in ("num_reads", "num_sweeps", "time_limit", "penalty_scale", "reps", "shots", "mixer"):
         value = getattr(args, name, None)
         if value is not None:
             opts[name] = value
@@ -200,6 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--num-sweeps", type=int, help="sweeps per read (simulated annealing)")
         p.add_argument("--penalty-scale", type=float, help="multiply the calibrated QUBO penalties")
         p.add_argument("--repair", action="store_true", help="map infeasible samples to the nearest feasible portfolio")
+        p.add_argument("--reps", type=int, help="QAOA depth p (qaoa, qaoa-fast)")
+        p.add_argument("--shots", type=int, help="QAOA measurements (qaoa, qaoa-fast)")
+        p.add_argument("--mixer", choices=["x", "xy-ring", "xy-complete"], help="QAOA mixer (xy-* need --selection-only)")
         p.add_argument("--polish", action="store_true", help="classical local search after sampling (hybrid post-processing)")
         p.add_argument("--option", "-o", action="append", metavar="KEY=VALUE", help="any solver option (repeatable)")
 

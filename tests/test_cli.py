@@ -72,3 +72,20 @@ def test_orlib_from_the_shell():
     proc = run("solve", "--orlib", "port1", "--k", "10", "--lambda", "0.5", "--solver", "exact-continuous", "--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["status"] == "optimal"
+
+
+@pytest.mark.parametrize("solver", ["qaoa-fast", "qaoa"])
+def test_qaoa_from_the_command_line(capsys, solver):
+    pytest.importorskip("qiskit_aer")
+    args = ["solve", "--synthetic", "6", "--seed", "1", "--k", "2", "--selection-only", "--solver", solver,
+            "--reps", "2", "--shots", "512", "--mixer", "xy-ring", "--json"]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["feasible"] and out["parameters"]["reps"] == 2 and out["parameters"]["mixer"] == "xy-ring"
+    assert out["info"]["feasible_probability"] == pytest.approx(1.0)
+
+
+def test_qaoa_too_large_is_one_line():
+    proc = run("solve", "--synthetic", "40", "--k", "10", "--selection-only", "--solver", "qaoa-fast")
+    assert proc.returncode == 2 and "40 qubits need 2^40 amplitudes" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1

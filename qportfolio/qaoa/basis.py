@@ -64,13 +64,14 @@ class Basis:
 
 def check_memory(num_qubits: int, weight: int | None, max_bytes: int) -> None:
     """Refuse, before allocating, a simulation larger than ``max_bytes``."""
-    if num_qubits > 34:
-        raise SolverError(f"qaoa-fast: {num_qubits} qubits is beyond any statevector simulation (limit 34 qubits)")
     need = Basis.required_bytes(num_qubits, weight)
     if need > max_bytes:
-        space = "2^%d amplitudes" % num_qubits if weight is None else f"C({num_qubits}, {weight}) = {math.comb(num_qubits, weight):,} amplitudes"
+        if weight is None:
+            space = f"2^{num_qubits} amplitudes"
+        else:
+            space = f"C({num_qubits}, {weight}) = {math.comb(num_qubits, weight):,} amplitudes and a 2^{num_qubits} lookup table"
         raise SolverError(
-            f"qaoa-fast: {num_qubits} qubits need {space}, about {need / 2**30:.1f} GiB, over the limit of "
+            f"qaoa-fast: {num_qubits} qubits need {space}, about {need / 2**30:,.1f} GiB, over the limit of "
             f"{max_bytes / 2**30:.1f} GiB (option max_memory_gb); use fewer assets, a coarser weight_step, "
             "the selection-only mode with an XY mixer, or an annealing solver"
         )

@@ -112,29 +112,45 @@ class QiskitQAOASolver(Solver):
             raise ValidationError(f"initial_point must have 2 * reps = {2 * reps} entries [betas, gammas]")
         prim, pm, label = _sampler(sampler, shots, seed)
         pm = pass_manager if pass_manager is not None else pm
-        _, _, mixer_qc, initial_state = qaoa_parts(qubo, mixer)
+        _, ising_offset, mixer_qc, initial_state = qaoa_parts(qubo, mixer)
         trace: list[float] = []
         qaoa = QAOA(prim, _optimizer(optimizer, maxiter, seed), reps=reps, initial_state=initial_state,
                     mixer=mixer_qc, initial_point=initial_point, transpiler=pm,
-                    callback=lambda count, params, mean, meta: trace.append(float(np.real(mean))))
+                    callback=lambda count, params, mean, meta: trace.append(float(np.real(mean)) + ising_offset))
         t0 = time.perf_counter()
         result = MinimumEigenOptimizer(qaoa).solve(qubo_to_quadratic_program(qubo))
         run_seconds = time.perf_counter() - t0
-        x = np.array([s.x for s in result.samples], dtype=np.int64)
-        prob = np.array([s.probability for s in result.samples], dtype=float)
-        masks = x @ (1 << np.arange(n, dtype=np.int64))
+        masks, prob, negative_mass = _distribution(result.min_eigen_solver_result.eigenstate)
         counts = np.maximum(np.rint(prob * shots).astype(np.int64), 1)
         stats = distribution_stats(qubo, masks, prob, energies[masks], _spectrum(qubo, energies))
         eigen = result.min_eigen_solver_result
         info = {"qubits": n, "sampler": label, "optimal_params": np.asarray(eigen.optimal_point).tolist(),
                 "optimizer_trace": trace, "optimizer_evaluations": int(eigen.cost_function_evals or len(trace)),
-                "qaoa_seconds": run_seconds, **stats}
+                "qaoa_seconds": run_seconds, "negative_quasi_probability": negative_mass, **stats}
         sampleset = sampleset_from_counts(qubo, masks, counts, {"solver": self.name})
         params = {"reps": reps, "mixer": mixer, "optimizer": optimizer if isinstance(optimizer, str) else repr(optimizer),
                   "maxiter": maxiter, "initial_point": initial_point.tolist(), "shots": shots, "sampler": label,
                   **encode_opts}
         return result_fields_from_sampleset(qubo, sampleset, solver=self.name, parameters=params, seed=seed,
                                             repair=repair, polish=polish, extra_info=info)
+
+
+def _distribution(eigenstate: Any) -> tuple[np.ndarray, np.ndarray, float]:
+    """(masks, probabilities, clipped negative mass) of the final measured distribution.
+
+    Read from the eigenstate (a quasi-distribution keyed by bitstring or integer, summing to 1);
+    MinimumEigenOptimizer's own ``samples`` square these values as if they were amplitudes when
+    the sampler is a V2 primitive (they then sum to about 0.02), so they are not used.
+    """
+    items = eigenstate.binary_probabilities().items() if hasattr(eigenstate, "binary_probabilities") else eigenstate.items()
+    masks, prob = [], []
+    for key, value in items:
+        masks.append(int(key, 2) if isinstance(key, str) else int(key))  # "b_{n-1}...b_0": bit q = qubit q
+        prob.append(float(value))
+    raw = np.array(prob)
+    negative = float(-raw[raw < 0].sum())  # error-mitigated quasi-probabilities can dip below 0: reported in info
+    prob_arr = np.clip(raw, 0.0, None)
+    return np.array(masks, dtype=np.int64), prob_arr / prob_arr.sum(), negative
 
 
 def _spectrum(qubo, energies: np.ndarray) -> tuple[float, float, float, float]:

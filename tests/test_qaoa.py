@@ -1,0 +1,56 @@
+"""The qiskit QAOA solver: Aer by default, Statevector, and a user-supplied SamplerV2."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("qiskit_aer")
+
+import qportfolio as qp  # noqa: E402
+from qportfolio.errors import SolverError, ValidationError  # noqa: E402
+
+PROBLEM = qp.synthetic_problem(6, seed=1, cardinality=2).selection_only_variant()
+
+
+def test_aer_default_finds_optimum_and_reports_distribution():
+    r = qp.solve(PROBLEM, "qaoa", reps=2, seed=3, maxiter=60)
+    assert r.solver == "qaoa" and r.info["sampler"] == "aer"
+    assert r.feasible and r.objective == pytest.approx(qp.solve(PROBLEM, "brute").objective, rel=1e-12)
+    assert 0 < r.info["feasible_probability"] <= 1 and 0 <= r.info["optimum_probability"] <= 1
+    assert len(r.info["optimizer_trace"]) == r.info["optimizer_evaluations"] > 0
+    assert r.sampleset.record.num_occurrences.sum() > 0
+
+
+def test_xy_mixer_on_a_user_sampler_is_all_feasible():
+    from qiskit.primitives import StatevectorSampler
+
+    r = qp.solve(PROBLEM, "qaoa", reps=1, mixer="xy-ring", sampler=StatevectorSampler(seed=1), maxiter=30, seed=1)
+    assert r.info["sampler"] == "StatevectorSampler"
+    assert r.info["feasible_probability"] == pytest.approx(1.0)
+
+
+def test_qaoa_errors():
+    with pytest.raises(ValidationError, match="sampler must be"):
+        qp.solve(PROBLEM, "qaoa", sampler="gpu")
+    with pytest.raises(ValidationError, match="initial_point"):
+        qp.solve(PROBLEM, "qaoa", reps=2, initial_point=[0.1, 0.2, 0.3])
+    with pytest.raises(ValidationError, match="optimizer"):
+        qp.solve(PROBLEM, "qaoa", optimizer="adam")
+    big = qp.synthetic_problem(36, seed=0, cardinality=6).selection_only_variant()
+    with pytest.raises(SolverError, match="36 qubits need 2\\^36 amplitudes"):
+        qp.solve(big, "qaoa")
+
+
+def test_same_circuit_same_expectation_as_qaoa_fast():
+    """At the angles qiskit's run ended on, our simulator gives the expectation Aer estimated."""
+    r = qp.solve(PROBLEM, "qaoa", reps=1, seed=2, sampler="statevector", shots=20000, maxiter=40)
+    fast = qp.solve(PROBLEM, "qaoa-fast", reps=1, initial_point=r.info["optimal_params"], maxiter=1, seed=2)
+    from qportfolio.qaoa import Basis, QAOASimulator
+    from qportfolio.qaoa.energies import basis_energies
+
+    qubo = qp.encode(PROBLEM)
+    basis = Basis.full(qubo.num_variables, 1 << 30)
+    sim = QAOASimulator(basis_energies(qubo, basis.masks), basis, "x")
+    exact = sim.expectation(np.array(r.info["optimal_params"]))
+    spread = sim.energies.max() - sim.energies.min()
+    assert abs(r.info["expectation"] - exact) < 0.02 * spread  # shot noise of 20,000 shots
+    assert fast.solver == "qaoa-fast"
