@@ -48,8 +48,8 @@ def to_quadratic_program(problem: PortfolioProblem):
     return qp
 
 
-def qubo_to_quadratic_program(qubo: QuboModel):
-    """Our QUBO (penalties included) as an unconstrained binary QuadraticProgram."""
+def qubo_to_quadratic_program(qubo: QuboModel, scale: float = 1.0):
+    """Our QUBO (penalties included, times ``scale``) as an unconstrained binary QuadraticProgram."""
     qo = _require_qiskit_optimization()
     labels = list(qubo.layout.labels)
     linear, (rows, cols, values), offset = qubo.bqm.to_numpy_vectors(variable_order=labels)
@@ -58,9 +58,9 @@ def qubo_to_quadratic_program(qubo: QuboModel):
     for name in names:
         qp.binary_var(name)
     qp.minimize(
-        constant=float(offset),
-        linear={names[i]: float(v) for i, v in enumerate(linear) if v != 0},
-        quadratic={(names[r], names[c]): float(v) for r, c, v in zip(rows, cols, values) if v != 0},
+        constant=scale * float(offset),
+        linear={names[i]: scale * float(v) for i, v in enumerate(linear) if v != 0},
+        quadratic={(names[r], names[c]): scale * float(v) for r, c, v in zip(rows, cols, values) if v != 0},
     )
     return qp
 

@@ -105,26 +105,32 @@ class QiskitQAOASolver(Solver):
         n = qubo.num_variables
         check_memory(n, None, int(max_memory_gb * 2**30))  # before any simulator allocates 2^n amplitudes
         energies = basis_energies(qubo, np.arange(1 << n, dtype=np.int64))
+        # Qiskit runs on the cost divided by its spread sigma (gamma' = gamma * sigma: the same circuits), so
+        # that COBYLA's unit-sized first steps fit; angles are reported in the unscaled units of qaoa-fast.
+        sigma = float(np.std(energies)) or 1.0
+        to_scaled = np.concatenate([np.ones(reps), np.full(reps, sigma)])
         if initial_point is None:
-            initial_point = linear_ramp(reps, float(np.std(energies)) or 1.0)
+            initial_point = linear_ramp(reps, sigma)
         initial_point = np.asarray(initial_point, dtype=float)
         if initial_point.shape != (2 * reps,):
             raise ValidationError(f"initial_point must have 2 * reps = {2 * reps} entries [betas, gammas]")
         prim, pm, label = _sampler(sampler, shots, seed)
         pm = pass_manager if pass_manager is not None else pm
         _, ising_offset, mixer_qc, initial_state = qaoa_parts(qubo, mixer)
+        program = qubo_to_quadratic_program(qubo, scale=1.0 / sigma)
         trace: list[float] = []
         qaoa = QAOA(prim, _optimizer(optimizer, maxiter, seed), reps=reps, initial_state=initial_state,
-                    mixer=mixer_qc, initial_point=initial_point, transpiler=pm,
-                    callback=lambda count, params, mean, meta: trace.append(float(np.real(mean)) + ising_offset))
+                    mixer=mixer_qc, initial_point=initial_point * to_scaled, transpiler=pm,
+                    callback=lambda count, params, mean, meta: trace.append(sigma * float(np.real(mean)) + ising_offset))
         t0 = time.perf_counter()
-        result = MinimumEigenOptimizer(qaoa).solve(qubo_to_quadratic_program(qubo))
+        result = MinimumEigenOptimizer(qaoa).solve(program)
         run_seconds = time.perf_counter() - t0
         masks, prob, negative_mass = _distribution(result.min_eigen_solver_result.eigenstate)
         counts = np.maximum(np.rint(prob * shots).astype(np.int64), 1)
         stats = distribution_stats(qubo, masks, prob, energies[masks], _spectrum(qubo, energies))
         eigen = result.min_eigen_solver_result
-        info = {"qubits": n, "sampler": label, "optimal_params": np.asarray(eigen.optimal_point).tolist(),
+        info = {"qubits": n, "sampler": label, "optimal_params": (np.asarray(eigen.optimal_point) / to_scaled).tolist(),
+                "energy_scale": sigma,
                 "optimizer_trace": trace, "optimizer_evaluations": int(eigen.cost_function_evals or len(trace)),
                 "qaoa_seconds": run_seconds, "negative_quasi_probability": negative_mass, **stats}
         sampleset = sampleset_from_counts(qubo, masks, counts, {"solver": self.name})
