@@ -54,3 +54,39 @@ def test_same_circuit_same_expectation_as_qaoa_fast():
     spread = sim.energies.max() - sim.energies.min()
     assert abs(r.info["expectation"] - exact) < 0.02 * spread  # shot noise of 20,000 shots
     assert fast.solver == "qaoa-fast"
+
+
+def test_ibm_fake_backend_runs_through_the_same_path():
+    pytest.importorskip("qiskit_ibm_runtime")
+    problem = qp.synthetic_problem(5, seed=2, cardinality=2).selection_only_variant()
+    r = qp.solve(problem, "qaoa", reps=1, sampler="ibm-fake:FakeManilaV2", shots=256, maxiter=5, seed=1)
+    assert r.info["sampler"].startswith("ibm-fake:") and r.info["qubits"] == 5
+    assert r.sampleset.record.num_occurrences.sum() > 0 and 0 <= r.info["feasible_probability"] <= 1
+    with pytest.raises(SolverError, match="unknown fake backend"):
+        qp.solve(problem, "qaoa", sampler="ibm-fake:FakeNowhere")
+
+
+def test_ibm_without_account_is_a_setup_hint(monkeypatch, tmp_path):
+    pytest.importorskip("qiskit_ibm_runtime")
+    from qiskit_ibm_runtime.accounts import management
+
+    monkeypatch.delenv("QISKIT_IBM_TOKEN", raising=False)
+    monkeypatch.setattr(management, "_DEFAULT_ACCOUNT_CONFIG_JSON_FILE", str(tmp_path / "none.json"))
+    with pytest.raises(SolverError, match="no IBM Quantum account found"):
+        qp.solve(PROBLEM, "qaoa", sampler="ibm")
+
+
+def test_ibm_errors_never_show_the_token(monkeypatch):
+    pytest.importorskip("qiskit_ibm_runtime")
+    import qiskit_ibm_runtime
+
+    secret = "tok-0123456789abcdef-SECRET"
+    monkeypatch.setenv("QISKIT_IBM_TOKEN", secret)
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError(f"401 Unauthorized for token {secret}")
+
+    monkeypatch.setattr(qiskit_ibm_runtime, "QiskitRuntimeService", refuse)
+    with pytest.raises(SolverError) as info:
+        qp.solve(PROBLEM, "qaoa", sampler="ibm")
+    assert secret not in str(info.value) and "***" in str(info.value)

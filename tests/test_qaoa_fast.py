@@ -18,6 +18,18 @@ from qportfolio.qaoa.circuits import qaoa_ansatz  # noqa: E402
 GIB = 1 << 30
 
 
+@pytest.fixture(params=["compiled", "numpy"])
+def backend(request, monkeypatch):
+    """Run a test on the numba kernels (when installed) and on the pure-numpy path."""
+    from qportfolio.qaoa import kernels
+
+    if request.param == "numpy":
+        monkeypatch.setattr(kernels, "HAVE_NUMBA", False)
+    elif not kernels.HAVE_NUMBA:
+        pytest.skip("numba not installed")
+    return request.param
+
+
 def selection_problem(n, k, seed):
     return qp.synthetic_problem(n, seed=seed, cardinality=k).selection_only_variant()
 
@@ -42,7 +54,7 @@ def _full_initial(basis, mixer, k):
 
 @pytest.mark.parametrize("n", [4, 6, 8, 10])
 @pytest.mark.parametrize("mixer", ["x", "xy-ring", "xy-complete"])
-def test_expectation_equals_qiskit_statevector(n, mixer):
+def test_expectation_equals_qiskit_statevector(n, mixer, backend):
     qubo = qp.encode(selection_problem(n, n // 2, seed=n))
     op, offset = to_ising(qubo)
     rng = np.random.default_rng(n)
@@ -57,7 +69,7 @@ def test_expectation_equals_qiskit_statevector(n, mixer):
 
 
 @pytest.mark.parametrize("mixer", ["x", "xy-ring", "xy-complete"])
-def test_adjoint_gradient_matches_finite_differences(mixer):
+def test_adjoint_gradient_matches_finite_differences(mixer, backend):
     qubo = qp.encode(selection_problem(7, 3, seed=1))
     sim = simulators(qubo, mixer)[-1]
     rng = np.random.default_rng(0)
@@ -71,7 +83,7 @@ def test_adjoint_gradient_matches_finite_differences(mixer):
 
 
 @pytest.mark.parametrize("mixer", ["xy-ring", "xy-complete"])
-def test_xy_mixer_keeps_probability_in_feasible_subspace(mixer):
+def test_xy_mixer_keeps_probability_in_feasible_subspace(mixer, backend):
     qubo = qp.encode(selection_problem(8, 3, seed=4))
     full_sim, sub_sim = simulators(qubo, mixer)
     params = np.array([0.3, -1.1, 0.7, 40.0, -25.0, 60.0])

@@ -16,6 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
+from . import kernels
 from .basis import Basis
 
 
@@ -35,6 +36,9 @@ class XMixerGate:
         return psi.reshape(1 << (self.n - q - 1), 2, 1 << q)
 
     def apply(self, psi: np.ndarray, angle: float) -> None:
+        if kernels.HAVE_NUMBA:
+            kernels.rx_all(psi, self.n, angle)
+            return
         c, s = np.cos(angle), -1j * np.sin(angle)
         for q in range(self.n):
             v = self._views(psi, q)
@@ -43,6 +47,8 @@ class XMixerGate:
             v[:, 1, :] = s * a + c * b
 
     def generator(self, psi: np.ndarray) -> np.ndarray:
+        if kernels.HAVE_NUMBA:
+            return kernels.x_sum(psi, self.n)
         out = np.zeros_like(psi)
         for q in range(self.n):
             v, o = self._views(psi, q), self._views(out, q)
@@ -63,14 +69,18 @@ class XYEdgeGate:
             return self._pairs
         masks = self.basis.masks
         bi, bj = (masks >> self.i) & 1, (masks >> self.j) & 1
-        a = np.flatnonzero((bi == 1) & (bj == 0))
-        b = self.basis.positions(masks[a] ^ ((1 << self.i) | (1 << self.j)))
+        index = np.int32 if self.basis.size < 2**31 else np.int64
+        a = np.flatnonzero((bi == 1) & (bj == 0)).astype(index)
+        b = self.basis.positions(masks[a] ^ ((1 << self.i) | (1 << self.j))).astype(index)
         if self.cache:
             self._pairs = (a, b)
         return a, b
 
     def apply(self, psi: np.ndarray, angle: float) -> None:
         a, b = self.pairs()
+        if kernels.HAVE_NUMBA:
+            kernels.pair_rotate(psi.view(np.float64), a, b, np.cos(angle), np.sin(angle))
+            return
         c, s = np.cos(angle), -1j * np.sin(angle)
         pa, pb = psi[a], psi[b]
         psi[a] = c * pa + s * pb
@@ -103,5 +113,6 @@ def build_mixer(name: str, basis: Basis, cache_bytes: int = 2 << 30) -> list[Gat
     if name == "x":
         return [XMixerGate(basis.num_qubits)]
     edges = ring_edges(basis.num_qubits) if name == "xy-ring" else complete_edges(basis.num_qubits)
-    cache = len(edges) * basis.size * 8 <= cache_bytes  # index pairs of every edge kept in memory?
+    # each edge keeps two index arrays of about size/4 entries (int32 below 2^31 states)
+    cache = len(edges) * basis.size * (2 if basis.size < 2**31 else 4) <= cache_bytes
     return [XYEdgeGate(basis, i, j, cache) for i, j in edges]

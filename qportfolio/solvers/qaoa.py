@@ -42,8 +42,12 @@ def _optimizer(name: Any, maxiter: int, seed: int):
     return table[name](maxiter=maxiter)
 
 
-def _sampler(sampler: Any, shots: int, seed: int):
+def _sampler(sampler: Any, shots: int, seed: int, num_qubits: int):
     """(SamplerV2, pass manager or None, label)."""
+    if isinstance(sampler, str) and sampler.startswith("ibm"):
+        from ..qaoa.ibm import ibm_sampler
+
+        return ibm_sampler(sampler, num_qubits, shots, seed)
     if sampler == "aer":
         from qiskit.transpiler import generate_preset_pass_manager
         from qiskit_aer import AerSimulator
@@ -57,7 +61,8 @@ def _sampler(sampler: Any, shots: int, seed: int):
 
         return StatevectorSampler(default_shots=shots, seed=seed), None, "statevector"
     if isinstance(sampler, str):
-        raise ValidationError(f"sampler must be 'aer', 'statevector' or a BaseSamplerV2 object, got {sampler!r}")
+        raise ValidationError(f"sampler must be 'aer', 'statevector', 'ibm[:backend]', 'ibm-fake:<FakeBackend>' "
+                              f"or a BaseSamplerV2 object, got {sampler!r}")
     from qiskit.primitives import BaseSamplerV2
 
     if not isinstance(sampler, BaseSamplerV2):
@@ -76,7 +81,7 @@ class QiskitQAOASolver(Solver):
         "maxiter": "optimizer iterations (default 100)",
         "initial_point": "angles [beta_1..beta_p, gamma_1..gamma_p] (default: linear ramp)",
         "shots": "shots per circuit evaluation (default 1024)",
-        "sampler": "aer (default), statevector, or a BaseSamplerV2 object (hardware)",
+        "sampler": "aer (default), statevector, ibm[:backend] (your IBM Quantum account), ibm-fake:<FakeBackend>, or a BaseSamplerV2 object",
         "pass_manager": "a transpiler pass manager for a user-supplied sampler's backend",
         "max_memory_gb": "refuse simulations needing more memory than this (default 8)",
         "seed": "random seed (simulator, transpiler, optimizer)",
@@ -114,7 +119,7 @@ class QiskitQAOASolver(Solver):
         initial_point = np.asarray(initial_point, dtype=float)
         if initial_point.shape != (2 * reps,):
             raise ValidationError(f"initial_point must have 2 * reps = {2 * reps} entries [betas, gammas]")
-        prim, pm, label = _sampler(sampler, shots, seed)
+        prim, pm, label = _sampler(sampler, shots, seed, n)
         pm = pass_manager if pass_manager is not None else pm
         _, ising_offset, mixer_qc, initial_state = qaoa_parts(qubo, mixer)
         program = qubo_to_quadratic_program(qubo, scale=1.0 / sigma)
