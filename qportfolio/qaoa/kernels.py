@@ -40,8 +40,25 @@ _S1, _S2, _S3, _S4, _S5, _S6, _S7, _S8 = _S
 _C1, _C2, _C3, _C4, _C5, _C6, _C7, _C8, _C9 = _C
 MAX_HIGH = 5  # qubits handled by the strip pass; the rest by the block pass (blocks of 2^(n-5))
 STRIP = 256
+PARALLEL_MIN = 1 << 18  # below this many amplitudes a kernel runs on one thread
 
 if HAVE_NUMBA:
+
+    class _Twin:
+        """A kernel compiled twice: threaded for large inputs, single-threaded below PARALLEL_MIN
+        (waking numba's thread pool costs milliseconds, more than the work on small states)."""
+
+        def __init__(self, fn, fastmath: bool) -> None:
+            flags = _FASTMATH if fastmath else False
+            self.parallel = njit(parallel=True, cache=True, fastmath=flags)(fn)
+            self.serial = njit(cache=False, fastmath=flags)(fn)  # cache=True would share (and clobber) the parallel twin's cache entry
+
+        def __call__(self, *args):
+            size = args[0].size // 2 if args[0].dtype == np.float64 else args[0].size
+            return (self.parallel if size >= PARALLEL_MIN else self.serial)(*args)
+
+    def _twin(fastmath: bool):
+        return lambda fn: _Twin(fn, fastmath)
 
     @njit(inline="always", fastmath=_FASTMATH)
     def _sincos(theta):
@@ -63,11 +80,14 @@ if HAVE_NUMBA:
         x[2 * k] = re * cc - im * ss
         x[2 * k + 1] = re * ss + im * cc
 
-    @njit(parallel=True, cache=True, fastmath=_FASTMATH)
-    def phase(x, energies, gamma, shift):
-        """x <- exp(-i gamma (E - shift)) x (x: float64 view of the state)."""
+    @_twin(fastmath=True)
+    def _phase_parallel(x, energies, gamma, shift):
         for k in prange(energies.size):
             _rotate(x, k, -gamma * (energies[k] - shift))
+
+    def phase(x, energies, gamma, shift):
+        """x <- exp(-i gamma (E - shift)) x (x: float64 view of the state)."""
+        _phase_parallel(x, energies, gamma, shift)
 
     @njit(inline="always", fastmath=_FASTMATH)
     def _rx_pair(x, ia, ib, c, s):
@@ -80,7 +100,7 @@ if HAVE_NUMBA:
         x[ib] = c * br + s * ai
         x[ib + 1] = c * bi - s * ar
 
-    @njit(parallel=True, cache=True, fastmath=_FASTMATH)
+    @_twin(fastmath=True)
     def _block_pass(x, energies, gamma, shift, mode, norm, low, c, s):
         """mode 0: RX only; 1: phase then RX; 2: write exp(-i theta) * norm (phase on |+>) then RX."""
         size = 1 << low
@@ -100,7 +120,7 @@ if HAVE_NUMBA:
                     for j in range(base + start, base + start + step):
                         _rx_pair(x, 2 * j, 2 * (j + step), c, s)
 
-    @njit(parallel=True, cache=True, fastmath=_FASTMATH)
+    @_twin(fastmath=True)
     def _strip_pass(x, energies, low, high, c, s, strip, want_energy):
         """RX on the high qubits, strip by strip; with want_energy, sum |psi|^2 E while in cache."""
         cols = 1 << low
@@ -126,14 +146,14 @@ if HAVE_NUMBA:
                 partial[chunk] = acc
         return partial
 
-    @njit(parallel=True, cache=True)
+    @_twin(fastmath=False)
     def expectation(psi, energies):
         total = 0.0
         for k in prange(psi.size):
             total += (psi[k].real * psi[k].real + psi[k].imag * psi[k].imag) * energies[k]
         return total
 
-    @njit(parallel=True, cache=True)
+    @_twin(fastmath=False)
     def x_sum(psi, n):
         """sum_q X_q psi (the X mixer's generator)."""
         out = np.empty_like(psi)
@@ -183,8 +203,13 @@ if HAVE_NUMBA:
 
 if HAVE_NUMBA:
 
-    @njit(parallel=True, cache=True, fastmath=_FASTMATH)
-    def pair_rotate(x, a, b, c, s):
-        """For each k: (psi[a_k], psi[b_k]) <- (c psi_a - i s psi_b, -i s psi_a + c psi_b), in place."""
+    @_twin(fastmath=True)
+    def _pair_rotate_parallel(x, a, b, c, s):
         for k in prange(a.size):
             _rx_pair(x, 2 * a[k], 2 * b[k], c, s)
+
+    def pair_rotate(x, a, b, c, s):
+        """For each k: (psi[a_k], psi[b_k]) <- (c psi_a - i s psi_b, -i s psi_a + c psi_b), in place.
+
+        Small inputs run serially: waking numba's thread pool costs ~2 ms, far more than the work."""
+        _pair_rotate_parallel(x, a, b, c, s)
