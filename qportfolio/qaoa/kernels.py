@@ -16,6 +16,7 @@ so that the extended-precision reduction survives. Equal to the numpy path to ~1
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 
@@ -40,7 +41,20 @@ _S1, _S2, _S3, _S4, _S5, _S6, _S7, _S8 = _S
 _C1, _C2, _C3, _C4, _C5, _C6, _C7, _C8, _C9 = _C
 MAX_HIGH = 5  # qubits handled by the strip pass; the rest by the block pass (blocks of 2^(n-5))
 STRIP = 256
-PARALLEL_MIN = 1 << 18  # below this many amplitudes a kernel runs on one thread
+
+
+@contextlib.contextmanager
+def interleaved():
+    """Raise the parallel threshold while kernels alternate with numpy calls (the adjoint gradient):
+    there numba's idle workers fall asleep between calls and waking them costs ~2 ms a call."""
+    global PARALLEL_MIN
+    saved, PARALLEL_MIN = PARALLEL_MIN, max(PARALLEL_MIN, SERIAL_BELOW_WHEN_INTERLEAVED)
+    try:
+        yield
+    finally:
+        PARALLEL_MIN = saved
+PARALLEL_MIN = 1 << 16  # below this many amplitudes a kernel runs on one thread
+SERIAL_BELOW_WHEN_INTERLEAVED = 1 << 18  # threshold while numpy work sits between kernel calls (gradients)
 
 if HAVE_NUMBA:
 

@@ -92,6 +92,10 @@ class QAOASimulator:
         return float((psi.real**2 + psi.imag**2) @ self.energies)
 
     def expectation_and_gradient(self, params: np.ndarray) -> tuple[float, np.ndarray]:
+        with kernels.interleaved():
+            return self._expectation_and_gradient(params)
+
+    def _expectation_and_gradient(self, params: np.ndarray) -> tuple[float, np.ndarray]:
         betas, gammas = self.split(params)
         p = betas.size
         phi = self.state(params)
