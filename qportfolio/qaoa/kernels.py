@@ -25,7 +25,6 @@ import numpy as np
 try:  # pragma: no cover - import guard
     if os.environ.get("QPORTFOLIO_NO_NUMBA"):
         raise ImportError("disabled by QPORTFOLIO_NO_NUMBA")
-    import numba
     from numba import njit, prange
 
     HAVE_NUMBA = True
@@ -212,8 +211,6 @@ if HAVE_NUMBA:
         if high:
             _strip_pass(x, x[:0], low, high, c, s, min(STRIP, 1 << low), False)
 
-    def threads() -> int:
-        return int(numba.get_num_threads())
 
 if HAVE_NUMBA:
 
