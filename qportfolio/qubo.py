@@ -96,12 +96,6 @@ class VariableLayout:
     def num_variables(self) -> int:
         return len(self.labels)
 
-    def units_matrix(self, n: int) -> np.ndarray:
-        """M with m = M x (n assets x variables)."""
-        matrix = np.zeros((n, self.num_variables))
-        matrix[self.asset, np.arange(self.num_variables)] = self.coefficient
-        return matrix
-
 
 def bounded_coefficients(span: int) -> np.ndarray:
     """Coefficients 1, 2, ..., 2^(k-1), r whose subset sums are exactly 0..span."""
