@@ -82,7 +82,7 @@ def _solver_options(args: argparse.Namespace) -> dict[str, Any]:
             raise ValidationError(f"--option expects KEY=VALUE, got {item!r}")
         key, value = item.split("=", 1)
         opts[key.strip().replace("-", "_")] = _parse_value(value)
-    for name in ("num_reads", "num_sweeps", "time_limit", "penalty_scale", "reps", "shots", "mixer"):
+    for name in ("num_reads", "num_sweeps", "time_limit", "penalty_scale", "reps", "shots", "mixer", "profile"):
         value = getattr(args, name, None)
         if value is not None:
             opts[name] = value
@@ -108,6 +108,13 @@ def cmd_solve(args: argparse.Namespace) -> int:
         print(result)
         if result.info.get("feasible_fraction") is not None:
             print(f"samples     {result.info['num_samples']} reads, {100 * result.info['feasible_fraction']:.1f} % feasible")
+        if "qpu" in result.info:
+            info = result.info
+            access = f", QPU access {1e3 * info['qpu_access_time_s']:.2f} ms" if "qpu_access_time_s" in info else ""
+            print(f"qpu         {info['qpu']} ({info.get('problem_id', 'no problem id')}){access}")
+            print(f"chains      max length {info['chain_length_max']}, mean {info['chain_length_mean']:.2f}, "
+                  f"{info['physical_qubits']} qubits, chain-break fraction {info.get('chain_break_fraction', 0.0):.3f}, "
+                  f"strength {info['chain_strength']:.3g}")
     return 0
 
 
@@ -204,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--shots", type=int, help="QAOA measurements (qaoa, qaoa-fast)")
         p.add_argument("--mixer", choices=["x", "xy-ring", "xy-complete"], help="QAOA mixer (xy-* need --selection-only)")
         p.add_argument("--polish", action="store_true", help="classical local search after sampling (hybrid post-processing)")
+        p.add_argument("--profile", help="dwave-cloud-client config profile (dwave-qpu, dwave-hybrid-*)")
         p.add_argument("--option", "-o", action="append", metavar="KEY=VALUE", help="any solver option (repeatable)")
 
     p_solve = sub.add_parser("solve", help="solve one problem with one solver")

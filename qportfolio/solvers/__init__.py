@@ -50,6 +50,6 @@ def solve(problem: PortfolioProblem, solver: str | Solver | Any = "sa", **option
     return get(solver).solve(problem, **options)
 
 
-from . import annealing, brute, exact, qaoa, qaoa_fast  # noqa: E402,F401  (built-ins register themselves)
+from . import annealing, brute, dwave, exact, qaoa, qaoa_fast  # noqa: E402,F401  (built-ins register themselves)
 
 __all__ = ["Solver", "available", "get", "register", "solve"]

@@ -1,0 +1,70 @@
+"""The problem as a dimod ``ConstrainedQuadraticModel``: constraints kept as constraints.
+
+Variables (per asset i): a binary selection ``"<asset>:sel"`` and an integer number of weight
+units ``"<asset>:units"`` in [0, hi_i] (weight w_i = step * units_i). Objective, the same f as
+:meth:`PortfolioProblem.objective`::
+
+    f = lambda * step^2 * u' Sigma u  -  (1 - lambda) * step * mu' u
+
+Constraints, each labelled: ``cardinality`` (sum sel = K), ``budget`` (sum units = U = 1/step),
+``min_units:<asset>`` (units_i - lo_i sel_i >= 0) and ``max_units:<asset>`` (units_i - hi_i sel_i
+<= 0). A hybrid CQM solver (LeapHybridCQMSampler) or dimod's ``ExactCQMSolver`` solves it as is;
+no penalty tuning is involved, unlike the QUBO of :mod:`qportfolio.qubo`.
+"""
+
+from __future__ import annotations
+
+import dimod
+import numpy as np
+
+from .problem import PortfolioProblem
+
+
+def selection_label(asset: str) -> str:
+    return f"{asset}:sel"
+
+
+def units_label(asset: str) -> str:
+    return f"{asset}:units"
+
+
+def to_cqm(problem: PortfolioProblem) -> dimod.ConstrainedQuadraticModel:
+    """The discretized portfolio problem as a CQM (built from numpy arrays, no pair loops)."""
+    lo, hi = problem.unit_bounds
+    step = problem.weight_step
+    lam = problem.risk_aversion
+    sel = [selection_label(a) for a in problem.assets]
+    units = [units_label(a) for a in problem.assets]
+
+    objective = dimod.QuadraticModel()
+    objective.add_variables_from("BINARY", sel)
+    for label, upper in zip(units, hi):
+        objective.add_variable("INTEGER", label, lower_bound=0, upper_bound=int(upper))
+    q = lam * step * step * np.asarray(problem.covariance, dtype=float)
+    objective.add_linear_from(zip(units, (-(1.0 - lam) * step * np.asarray(problem.expected_returns)).tolist()))
+    rows, cols = np.triu_indices(problem.n)
+    biases = np.where(rows == cols, q[rows, cols], 2.0 * q[rows, cols])  # u_i u_j appears twice off the diagonal
+    keep = biases != 0.0
+    objective.add_quadratic_from(
+        (units[r], units[c], b) for r, c, b in zip(rows[keep].tolist(), cols[keep].tolist(), biases[keep].tolist())
+    )
+
+    cqm = dimod.ConstrainedQuadraticModel()
+    cqm.set_objective(objective)
+    cqm.add_constraint_from_iterable([(s, 1) for s in sel], "==", rhs=problem.cardinality, label="cardinality")
+    cqm.add_constraint_from_iterable([(u, 1) for u in units], "==", rhs=problem.units, label="budget")
+    for asset, s, u, lo_i, hi_i in zip(problem.assets, sel, units, lo.tolist(), hi.tolist()):
+        cqm.add_constraint_from_iterable([(u, 1), (s, -lo_i)], ">=", rhs=0, label=f"min_units:{asset}")
+        cqm.add_constraint_from_iterable([(u, 1), (s, -hi_i)], "<=", rhs=0, label=f"max_units:{asset}")
+    return cqm
+
+
+def weights_from_samples(problem: PortfolioProblem, sampleset: dimod.SampleSet) -> np.ndarray:
+    """(samples, n) weight matrix from a CQM sample set (units times the weight step)."""
+    labels = [units_label(a) for a in problem.assets]
+    missing = [lab for lab in labels if lab not in sampleset.variables]
+    if missing:
+        raise ValueError(f"sample set lacks the CQM's unit variables, e.g. {missing[0]!r}")
+    columns = [sampleset.variables.index(lab) for lab in labels]
+    units = np.asarray(sampleset.record.sample, dtype=float)[:, columns]
+    return np.rint(units) * problem.weight_step

@@ -1,0 +1,120 @@
+"""D-Wave credentials, secret masking and cloud-error translation (shared by the D-Wave solvers).
+
+Credentials come only from dwave-cloud-client's own configuration: the ``DWAVE_API_TOKEN``
+environment variable, or a config file written by ``dwave setup`` / ``dwave config create``
+(a profile chosen with ``profile=`` / ``--profile`` or ``DWAVE_PROFILE``). qportfolio never takes
+a token as an option and never prints, logs or stores one: every message from the cloud client
+is masked, and a log-record factory masks the token in records of every logger (dwave-cloud-client
+itself logs its whole configuration, token included, at DEBUG level).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from typing import Any, Iterator
+
+from ..errors import SolverError
+
+TOKEN_ENV = "DWAVE_API_TOKEN"
+MASK = "***"
+SETUP_HINT = (
+    "no D-Wave credentials found: run `dwave setup` (or `dwave config create`) to save your Leap API token, "
+    f"or set {TOKEN_ENV}; choose a config profile with --profile NAME (or DWAVE_PROFILE)"
+)
+
+
+class CredentialsError(SolverError):
+    """No usable D-Wave credentials (the message says how to set them up)."""
+
+
+_SECRETS: set[str] = set()
+_LOCK = threading.Lock()
+_FACTORY_INSTALLED = False
+
+
+def mask(text: str) -> str:
+    """``text`` with every known token replaced by ``***``."""
+    for secret in _SECRETS | ({os.environ[TOKEN_ENV]} if os.environ.get(TOKEN_ENV) else set()):
+        if secret:
+            text = text.replace(secret, MASK)
+    return text
+
+
+def _install_log_masking() -> None:
+    """Wrap the log-record factory once so that no record carries a known token."""
+    global _FACTORY_INSTALLED
+    with _LOCK:
+        if _FACTORY_INSTALLED:
+            return
+        previous = logging.getLogRecordFactory()
+
+        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = previous(*args, **kwargs)
+            if _SECRETS:
+                try:
+                    message = record.getMessage()
+                except Exception:  # a malformed record: leave it to logging's own error handling
+                    return record
+                masked = mask(message)
+                if masked != message:
+                    record.msg, record.args = masked, ()
+            return record
+
+        logging.setLogRecordFactory(factory)
+        _FACTORY_INSTALLED = True
+
+
+def remember_secret(secret: str | None) -> None:
+    if secret:
+        _SECRETS.add(secret)
+        _install_log_masking()
+
+
+def cloud_config(profile: str | None = None, config_file: str | None = None) -> dict[str, Any]:
+    """dwave-cloud-client's resolved configuration; raises :class:`CredentialsError` without a token.
+
+    The token is remembered (in memory only) so that it can be masked, and never returned to
+    callers that record parameters.
+    """
+    from dwave.cloud.config import load_config
+
+    _install_log_masking()
+    remember_secret(os.environ.get(TOKEN_ENV))
+    try:
+        config = load_config(config_file=config_file, profile=profile)
+    except Exception as exc:  # ConfigFileError, a missing profile (ValueError), unreadable file
+        where = f"profile {profile!r}" if profile else "the D-Wave configuration"
+        raise CredentialsError(f"could not read {where}: {mask(str(exc))}; {SETUP_HINT}") from None
+    token = config.get("token")
+    if not token:
+        detail = f" (profile {profile!r} has no token)" if profile else ""
+        raise CredentialsError(SETUP_HINT + detail)
+    remember_secret(token)
+    return config
+
+
+@contextlib.contextmanager
+def cloud_errors(what: str) -> Iterator[None]:
+    """Turn the cloud client's exceptions into one-line, token-free :class:`SolverError`s."""
+    try:
+        yield
+    except SolverError:
+        raise
+    except Exception as exc:
+        from dwave.cloud import exceptions as dwave_exc
+
+        name = type(exc).__name__
+        if isinstance(exc, dwave_exc.SolverAuthenticationError):
+            message = f"{what}: D-Wave rejected the API token (authentication failed); check it with `dwave ping`"
+        elif isinstance(exc, dwave_exc.SolverNotFoundError):
+            message = f"{what}: no D-Wave solver matches the request ({mask(str(exc))}); list yours with `dwave solvers`"
+        elif isinstance(exc, (dwave_exc.RequestTimeout, dwave_exc.Timeout)):
+            message = f"{what}: the D-Wave API timed out ({name}); check the network and the endpoint, then retry"
+        elif isinstance(exc, OSError):  # requests' connection errors derive from OSError
+            message = f"{what}: could not reach the D-Wave API ({name}: {mask(str(exc))})"
+        else:
+            message = f"{what} failed ({name}: {mask(str(exc))})"
+        raise SolverError(message) from None
