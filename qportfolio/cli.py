@@ -196,6 +196,41 @@ def cmd_solvers(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_run(args: argparse.Namespace) -> int:
+    from .bench import load_suite, run_suite
+
+    suite = load_suite(args.suite)
+    jobs = suite.jobs(args.data_dir)
+    if args.dry_run:
+        from collections import Counter
+
+        per_config = Counter(j.config.name for j in jobs)
+        instances = len({j.problem.fingerprint for j in jobs})
+        print(f"suite {suite.name}: {len(jobs)} jobs ({instances} instance x parameter points)")
+        for name, count in per_config.items():
+            print(f"  {name:<24}{count:>6}")
+        return 0
+    if not args.db:
+        raise ValidationError("bench run needs --db FILE (the SQLite results database)")
+    progress = "lines" if args.verbose else "auto"
+    summary = run_suite(suite, args.db, workers=args.workers, scheduler=args.scheduler, data_dir=args.data_dir,
+                        progress=progress, limit=args.limit)
+    print(f"suite {suite.name}: {summary.done} jobs run, {summary.skipped} already in {args.db}, "
+          f"{summary.failed} failed, {summary.seconds:.1f} s")
+    for label, error in summary.failures[:10]:
+        print(f"  failed: {label}: {error}")
+    return 1 if summary.failed else 0
+
+
+def cmd_bench_report(args: argparse.Namespace) -> int:
+    from .bench import write_report
+
+    report = write_report(args.db, args.out, data_dir=args.data_dir)
+    print(report["table"])
+    print(f"\nwrote {len(report['files'])} files to {args.out}: {', '.join(report['files'])}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qportfolio", description="Cardinality-constrained portfolio selection on quantum and classical solvers.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -235,6 +270,24 @@ def build_parser() -> argparse.ArgumentParser:
     p_demo.add_argument("--data-dir", help="folder of the OR-Library files")
     run_opts(p_demo)
     p_demo.set_defaults(func=cmd_demo)
+
+    p_bench = sub.add_parser("bench", help="benchmark suites: run (resumable) and report")
+    bench_sub = p_bench.add_subparsers(dest="bench_command", required=True)
+    p_run = bench_sub.add_parser("run", help="run a suite's jobs not yet in the database")
+    p_run.add_argument("suite", help="built-in suite (quick, orlib, scaling) or a TOML file")
+    p_run.add_argument("--db", help="SQLite results database (created if missing)")
+    p_run.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
+    p_run.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (tcp://host:8786): run jobs on that cluster")
+    p_run.add_argument("--dry-run", action="store_true", help="print the job count and exit")
+    p_run.add_argument("--limit", type=int, help="run at most this many pending jobs")
+    p_run.add_argument("--data-dir", help="folder of the OR-Library files")
+    p_run.add_argument("--verbose", "-v", action="store_true", help="one line per finished job instead of a progress bar")
+    p_run.set_defaults(func=cmd_bench_run)
+    p_rep = bench_sub.add_parser("report", help="tables (Markdown, HTML, CSV, Parquet) and plots from a database")
+    p_rep.add_argument("db", help="SQLite results database")
+    p_rep.add_argument("--out", required=True, help="output folder")
+    p_rep.add_argument("--data-dir", help="folder of the OR-Library files (for the unconstrained frontiers)")
+    p_rep.set_defaults(func=cmd_bench_report)
 
     p_list = sub.add_parser("solvers", help="list the registered solvers")
     p_list.add_argument("--verbose", "-v", action="store_true", help="also list each solver's options")

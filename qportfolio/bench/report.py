@@ -1,0 +1,207 @@
+"""Reports from a results database: Markdown and HTML summaries, CSV/Parquet exports, PNG plots.
+
+Files written to ``out``: ``summary.md``, ``summary.html``, ``summary.csv``, ``runs.csv``,
+``runs.parquet`` (every job with its metrics), and the plots ``gap_vs_n.png``, ``tts99_vs_n.png``,
+``feasibility_vs_penalty.png`` and ``frontier_<set>.png`` (one per instance set that has several
+risk-aversion values: each solver's cardinality-constrained frontier against the unconstrained
+frontier, as in Chang et al. 2000, Figure 1).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .metrics import add_metrics, summarize
+from .store import load_runs
+
+SUMMARY_COLUMNS = [
+    ("config", "configuration", "s"), ("instance_set", "instance set", "s"), ("jobs", "jobs", "d"),
+    ("feasible", "feasible", ".2f"), ("sample_feasibility", "sample feasibility", ".2f"),
+    ("gap_median", "gap median", ".2e"), ("gap_q25", "gap q25", ".2e"), ("gap_q75", "gap q75", ".2e"),
+    ("scaled_gap_median", "scaled gap median", ".2e"), ("optimal_share", "optimal share", ".2f"),
+    ("p_opt_median", "P(opt) median", ".3f"), ("tts99_median", "TTS99 median s", ".3g"),
+    ("wall_median", "wall median s", ".3g"), ("qpu_time_mean", "QPU s mean", ".3g"),
+    ("mean_pct_deviation", "mean % deviation (UEF)", ".3f"),
+]
+
+
+def _fmt(value: Any, spec: str) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "—"
+    if isinstance(value, float) and np.isinf(value):
+        return "∞"
+    return format(value, spec)
+
+
+def markdown_table(summary: Any, columns: list[tuple[str, str, str]] = SUMMARY_COLUMNS) -> str:
+    head = "| " + " | ".join(h for _, h, _ in columns) + " |"
+    rule = "|" + "|".join("---" for _ in columns) + "|"
+    lines = [head, rule]
+    for row in summary.to_dict("records"):
+        lines.append("| " + " | ".join(_fmt(row.get(k), f) for k, _, f in columns) + " |")
+    return "\n".join(lines)
+
+
+def _html(summary: Any, title: str, plots: list[str], notes: str) -> str:
+    cells = "".join(f"<th>{html.escape(h)}</th>" for _, h, _ in SUMMARY_COLUMNS)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(r.get(k), f))}</td>" for k, _, f in SUMMARY_COLUMNS) + "</tr>"
+                   for r in summary.to_dict("records"))
+    images = "".join(f'<figure><img src="{html.escape(p)}" alt="{html.escape(p)}"><figcaption>{html.escape(p)}</figcaption></figure>'
+                     for p in plots)
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #bbb;padding:3px 6px;text-align:right}}
+th{{background:#eee}}td:first-child,td:nth-child(2){{text-align:left}}img{{max-width:720px}}figure{{display:inline-block}}</style></head>
+<body><h1>{html.escape(title)}</h1><p>{html.escape(notes)}</p><table><tr>{cells}</tr>{body}</table>{images}</body></html>"""
+
+
+def _plot_gap_vs_n(df: Any, path: Path) -> bool:
+    import matplotlib.pyplot as plt
+
+    data = df[(df["role"] == "solver") & df["gap_discrete"].notna()]
+    if data.empty:
+        return False
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for config, g in data.groupby("config"):
+        mean = g.groupby("n")["gap_discrete"].mean()
+        ax.plot(mean.index, mean.values, marker="o", label=config)
+    ax.set_xlabel("assets n")
+    ax.set_ylabel("mean relative gap to exact-discrete optimum")
+    ax.set_yscale("symlog", linthresh=1e-4)
+    if (data["gap_discrete"] >= 0).all():
+        ax.set_ylim(bottom=0)
+    ax.set_title("Optimality gap vs problem size")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def _plot_tts_vs_n(df: Any, path: Path) -> bool:
+    import matplotlib.pyplot as plt
+
+    data = df[df["tts99"].notna() & np.isfinite(df["tts99"].astype(float))]
+    if data.empty:
+        return False
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for config, g in data.groupby("config"):
+        med = g.groupby("n")["tts99"].median()
+        ax.plot(med.index, med.values, marker="o", label=config)
+    ax.set_xlabel("assets n")
+    ax.set_ylabel("median TTS99 (s)")
+    ax.set_yscale("log")
+    ax.set_title("Time to solution at 99 % vs problem size (runs that found the optimum)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def _plot_feasibility_vs_penalty(df: Any, path: Path) -> bool:
+    import matplotlib.pyplot as plt
+
+    data = df[df["penalty_scale"].notna() & df["feasible_fraction"].notna()]
+    if data.empty:
+        return False
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for solver, g in data.groupby("solver"):
+        mean = g.groupby("penalty_scale")["feasible_fraction"].mean()
+        ax.plot(mean.index, mean.values, marker="o", label=solver)
+    ax.axvline(1.0, color="grey", ls=":", label="calibrated penalty (scale 1)")
+    ax.set_xlabel("penalty scale (multiple of the certified penalty strength)")
+    ax.set_ylabel("mean share of feasible raw samples")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_title("Feasibility vs penalty strength")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def _plot_frontiers(df: Any, out: Path, data_dir: str | None) -> list[str]:
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    from ..data import load_orlib_frontier
+    from ..data.orlib import ORLIB_SETS
+    from ..errors import DataError
+
+    written = []
+    feasible = df[df["feasible"].astype(bool)]
+    for iset, g_set in feasible.groupby("instance_set"):
+        instances = [i for i, g in g_set.groupby("instance") if g["risk_aversion"].nunique() >= 2]
+        if not instances:
+            continue
+        instances = instances[:6]
+        cols = min(3, len(instances))
+        rows = -(-len(instances) // cols)
+        fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 4.2 * rows), squeeze=False)
+        for ax, instance in zip(axes.flat, instances):
+            g = g_set[g_set["instance"] == instance]
+            if instance in ORLIB_SETS:
+                try:
+                    uef = load_orlib_frontier(instance, data_dir=data_dir)
+                    order = np.argsort(uef[:, 1])
+                    ax.plot(np.sqrt(uef[order, 1]), uef[order, 0], color="k", lw=1.2, label="unconstrained frontier (UEF)")
+                except DataError:
+                    pass
+            for config, gc in g.groupby("config"):
+                best = gc.loc[gc.groupby("risk_aversion")["objective"].idxmin()].sort_values("volatility")
+                ax.plot(best["volatility"], best["expected_return"], marker="o", ms=4, lw=0.8, label=config)
+            k = int(g["cardinality"].iloc[0])
+            ax.set_title(f"{instance} (K = {k})", fontsize=10)
+            ax.xaxis.set_major_locator(MaxNLocator(5))
+            ax.set_xlabel("volatility σ (per period)")
+            ax.set_ylabel("expected return (per period)")
+            ax.grid(True, alpha=0.3)
+            ax.legend(fontsize=7)
+        for ax in list(axes.flat)[len(instances):]:
+            ax.set_visible(False)
+        fig.suptitle(f"Cardinality-constrained frontiers: {iset}")
+        fig.tight_layout()
+        name = f"frontier_{iset}.png"
+        fig.savefig(out / name, dpi=110)
+        plt.close(fig)
+        written.append(name)
+    return written
+
+
+def write_report(db: str, out: str | Path, *, data_dir: str | None = None) -> dict[str, Any]:
+    """Write every report file for ``db`` into ``out``; returns the summary DataFrame and file list."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    runs = add_metrics(load_runs(db), data_dir=data_dir)
+    summary = summarize(runs)
+    flat = runs.copy()
+    for col in ("options", "penalties", "sample_objectives", "weights", "parameters", "info", "versions"):
+        flat[col] = flat[col].map(lambda v: json.dumps(v, default=str) if v is not None else None)
+    flat.to_csv(out / "runs.csv", index=False)
+    flat.to_parquet(out / "runs.parquet", index=False)
+    summary.to_csv(out / "summary.csv", index=False)
+    plots = []
+    for name, fn in (("gap_vs_n.png", _plot_gap_vs_n), ("tts99_vs_n.png", _plot_tts_vs_n),
+                     ("feasibility_vs_penalty.png", _plot_feasibility_vs_penalty)):
+        if fn(runs, out / name):
+            plots.append(name)
+    plots += _plot_frontiers(runs, out, data_dir)
+    notes = (f"{len(runs)} jobs from {db}. Gap = (f - f*)/max(|f|, |f*|) to the exact-discrete optimum f* of the same "
+             "instance; scaled gap = (f - f*)/S with S the objective's range bound; TTS99 = t ln(0.01)/ln(1 - P(opt)) "
+             "with t the sampling time per read; mean % deviation from the unconstrained frontier as in Chang et al. (2000). "
+             "See qportfolio/bench/metrics.py.")
+    table = markdown_table(summary)
+    (out / "summary.md").write_text(f"# Benchmark report\n\n{notes}\n\n{table}\n\n" + "\n".join(f"![{p}]({p})" for p in plots) + "\n")
+    (out / "summary.html").write_text(_html(summary, "Benchmark report", plots, notes))
+    return {"summary": summary, "runs": runs, "files": sorted(p.name for p in out.iterdir()), "table": table}

@@ -1,0 +1,222 @@
+"""Run a suite's jobs and record them: in this process, in local worker processes, or on a Dask
+cluster. Whatever executes the jobs, only this (client) process writes the database, one
+transaction per finished job, so an interrupted run is resumed by running the same command again.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from ..errors import QPortfolioError, ValidationError
+from ..result import Result
+from .metrics import objective_scale
+from .store import ResultStore
+from .suite import Job, Suite
+
+#: Lowest distinct feasible sample objectives kept per job (enough for P(optimum) at any tolerance).
+KEEP_SAMPLE_OBJECTIVES = 200
+
+
+def sample_objectives(job: Job, result: Result) -> list[list[float]] | None:
+    """[[objective, occurrences], ...] of the feasible samples (lowest first), or None for non-samplers."""
+    ss = result.sampleset
+    if ss is None or len(ss) == 0:
+        return None
+    problem = job.problem
+    occurrences = np.asarray(ss.record.num_occurrences, dtype=float)
+    from ..cqm import units_label, weights_from_samples
+
+    if units_label(problem.assets[0]) in ss.variables:
+        weights = weights_from_samples(problem, ss)
+        feasible = np.array([problem.is_feasible(w) for w in weights])
+        objective = np.atleast_1d(problem.objective(weights))
+    else:
+        from ..qubo import encode
+        from ..solvers.annealing import ENCODE_OPTIONS
+
+        qubo = encode(problem, **{k: v for k, v in job.solve_options().items() if k in ENCODE_OPTIONS})
+        decoded = qubo.decode(ss)
+        feasible, objective = decoded.feasible, decoded.objective
+    if not feasible.any():
+        return []
+    values, inverse = np.unique(np.round(objective[feasible], 15), return_inverse=True)
+    counts = np.bincount(inverse, weights=occurrences[feasible])
+    return [[float(v), float(c)] for v, c in zip(values[:KEEP_SAMPLE_OBJECTIVES], counts[:KEEP_SAMPLE_OBJECTIVES])]
+
+
+def execute(job: Job) -> dict[str, Any]:
+    """Solve one job and return its database row (runs anywhere: a worker process, a Dask worker)."""
+    from ..solvers import solve
+
+    options = job.solve_options()
+    result = solve(job.problem, job.config.solver, **options)
+    info = result.info or {}
+    p = job.problem
+    return {
+        "key": job.key,
+        "suite": job.suite,
+        "instance_set": job.instance_set,
+        "instance": job.instance,
+        "fingerprint": p.fingerprint,
+        "n": p.n,
+        "cardinality": p.cardinality,
+        "risk_aversion": p.risk_aversion,
+        "weight_step": p.weight_step,
+        "min_weight": float(np.min(p.min_weight)),
+        "max_weight": float(np.max(p.max_weight)),
+        "selection_only": int(job.selection_only),
+        "config": job.config.name,
+        "solver": job.config.solver,
+        "role": job.config.role,
+        "options": job.config.options,
+        "seed": job.seed,
+        "time_limit": job.time_limit,
+        "status": result.status,
+        "feasible": int(result.feasible),
+        "objective": result.objective,
+        "bound": result.bound,
+        "expected_return": result.expected_return,
+        "volatility": result.volatility,
+        "wall_time": result.wall_time,
+        "sample_seconds": info.get("sample_seconds"),
+        "qpu_access_time": info.get("qpu_access_time_s"),
+        "objective_scale": objective_scale(p),
+        "num_variables": info.get("num_variables"),
+        "num_interactions": info.get("num_interactions"),
+        "penalty_scale": options.get("penalty_scale", 1.0) if "penalties" in info else None,
+        "penalties": info.get("penalties"),
+        "feasible_fraction": info.get("feasible_fraction"),
+        "num_samples": info.get("num_samples"),
+        "sample_objectives": sample_objectives(job, result),
+        "weights": [float(w) for w in result.weights],
+        "parameters": result.to_dict()["parameters"],
+        "info": {k: v for k, v in result.to_dict()["info"].items() if k not in ("trace", "distribution")},
+        "versions": result.versions,
+        "host": socket.gethostname(),
+        "finished_at": time.time(),
+    }
+
+
+def _safe_execute(job: Job) -> tuple[str, dict[str, Any] | None, str | None]:
+    """execute() that returns an error message instead of raising (solver or network errors)."""
+    try:
+        return job.key, execute(job), None
+    except QPortfolioError as exc:
+        return job.key, None, f"{type(exc).__name__}: {exc}"
+    except Exception as exc:  # a backend bug must not stop a long run; it is reported and retried next time
+        return job.key, None, f"{type(exc).__name__}: {exc}"
+
+
+@dataclass
+class RunSummary:
+    total: int
+    skipped: int
+    done: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+
+class Progress:
+    """A tqdm bar with ETA when stderr is a terminal; otherwise one line per job (or silence)."""
+
+    def __init__(self, total: int, mode: str) -> None:
+        self.bar = None
+        self.mode = mode
+        self.total, self.count = total, 0
+        if mode == "bar" or (mode == "auto" and sys.stderr.isatty()):
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="job", dynamic_ncols=True)
+
+    def update(self, label: str) -> None:
+        self.count += 1
+        if self.bar is not None:
+            self.bar.set_postfix_str(label[:40])
+            self.bar.update(1)
+        elif self.mode == "lines":
+            print(f"[{self.count}/{self.total}] {label}", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _local_results(jobs: list[Job], workers: int) -> Iterable[tuple[str, dict | None, str | None]]:
+    if workers <= 1:
+        for job in jobs:
+            yield _safe_execute(job)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending = {pool.submit(_safe_execute, job) for job in jobs}
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                yield fut.result()
+
+
+def _dask_results(jobs: list[Job], scheduler: Any) -> Iterable[tuple[str, dict | None, str | None]]:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise ValidationError("--scheduler needs dask.distributed: pip install 'qportfolio[bench]'") from None
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        futures = client.map(_safe_execute, jobs, pure=False, key=[f"qportfolio-{j.key}" for j in jobs])
+        for fut in as_completed(futures):
+            yield fut.result()
+    finally:
+        if client is not scheduler:
+            client.close()
+
+
+def run_suite(
+    suite: Suite,
+    db: str,
+    *,
+    workers: int = 1,
+    scheduler: Any = None,
+    data_dir: str | None = None,
+    progress: str = "auto",
+    limit: int | None = None,
+    on_row: Callable[[dict[str, Any]], None] | None = None,
+) -> RunSummary:
+    """Run every job of ``suite`` not yet in ``db``; ``limit`` caps how many run this time."""
+    if workers < 1:
+        raise ValidationError(f"workers must be at least 1, got {workers}")
+    jobs = suite.jobs(data_dir)
+    with ResultStore(db) as store:
+        done = store.done_keys()
+        todo = [j for j in jobs if j.key not in done]
+        summary = RunSummary(total=len(jobs), skipped=len(jobs) - len(todo))
+        if limit is not None:
+            todo = todo[:limit]
+        by_key = {j.key: j for j in todo}
+        start = time.perf_counter()
+        bar = Progress(len(todo), progress)
+        results = _dask_results(todo, scheduler) if scheduler is not None else _local_results(todo, workers)
+        try:
+            for key, row, error in results:
+                job = by_key[key]
+                label = f"{job.config.name} {job.instance}"
+                if row is not None:
+                    store.add(row)
+                    summary.done += 1
+                    if on_row:
+                        on_row(row)
+                else:
+                    store.add_failure(key, suite.name, job.config.name, job.instance, error or "")
+                    summary.failed += 1
+                    summary.failures.append((label, error or ""))
+                bar.update(label)
+        finally:
+            bar.close()
+        summary.seconds = time.perf_counter() - start
+    return summary
