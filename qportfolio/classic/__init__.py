@@ -1,0 +1,24 @@
+"""Classical portfolio construction with cvxpy (convex) and SCIP (cardinality): minimum variance,
+mean-variance targets, maximum Sharpe, risk budgeting, minimum CVaR, score trade-offs, the
+efficient frontier, shadow prices and infeasibility diagnostics."""
+
+from .constraints import LONG_ONLY, SHORTS_ALLOWED, Constraints, Group
+from .diagnostics import conflicting_subset, explain_infeasibility
+from .frontier import Frontier, efficient_frontier, plot_frontier
+from .portfolios import (
+    PortfolioResult,
+    cvar,
+    equal_weight,
+    max_return_for_volatility,
+    max_sharpe,
+    min_cvar,
+    min_variance,
+    min_variance_for_return,
+    risk_budgeting,
+    risk_contributions,
+    score_tradeoff,
+)
+
+__all__ = ["LONG_ONLY", "SHORTS_ALLOWED", "Constraints", "Frontier", "Group", "efficient_frontier", "plot_frontier", "PortfolioResult", "conflicting_subset", "cvar",
+           "equal_weight", "explain_infeasibility", "max_return_for_volatility", "max_sharpe", "min_cvar", "min_variance",
+           "min_variance_for_return", "risk_budgeting", "risk_contributions", "score_tradeoff"]

@@ -1,0 +1,348 @@
+"""Classical portfolios: equal weight, minimum variance (closed form or QP), mean-variance targets,
+maximum Sharpe (homogenised), risk budgeting / parity, minimum CVaR (Rockafellar-Uryasev LP), and a
+risk-vs-score trade-off, all under any :class:`Constraints`, all returning a :class:`PortfolioResult`.
+
+Convex problems go to cvxpy (Clarabel); a cardinality limit makes them mixed-integer and sends them
+to SCIP. When a problem is infeasible the error carries the conflicting constraints found by
+:func:`qportfolio.classic.diagnostics.explain_infeasibility`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..errors import InfeasibleProblemError, SolverError, ValidationError
+from ..linalg import check_covariance
+from .constraints import LONG_ONLY, Constraints, build
+
+
+@dataclass(frozen=True, eq=False)
+class PortfolioResult:
+    """A classical portfolio: weights by asset, its figures, the solver's status and shadow prices."""
+
+    strategy: str
+    assets: tuple[str, ...]
+    weights: np.ndarray
+    expected_return: float | None
+    volatility: float
+    objective: float
+    status: str
+    duals: dict[str, float] = field(default_factory=dict)
+    risk_contributions: np.ndarray | None = None
+    solver: str = ""
+    wall_time: float = 0.0
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def weights_by_asset(self, tol: float = 0.0) -> dict[str, float]:
+        return {a: float(w) for a, w in zip(self.assets, self.weights) if abs(w) > tol}
+
+    def sharpe(self, risk_free: float = 0.0) -> float | None:
+        if self.expected_return is None or self.volatility == 0:
+            return None
+        return (self.expected_return - risk_free) / self.volatility
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"strategy": self.strategy, "status": self.status, "weights": self.weights_by_asset(),
+                "expected_return": self.expected_return, "volatility": self.volatility, "objective": self.objective,
+                "duals": self.duals, "solver": self.solver, "wall_s": self.wall_time,
+                "risk_contributions": None if self.risk_contributions is None else dict(zip(self.assets, self.risk_contributions.tolist())),
+                "info": self.info}
+
+    def __str__(self) -> str:
+        ret = "—" if self.expected_return is None else f"{self.expected_return:.6g}"
+        lines = [f"strategy    {self.strategy}   status {self.status}   solver {self.solver}",
+                 f"return      {ret}   volatility {self.volatility:.6g}   objective {self.objective:.6g}", "weights"]
+        lines += [f"  {a:<10}{w:>10.4f}" for a, w in self.weights_by_asset(1e-9).items()]
+        if self.duals:
+            lines.append("shadow prices")
+            lines += [f"  {k:<24}{v:>12.6g}" for k, v in self.duals.items()]
+        return "\n".join(lines)
+
+
+def check_constraints(constraints: Any) -> Constraints:
+    if not isinstance(constraints, Constraints):
+        raise ValidationError(f"constraints must be a qportfolio.classic.Constraints, got {type(constraints).__name__} "
+                              "(pass assets=... by keyword)")
+    return constraints
+
+
+def _inputs(cov: Any, mu: Any = None, assets: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray | None, tuple[str, ...]]:
+    names = None
+    if hasattr(cov, "columns"):
+        names = tuple(map(str, cov.columns))
+    if mu is not None and hasattr(mu, "index") and hasattr(mu, "values") and names is None:
+        names = tuple(map(str, mu.index))
+    cov = np.asarray(cov, dtype=float)
+    if cov.ndim != 2 or cov.shape[0] != cov.shape[1]:
+        raise ValidationError(f"covariance must be a square matrix, got shape {cov.shape}")
+    cov = check_covariance(cov, cov.shape[0], "covariance")
+    n = cov.shape[0]
+    if mu is not None:
+        mu = np.asarray(mu, dtype=float)
+        if mu.shape != (n,):
+            raise ValidationError(f"expected_returns must have one value per asset ({n}), got shape {mu.shape}")
+        if not np.all(np.isfinite(mu)):
+            raise ValidationError("expected_returns contains NaN or infinite values")
+    names = tuple(assets) if assets is not None else names or tuple(f"A{i + 1}" for i in range(n))
+    if len(names) != n:
+        raise ValidationError(f"assets must name each of the {n} assets, got {len(names)}")
+    return cov, mu, names
+
+
+def risk_contributions(weights: np.ndarray, cov: np.ndarray) -> np.ndarray:
+    """Each asset's share of the portfolio variance: w_i (Sigma w)_i / w' Sigma w (sums to 1)."""
+    w = np.asarray(weights, dtype=float)
+    var = float(w @ cov @ w)
+    return w * (cov @ w) / var if var > 0 else np.full(w.size, np.nan)
+
+
+def _result(strategy: str, assets: tuple[str, ...], w: np.ndarray, cov: np.ndarray, mu: np.ndarray | None, objective: float,
+            status: str, duals: dict[str, float], solver: str, start: float, info: dict[str, Any] | None = None) -> PortfolioResult:
+    w = np.asarray(w, dtype=float)
+    vol = math.sqrt(max(float(w @ cov @ w), 0.0))
+    return PortfolioResult(strategy=strategy, assets=assets, weights=w, expected_return=None if mu is None else float(mu @ w),
+                           volatility=vol, objective=float(objective), status=status, duals=duals,
+                           risk_contributions=risk_contributions(w, cov) if vol > 0 else None, solver=solver,
+                           wall_time=time.perf_counter() - start, info=info or {})
+
+
+def solve_named(objective: Any, named: list[tuple[str, Any]], *, variables: Sequence[Any], assets: tuple[str, ...],
+                constraints: Constraints, what: str) -> tuple[Any, str, dict[str, float]]:
+    """Solve a cvxpy problem whose constraints are named; return (problem, solver, scalar duals).
+
+    Infeasible problems raise :class:`InfeasibleProblemError` naming a conflicting subset."""
+    import cvxpy as cp
+
+    problem = cp.Problem(objective, [c for _, c in named])
+    mixed = problem.is_mixed_integer()
+    solver = "SCIP" if mixed else "CLARABEL"
+    try:
+        problem.solve(solver=solver, **({} if mixed else CLARABEL_TIGHT))
+    except cp.error.SolverError as exc:
+        raise SolverError(f"{what}: {solver} failed ({exc})") from None
+    if problem.status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
+        from .diagnostics import explain_infeasibility
+
+        raise InfeasibleProblemError(f"{what} is infeasible: {explain_infeasibility(named, variables)}")
+    if problem.status in (cp.UNBOUNDED, cp.UNBOUNDED_INACCURATE):
+        raise ValidationError(f"{what} is unbounded: add a budget, bounds or a leverage limit")
+    if problem.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
+        raise SolverError(f"{what}: {solver} ended with status {problem.status}")
+    duals = {}
+    if not mixed:
+        for name, con in named:
+            value = con.dual_value
+            if value is not None and np.size(value) == 1:
+                value = float(np.asarray(value).reshape(-1)[0])
+                # equalities: d objective* / d right-hand side; inequalities: the (>= 0) gain per unit of relaxation
+                duals[name] = -value if isinstance(con, cp.constraints.Equality) else value
+    return problem, solver, duals
+
+
+#: Portfolio objectives are ~1e-4: Clarabel's default 1e-8 gaps would leave weights wrong in the 4th digit.
+CLARABEL_TIGHT = {"tol_gap_abs": 1e-13, "tol_gap_rel": 1e-10, "tol_feas": 1e-10, "tol_ktratio": 1e-9}
+
+
+def equal_weight(cov: Any, mu: Any = None, *, assets: Sequence[str] | None = None) -> PortfolioResult:
+    start = time.perf_counter()
+    cov, mu, names = _inputs(cov, mu, assets)
+    w = np.full(len(names), 1.0 / len(names))
+    return _result("equal-weight", names, w, cov, mu, float(w @ cov @ w), "optimal", {}, "closed form", start)
+
+
+def min_variance(cov: Any, mu: Any = None, constraints: Constraints = LONG_ONLY, *, assets: Sequence[str] | None = None) -> PortfolioResult:
+    """Global minimum variance: w = Sigma^-1 1 / 1' Sigma^-1 1 when only the budget applies, else a QP."""
+    check_constraints(constraints)
+    start = time.perf_counter()
+    cov, mu, names = _inputs(cov, mu, assets)
+    if constraints.budget_only and constraints.budget:
+        try:
+            x = np.linalg.solve(cov, np.ones(len(names)))
+        except np.linalg.LinAlgError:
+            raise ValidationError("covariance is singular: the closed-form minimum variance needs it invertible; "
+                                  "add bounds (a QP) or shrink the covariance (ledoit_wolf)") from None
+        w = constraints.budget * x / x.sum()
+        var = float(w @ cov @ w)
+        # the budget's multiplier of min w'Sigma w: d var*/d budget = 2 budget / 1'Sigma^-1 1
+        return _result("min-variance", names, w, cov, mu, var, "optimal", {"budget": 2.0 * constraints.budget / x.sum()},
+                       "closed form", start)
+    return _convex("min-variance", cov, mu, names, constraints, start)
+
+
+def min_variance_for_return(mu: Any, cov: Any, target_return: float, constraints: Constraints = LONG_ONLY, *,
+                            assets: Sequence[str] | None = None) -> PortfolioResult:
+    """Minimum variance subject to mu'w >= target (the target's dual: marginal variance per unit of return)."""
+    check_constraints(constraints)
+    start = time.perf_counter()
+    cov, mu, names = _inputs(cov, mu, assets)
+    return _convex("min-variance-for-return", cov, mu, names, constraints, start, target_return=target_return)
+
+
+def max_return_for_volatility(mu: Any, cov: Any, target_volatility: float, constraints: Constraints = LONG_ONLY, *,
+                              assets: Sequence[str] | None = None) -> PortfolioResult:
+    """Maximum expected return subject to w'Sigma w <= target_volatility^2 (a variance budget)."""
+    check_constraints(constraints)
+    start = time.perf_counter()
+    cov, mu, names = _inputs(cov, mu, assets)
+    if target_volatility <= 0:
+        raise ValidationError(f"target_volatility must be positive, got {target_volatility}")
+    return _convex("max-return-for-volatility", cov, mu, names, constraints, start, variance_budget=target_volatility ** 2)
+
+
+def _psd_sqrt(cov: np.ndarray) -> np.ndarray:
+    vals, vecs = np.linalg.eigh(cov)
+    return (vecs * np.sqrt(np.clip(vals, 0.0, None))) @ vecs.T
+
+
+def _convex(strategy: str, cov: np.ndarray, mu: np.ndarray | None, names: tuple[str, ...], constraints: Constraints, start: float,
+            *, target_return: float | None = None, variance_budget: float | None = None, score: np.ndarray | None = None,
+            tradeoff: float = 0.0) -> PortfolioResult:
+    import cvxpy as cp
+
+    n = len(names)
+    w = cp.Variable(n)
+    named, cost, _ = build(w, names, constraints)
+    risk = cp.quad_form(w, cp.psd_wrap(cov))
+    if target_return is not None:
+        named.append(("target_return", mu @ w >= target_return))
+    if variance_budget is not None:
+        named.append(("variance_budget", risk <= variance_budget))
+        objective = cp.Maximize(mu @ w - cost)
+    elif score is not None:
+        objective = cp.Minimize(risk - tradeoff * (score @ w) + cost)
+    else:
+        objective = cp.Minimize(risk + cost)
+    problem, solver, duals = solve_named(objective, named, variables=[w], assets=names, constraints=constraints,
+                                         what=f"{strategy} portfolio")
+    value = float(problem.value)
+    return _result(strategy, names, w.value, cov, mu, value, "optimal", duals, solver, start)
+
+
+def max_sharpe(mu: Any, cov: Any, risk_free: float = 0.0, constraints: Constraints = LONG_ONLY, *,
+               assets: Sequence[str] | None = None) -> PortfolioResult:
+    """Maximum Sharpe ratio via the homogenised convex form: min y'Sigma y s.t. (mu - rf)'y = 1 and
+    the constraints scaled by kappa >= 0; then w = y / kappa. Needs some asset with mu > rf."""
+    import cvxpy as cp
+
+    check_constraints(constraints)
+    start = time.perf_counter()
+    cov, mu, names = _inputs(cov, mu, assets)
+    if not constraints.homogeneous:
+        raise ValidationError("max_sharpe needs constraints that scale with the portfolio: turnover, costs, "
+                              "min_holding and cardinality are not; use efficient_frontier(...) and pick the tangency point")
+    if constraints.budget is None or constraints.budget <= 0:
+        raise ValidationError("max_sharpe needs a positive budget (the Sharpe ratio of a zero-cost portfolio is undefined)")
+    excess = mu - risk_free
+    if constraints.budget_only:
+        x = np.linalg.solve(cov, excess)
+        if x.sum() <= 0:
+            raise ValidationError("no portfolio has a positive excess return (1' Sigma^-1 (mu - rf) <= 0)")
+        w = constraints.budget * x / x.sum()
+        return _result("max-sharpe", names, w, cov, mu, float((mu @ w - risk_free) / math.sqrt(w @ cov @ w)), "optimal", {},
+                       "closed form", start, {"risk_free": risk_free})
+    if np.all(excess <= 0):
+        raise ValidationError(f"no asset's expected return exceeds the risk-free rate {risk_free}: the maximum Sharpe ratio is not positive")
+    y = cp.Variable(len(names))
+    kappa = cp.Variable(nonneg=True)
+    named, _, _ = build(y, names, constraints, scale=kappa)
+    named.append(("unit_excess_return", excess @ y == 1))
+    problem, solver, duals = solve_named(cp.Minimize(cp.quad_form(y, cp.psd_wrap(cov))), named, variables=[y, kappa],
+                                         assets=names, constraints=constraints, what="max-sharpe portfolio")
+    w = y.value / kappa.value
+    w = constraints.budget * w / w.sum()
+    sharpe = float((mu @ w - risk_free) / math.sqrt(w @ cov @ w))
+    return _result("max-sharpe", names, w, cov, mu, sharpe, "optimal", {}, solver, start, {"risk_free": risk_free})
+
+
+def risk_budgeting(cov: Any, budgets: Any = None, mu: Any = None, *, assets: Sequence[str] | None = None,
+                   tol: float = 1e-12, max_iter: int = 100) -> PortfolioResult:
+    """Long-only portfolio whose risk contributions equal ``budgets`` (equal: risk parity).
+
+    Solves min 1/2 y'Sigma y - sum b_i log y_i (strictly convex; Spinu 2013) by damped Newton, then
+    w = y / sum y; at the optimum y_i (Sigma y)_i = b_i, so the contributions are exactly b.
+    """
+    start = time.perf_counter()
+    cov, mu, names = _inputs(cov, mu, assets)
+    n = len(names)
+    b = np.full(n, 1.0 / n) if budgets is None else np.asarray(budgets, dtype=float)
+    if b.shape != (n,) or np.any(b <= 0) or not np.all(np.isfinite(b)):
+        raise ValidationError(f"budgets must be {n} positive numbers (risk shares), got {budgets!r}")
+    b = b / b.sum()
+    if np.any(np.diag(cov) <= 0):
+        raise ValidationError("risk budgeting needs every asset to have positive variance")
+    y = b / np.sqrt(np.diag(cov))
+    y *= 1.0 / math.sqrt(y @ cov @ y)
+    for it in range(max_iter):
+        grad = cov @ y - b / y
+        if np.max(np.abs(grad * y)) < tol:
+            break
+        hess = cov + np.diag(b / y ** 2)
+        step = np.linalg.solve(hess, grad)
+        t = 1.0
+        while np.any(y - t * step <= 0):
+            t *= 0.5
+        y = y - t * step
+    w = y / y.sum()
+    rc = risk_contributions(w, cov)
+    strategy = "risk-parity" if budgets is None else "risk-budgeting"
+    return _result(strategy, names, w, cov, mu, float(np.max(np.abs(rc - b))), "optimal", {}, "newton", start,
+                   {"iterations": it + 1, "budgets": b.tolist(), "max_contribution_error": float(np.max(np.abs(rc - b)))})
+
+
+def min_cvar(scenarios: Any, alpha: float = 0.95, constraints: Constraints = LONG_ONLY, *, target_return: float | None = None,
+             assets: Sequence[str] | None = None) -> PortfolioResult:
+    """Minimum conditional value-at-risk of the loss -r'w at level ``alpha`` over return scenarios
+    (T x n), by the Rockafellar-Uryasev LP: min z + sum(u) / ((1 - alpha) T), u >= -R w - z, u >= 0."""
+    import cvxpy as cp
+
+    check_constraints(constraints)
+    start = time.perf_counter()
+    names_from = tuple(map(str, scenarios.columns)) if hasattr(scenarios, "columns") else None
+    r = np.asarray(scenarios, dtype=float)
+    if r.ndim != 2 or not np.all(np.isfinite(r)):
+        raise ValidationError("scenarios must be a finite (periods x assets) table of returns")
+    if not 0 < alpha < 1:
+        raise ValidationError(f"alpha must be in (0, 1), got {alpha}")
+    t, n = r.shape
+    names = tuple(assets) if assets is not None else names_from or tuple(f"A{i + 1}" for i in range(n))
+    mu = r.mean(axis=0)
+    cov = np.atleast_2d(np.cov(r, rowvar=False)) if t > 1 else np.zeros((n, n))
+    w = cp.Variable(n)
+    z = cp.Variable()
+    u = cp.Variable(t, nonneg=True)
+    named, cost, _ = build(w, names, constraints)
+    named.append(("scenario_losses", u >= -r @ w - z))
+    if target_return is not None:
+        named.append(("target_return", mu @ w >= target_return))
+    objective = cp.Minimize(z + cp.sum(u) / ((1 - alpha) * t) + cost)
+    problem, solver, duals = solve_named(objective, named, variables=[w, z, u], assets=names, constraints=constraints,
+                                         what="min-CVaR portfolio")
+    return _result("min-cvar", names, w.value, cov, mu, float(problem.value), "optimal", duals, solver, start,
+                   {"alpha": alpha, "value_at_risk": float(z.value), "scenarios": t})
+
+
+def cvar(weights: Any, scenarios: Any, alpha: float = 0.95) -> float:
+    """CVaR of the loss -r'w: the mean of the worst (1 - alpha) share of scenario losses (fractional
+    tail scenario weighted), the value the Rockafellar-Uryasev LP minimises."""
+    losses = np.sort(-(np.asarray(scenarios, dtype=float) @ np.asarray(weights, dtype=float)))[::-1]
+    k = (1 - alpha) * losses.size
+    whole = int(math.floor(k))
+    tail = losses[:whole].sum() + (k - whole) * (losses[whole] if whole < losses.size else 0.0)
+    return float(tail / k)
+
+
+def score_tradeoff(cov: Any, score: Any, tradeoff: float, constraints: Constraints = LONG_ONLY, *, mu: Any = None,
+                   assets: Sequence[str] | None = None) -> PortfolioResult:
+    """Weighted multi-objective: min w'Sigma w - tradeoff * score'w (score: ESG, momentum, a signal)."""
+    check_constraints(constraints)
+    start = time.perf_counter()
+    cov, mu, names = _inputs(cov, mu, assets)
+    s = np.asarray(score, dtype=float)
+    if s.shape != (len(names),) or not np.all(np.isfinite(s)):
+        raise ValidationError(f"score must be {len(names)} finite numbers, one per asset")
+    return _convex("score-tradeoff", cov, mu, names, constraints, start, score=s, tradeoff=float(tradeoff))
