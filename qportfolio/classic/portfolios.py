@@ -145,7 +145,7 @@ def solve_named(objective: Any, named: list[tuple[str, Any]], *, variables: Sequ
 
 
 #: Portfolio objectives are ~1e-4: Clarabel's default 1e-8 gaps would leave weights wrong in the 4th digit.
-CLARABEL_TIGHT = {"tol_gap_abs": 1e-13, "tol_gap_rel": 1e-10, "tol_feas": 1e-10, "tol_ktratio": 1e-9}
+CLARABEL_TIGHT = {"tol_gap_abs": 1e-14, "tol_gap_rel": 1e-12, "tol_feas": 1e-12, "tol_ktratio": 1e-10}
 
 
 def equal_weight(cov: Any, mu: Any = None, *, assets: Sequence[str] | None = None) -> PortfolioResult:
@@ -220,7 +220,7 @@ def _convex(strategy: str, cov: np.ndarray, mu: np.ndarray | None, names: tuple[
     problem, solver, duals = solve_named(objective, named, variables=[w], assets=names, constraints=constraints,
                                          what=f"{strategy} portfolio")
     value = float(problem.value)
-    return _result(strategy, names, w.value, cov, mu, value, "optimal", duals, solver, start)
+    return _result(strategy, names, w.value, cov, mu, value, problem.status, duals, solver, start)
 
 
 def max_sharpe(mu: Any, cov: Any, risk_free: float = 0.0, constraints: Constraints = LONG_ONLY, *,
@@ -256,7 +256,7 @@ def max_sharpe(mu: Any, cov: Any, risk_free: float = 0.0, constraints: Constrain
     w = y.value / kappa.value
     w = constraints.budget * w / w.sum()
     sharpe = float((mu @ w - risk_free) / math.sqrt(w @ cov @ w))
-    return _result("max-sharpe", names, w, cov, mu, sharpe, "optimal", {}, solver, start, {"risk_free": risk_free})
+    return _result("max-sharpe", names, w, cov, mu, sharpe, problem.status, {}, solver, start, {"risk_free": risk_free})
 
 
 def risk_budgeting(cov: Any, budgets: Any = None, mu: Any = None, *, assets: Sequence[str] | None = None,
@@ -322,7 +322,7 @@ def min_cvar(scenarios: Any, alpha: float = 0.95, constraints: Constraints = LON
     objective = cp.Minimize(z + cp.sum(u) / ((1 - alpha) * t) + cost)
     problem, solver, duals = solve_named(objective, named, variables=[w, z, u], assets=names, constraints=constraints,
                                          what="min-CVaR portfolio")
-    return _result("min-cvar", names, w.value, cov, mu, float(problem.value), "optimal", duals, solver, start,
+    return _result("min-cvar", names, w.value, cov, mu, float(problem.value), problem.status, duals, solver, start,
                    {"alpha": alpha, "value_at_risk": float(z.value), "scenarios": t})
 
 
