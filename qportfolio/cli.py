@@ -289,6 +289,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_rep.add_argument("--data-dir", help="folder of the OR-Library files (for the unconstrained frontiers)")
     p_rep.set_defaults(func=cmd_bench_report)
 
+    from .classic.cli import add_commands as add_classic_commands
+
+    add_classic_commands(sub, _add_problem_args)
+
     p_list = sub.add_parser("solvers", help="list the registered solvers")
     p_list.add_argument("--verbose", "-v", action="store_true", help="also list each solver's options")
     p_list.set_defaults(func=cmd_solvers)

@@ -214,3 +214,112 @@ def test_bad_inputs_name_the_field():
         Constraints(turnover=0.1)
     with pytest.raises(ValidationError, match="alpha"):
         min_cvar(np.zeros((10, 3)), alpha=1.5)
+
+
+# --- estimation, backtests, declarative models, the command line --------------------------------
+
+from pathlib import Path  # noqa: E402
+
+import pandas as pd  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "qportfolio" / "examples"
+
+
+def test_estimation_from_prices_and_annualisation():
+    from qportfolio.classic.estimation import estimate, periods_per_year, read_table, returns_from_prices
+
+    prices = read_table(EXAMPLES / "prices.csv")
+    rets = returns_from_prices(prices)
+    assert periods_per_year(rets.index) == 252
+    daily = estimate(rets, "sample")
+    annual = estimate(rets, "sample", periods_per_year=252)
+    np.testing.assert_allclose(annual.covariance, 252 * daily.covariance)
+    np.testing.assert_allclose(daily.covariance, rets.cov().to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(daily.expected_returns, rets.mean().to_numpy(), rtol=1e-12)
+    lw = estimate(rets, "ledoit-wolf")
+    assert 0 < lw.shrinkage < 1
+    log = returns_from_prices(prices, "log")
+    np.testing.assert_allclose(np.exp(log.to_numpy()) - 1, rets.to_numpy(), atol=1e-12)
+    with pytest.raises(ValidationError, match="positive"):
+        returns_from_prices(prices * 0)
+
+
+def test_backtest_matches_a_hand_computed_buy_and_hold():
+    from qportfolio.classic.backtest import backtest
+
+    dates = pd.bdate_range("2024-01-01", periods=40)
+    rng = np.random.default_rng(2)
+    rets = pd.DataFrame(rng.normal(0.001, 0.01, size=(40, 3)), index=dates, columns=["a", "b", "c"])
+    fixed = np.array([0.5, 0.3, 0.2])
+    result = backtest(rets, lambda est, window: fixed, window=10, rebalance="annually", name="fixed")
+    # rebalanced once (at the start): a buy-and-hold of the initial weights
+    growth = (fixed * np.prod(1 + rets.iloc[10:].to_numpy(), axis=0)).sum()
+    assert result.equity.iloc[-1] == pytest.approx(growth, rel=1e-12)
+    assert len(result.weights) == 1 and result.stats["mean_turnover"] == 0.0
+    dd = result.equity / result.equity.cummax() - 1
+    assert result.stats["max_drawdown"] == pytest.approx(dd.min())
+
+
+def test_backtest_of_builtin_strategies_including_a_qubo_solver():
+    from qportfolio.classic.backtest import backtest, compare
+    from qportfolio.classic.estimation import read_table, returns_from_prices
+
+    rets = returns_from_prices(read_table(EXAMPLES / "prices.csv"))
+    results = [backtest(rets, s, window=126, rebalance="quarterly") for s in ("equal-weight", "min-variance", "risk-parity")]
+    results.append(backtest(rets, "qubo:exact-discrete", window=126, rebalance="quarterly", cardinality=3, weight_step=0.25))
+    table = compare(results)
+    assert list(table.index) == ["equal-weight", "min-variance", "risk-parity", "qubo:exact-discrete"]
+    assert (table["max_drawdown"] <= 0).all() and (table["annual_volatility"] > 0).all()
+    qubo_weights = results[-1].weights
+    assert ((qubo_weights > 1e-9).sum(axis=1) == 3).all()  # K = 3 at every rebalance
+    assert table.loc["min-variance", "annual_volatility"] < table.loc["equal-weight", "annual_volatility"]
+
+
+def test_declarative_model_values_duals_and_conflicts():
+    import copy
+
+    from qportfolio.classic.lp import load_model, solve_model
+
+    model = load_model(EXAMPLES / "allocation.json")
+    r = solve_model(model)
+    assert r.status == "optimal" and sum(r.values.values()) == pytest.approx(1.0, abs=1e-8)
+    eps = 1e-4
+    bumped = copy.deepcopy(model)
+    bumped["constraints"][0]["rhs"] += eps
+    assert r.duals["budget"] == pytest.approx((solve_model(bumped).objective - r.objective) / eps, rel=1e-3)
+    bad = copy.deepcopy(model)
+    bad["constraints"][1]["rhs"] = 1.2
+    out = solve_model(bad)
+    assert out.status == "infeasible" and "safe_floor" in out.message and "budget" in out.message
+    with pytest.raises(ValidationError, match="not concave"):
+        solve_model({**model, "objective": {**model["objective"], "quadratic": [["stocks", "stocks", 1.0]]}})
+    with pytest.raises(ValidationError, match="unknown variable 'gold'"):
+        solve_model({**model, "constraints": [{"name": "g", "terms": {"gold": 1}, "sense": "<=", "rhs": 1}]})
+
+
+@pytest.mark.parametrize("argv", [
+    ["classic", "min-variance"],
+    ["classic", "max-sharpe", "--synthetic", "12", "--instance-seed", "1", "--upper", "0.3"],
+    ["classic", "risk-parity", "--prices", str(EXAMPLES / "prices.csv")],
+    ["classic", "min-cvar", "--prices", str(EXAMPLES / "prices.csv"), "--json"],
+    ["frontier", "--synthetic", "10", "--instance-seed", "2", "--points", "20"],
+    ["backtest", str(EXAMPLES / "prices.csv"), "--strategy", "equal-weight", "--strategy", "risk-parity", "--window", "126"],
+    ["lp", str(EXAMPLES / "allocation.json")],
+])
+def test_classical_commands(argv, capsys):
+    from qportfolio.cli import main
+
+    assert main(argv) == 0
+    assert capsys.readouterr().out.strip()
+
+
+def test_frontier_command_on_orlib_writes_a_plot(tmp_path, capsys):
+    from qportfolio.cli import main
+
+    from .conftest import orlib_available
+
+    if not orlib_available():
+        pytest.skip("OR-Library data folder not found")
+    plot = tmp_path / "f.png"
+    assert main(["frontier", "--orlib", "port1", "--points", "30", "--risk-free", "0", "--plot", str(plot)]) == 0
+    assert plot.stat().st_size > 10_000 and "tangency" in capsys.readouterr().out

@@ -1,0 +1,102 @@
+"""From prices or returns (pandas, or a CSV with a date column) to expected returns and a covariance.
+
+Estimators: ``sample`` (unbiased) or ``ledoit-wolf`` shrinkage (qportfolio.data.returns); a non-PSD
+matrix is refused unless ``repair=True`` asks for the nearest PSD matrix; ``periods_per_year``
+annualises (mean x P, covariance x P: 252 for daily data, 52 weekly, 12 monthly).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ..data.returns import ledoit_wolf, sample_covariance
+from ..errors import DataError, ValidationError
+from ..linalg import check_covariance, nearest_psd
+
+PERIODS = {"daily": 252, "weekly": 52, "monthly": 12, "quarterly": 4, "annual": 1}
+
+
+@dataclass(frozen=True)
+class Estimate:
+    assets: tuple[str, ...]
+    expected_returns: np.ndarray
+    covariance: np.ndarray
+    method: str
+    periods_per_year: float
+    shrinkage: float | None = None
+
+
+def read_table(path: str | Path, date_column: str | None = None) -> pd.DataFrame:
+    """A CSV of prices or returns with a date column (the first column by default) as a DataFrame."""
+    file = Path(path)
+    if not file.is_file():
+        raise DataError(f"{file} does not exist")
+    try:
+        frame = pd.read_csv(file)
+    except Exception as exc:
+        raise DataError(f"{file}: not a readable CSV ({exc})") from None
+    column = date_column or frame.columns[0]
+    if column not in frame.columns:
+        raise DataError(f"{file}: no date column {column!r}; columns are {', '.join(frame.columns)}")
+    try:
+        frame[column] = pd.to_datetime(frame[column])
+    except Exception:
+        raise DataError(f"{file}: column {column!r} does not hold dates; name the date column with --date-column") from None
+    frame = frame.set_index(column).sort_index()
+    bad = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if bad:
+        raise DataError(f"{file}: non-numeric column(s) {', '.join(bad)}")
+    return frame
+
+
+def returns_from_prices(prices: pd.DataFrame, kind: Literal["simple", "log"] = "simple") -> pd.DataFrame:
+    """Period returns from a price table (rows: dates). Missing or non-positive prices are refused."""
+    if prices.isna().any().any():
+        col = prices.columns[prices.isna().any()][0]
+        raise ValidationError(f"prices of {col!r} have gaps; fill or drop them (prices.ffill()) before computing returns")
+    if (prices <= 0).any().any():
+        col = prices.columns[(prices <= 0).any()][0]
+        raise ValidationError(f"prices of {col!r} must be positive")
+    out = np.log(prices).diff() if kind == "log" else prices.pct_change()
+    return out.iloc[1:]
+
+
+def estimate(returns: pd.DataFrame | np.ndarray, method: Literal["sample", "ledoit-wolf"] = "ledoit-wolf", *,
+             periods_per_year: float = 1.0, repair: bool = False) -> Estimate:
+    """Expected returns (sample mean) and covariance of a returns table, optionally annualised."""
+    frame = returns if isinstance(returns, pd.DataFrame) else pd.DataFrame(np.asarray(returns, dtype=float))
+    assets = tuple(map(str, frame.columns))
+    values = frame.to_numpy(dtype=float)
+    if method == "sample":
+        cov, shrink = sample_covariance(values), None
+    elif method == "ledoit-wolf":
+        cov, shrink = ledoit_wolf(values)
+    else:
+        raise ValidationError(f"method must be 'sample' or 'ledoit-wolf', got {method!r}")
+    if repair:
+        cov = nearest_psd(cov)
+    cov = check_covariance(cov, len(assets), "covariance")
+    if periods_per_year <= 0:
+        raise ValidationError(f"periods_per_year must be positive, got {periods_per_year}")
+    return Estimate(assets, values.mean(axis=0) * periods_per_year, cov * periods_per_year, method, periods_per_year, shrink)
+
+
+def periods_per_year(index: Any) -> float:
+    """Periods per year implied by a DatetimeIndex's median spacing (252 for business days)."""
+    if not isinstance(index, pd.DatetimeIndex) or len(index) < 3:
+        return 1.0
+    days = float(np.median(np.diff(index.values).astype("timedelta64[D]").astype(float)))
+    if days <= 1.5:
+        return 252.0
+    if days <= 8:
+        return 52.0
+    if days <= 32:
+        return 12.0
+    if days <= 95:
+        return 4.0
+    return 1.0
