@@ -241,7 +241,12 @@ def max_sharpe(mu: Any, cov: Any, risk_free: float = 0.0, constraints: Constrain
     if constraints.budget_only:
         x = np.linalg.solve(cov, excess)
         if x.sum() <= 0:
-            raise ValidationError("no portfolio has a positive excess return (1' Sigma^-1 (mu - rf) <= 0)")
+            ones = np.linalg.solve(cov, np.ones(len(names)))
+            gmv_return = float(mu @ ones / ones.sum())
+            raise ValidationError(
+                f"with shorts allowed and risk_free {risk_free:g} at or above the minimum-variance portfolio's return "
+                f"{gmv_return:.6g}, no fully invested portfolio attains the maximum Sharpe ratio (it is only approached "
+                "with unbounded leverage); lower risk_free, or add a leverage limit or bounds")
         w = constraints.budget * x / x.sum()
         return _result("max-sharpe", names, w, cov, mu, float((mu @ w - risk_free) / math.sqrt(w @ cov @ w)), "optimal", {},
                        "closed form", start, {"risk_free": risk_free})
