@@ -35,6 +35,8 @@ def main() -> None:
           f"{summary.failed} failed; this run took {elapsed:.0f} s with {args.workers} workers\n")
     report = write_report(args.db, args.out, data_dir=args.data_dir)
     print(report["table"])
+    print("\nby instance:\n")
+    print(report["instance_table"])
     print(f"\nreport: {args.out}")
 
 

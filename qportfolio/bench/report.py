@@ -26,8 +26,10 @@ SUMMARY_COLUMNS = [
     ("scaled_gap_median", "scaled gap median", ".2e"), ("optimal_share", "optimal share", ".2f"),
     ("p_opt_median", "P(opt) median", ".3f"), ("tts99_median", "TTS99 median s", ".3g"),
     ("wall_median", "wall median s", ".3g"), ("qpu_time_mean", "QPU s mean", ".3g"),
-    ("mean_pct_deviation", "mean % deviation (UEF)", ".3f"),
+    ("mean_pct_deviation", "mean % deviation (UEF)", ".3f"), ("proven_optimal", "proven optimal", ".2f"),
 ]
+BY_INSTANCE_COLUMNS = [("instance", "instance", "s"), ("config", "configuration", "s")] + [
+    c for c in SUMMARY_COLUMNS if c[0] not in ("config", "instance_set", "gap_q25", "qpu_time_mean")]
 
 
 def _fmt(value: Any, spec: str) -> str:
@@ -191,6 +193,8 @@ def write_report(db: str, out: str | Path, *, data_dir: str | None = None) -> di
     flat.to_csv(out / "runs.csv", index=False)
     flat.to_parquet(out / "runs.parquet", index=False)
     summary.to_csv(out / "summary.csv", index=False)
+    by_instance = summarize(runs, by="instance").sort_values(["instance", "config"], kind="stable")
+    by_instance.to_csv(out / "summary_by_instance.csv", index=False)
     plots = []
     for name, fn in (("gap_vs_n.png", _plot_gap_vs_n), ("tts99_vs_n.png", _plot_tts_vs_n),
                      ("feasibility_vs_penalty.png", _plot_feasibility_vs_penalty)):
@@ -202,6 +206,9 @@ def write_report(db: str, out: str | Path, *, data_dir: str | None = None) -> di
              "with t the sampling time per read; mean % deviation from the unconstrained frontier as in Chang et al. (2000). "
              "See qportfolio/bench/metrics.py.")
     table = markdown_table(summary)
-    (out / "summary.md").write_text(f"# Benchmark report\n\n{notes}\n\n{table}\n\n" + "\n".join(f"![{p}]({p})" for p in plots) + "\n")
+    instance_table = markdown_table(by_instance, BY_INSTANCE_COLUMNS)
+    (out / "summary.md").write_text(f"# Benchmark report\n\n{notes}\n\n{table}\n\n## By instance\n\n{instance_table}\n\n"
+                                    + "\n".join(f"![{p}]({p})" for p in plots) + "\n")
     (out / "summary.html").write_text(_html(summary, "Benchmark report", plots, notes))
-    return {"summary": summary, "runs": runs, "files": sorted(p.name for p in out.iterdir()), "table": table}
+    return {"summary": summary, "by_instance": by_instance, "runs": runs, "files": sorted(p.name for p in out.iterdir()),
+            "table": table, "instance_table": instance_table}
