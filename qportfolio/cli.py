@@ -4,6 +4,10 @@
     qportfolio encode ... [--out bqm.json]
     qportfolio demo [--orlib port1]
     qportfolio solvers
+    qportfolio bench run SUITE --db FILE [--workers N | --scheduler ADDRESS] [--dry-run]
+    qportfolio bench report FILE --out DIR
+    qportfolio classic STRATEGY [SPEC | --orlib | --prices CSV] ...   (and frontier, backtest, lp:
+    see qportfolio/classic/cli.py)
 
 Bad input ends with one line on stderr and exit code 2.
 """
