@@ -61,44 +61,22 @@ th{{background:#eee}}td:first-child,td:nth-child(2){{text-align:left}}img{{max-w
 <body><h1>{html.escape(title)}</h1><p>{html.escape(notes)}</p><table><tr>{cells}</tr>{body}</table>{images}</body></html>"""
 
 
-def _plot_gap_vs_n(df: Any, path: Path) -> bool:
+def _line_plot(data: Any, path: Path, *, series: str, x: str, y: str, agg: str, xlabel: str, ylabel: str, title: str,
+               decorate: Any = None) -> bool:
+    """One line per ``series`` value: ``y`` aggregated (``agg``) over ``x``; False when there is no data."""
     import matplotlib.pyplot as plt
 
-    data = df[(df["role"] == "solver") & df["gap_discrete"].notna()]
     if data.empty:
         return False
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for config, g in data.groupby("config"):
-        mean = g.groupby("n")["gap_discrete"].mean()
-        ax.plot(mean.index, mean.values, marker="o", label=config)
-    ax.set_xlabel("assets n")
-    ax.set_ylabel("mean relative gap to exact-discrete optimum")
-    ax.set_yscale("symlog", linthresh=1e-4)
-    if (data["gap_discrete"] >= 0).all():
-        ax.set_ylim(bottom=0)
-    ax.set_title("Optimality gap vs problem size")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return True
-
-
-def _plot_tts_vs_n(df: Any, path: Path) -> bool:
-    import matplotlib.pyplot as plt
-
-    data = df[df["tts99"].notna() & np.isfinite(df["tts99"].astype(float))]
-    if data.empty:
-        return False
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for config, g in data.groupby("config"):
-        med = g.groupby("n")["tts99"].median()
-        ax.plot(med.index, med.values, marker="o", label=config)
-    ax.set_xlabel("assets n")
-    ax.set_ylabel("median TTS99 (s)")
-    ax.set_yscale("log")
-    ax.set_title("Time to solution at 99 % vs problem size (runs that found the optimum)")
+    for label, g in data.groupby(series):
+        line = g.groupby(x)[y].agg(agg)
+        ax.plot(line.index, line.values, marker="o", label=label)
+    if decorate is not None:
+        decorate(ax)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -107,27 +85,36 @@ def _plot_tts_vs_n(df: Any, path: Path) -> bool:
     return True
 
 
-def _plot_feasibility_vs_penalty(df: Any, path: Path) -> bool:
-    import matplotlib.pyplot as plt
+def _plot_gap_vs_n(df: Any, path: Path) -> bool:
+    data = df[(df["role"] == "solver") & df["gap_discrete"].notna()]
 
+    def scale(ax: Any) -> None:
+        ax.set_yscale("symlog", linthresh=1e-4)
+        if (data["gap_discrete"] >= 0).all():
+            ax.set_ylim(bottom=0)
+
+    return _line_plot(data, path, series="config", x="n", y="gap_discrete", agg="mean", xlabel="assets n",
+                      ylabel="mean relative gap to exact-discrete optimum", title="Optimality gap vs problem size",
+                      decorate=scale)
+
+
+def _plot_tts_vs_n(df: Any, path: Path) -> bool:
+    data = df[df["tts99"].notna() & np.isfinite(df["tts99"].astype(float))]
+    return _line_plot(data, path, series="config", x="n", y="tts99", agg="median", xlabel="assets n",
+                      ylabel="median TTS99 (s)", title="Time to solution at 99 % vs problem size (runs that found the optimum)",
+                      decorate=lambda ax: ax.set_yscale("log"))
+
+
+def _plot_feasibility_vs_penalty(df: Any, path: Path) -> bool:
     data = df[df["penalty_scale"].notna() & df["feasible_fraction"].notna()]
-    if data.empty:
-        return False
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for solver, g in data.groupby("solver"):
-        mean = g.groupby("penalty_scale")["feasible_fraction"].mean()
-        ax.plot(mean.index, mean.values, marker="o", label=solver)
-    ax.axvline(1.0, color="grey", ls=":", label="calibrated penalty (scale 1)")
-    ax.set_xlabel("penalty scale (multiple of the certified penalty strength)")
-    ax.set_ylabel("mean share of feasible raw samples")
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_title("Feasibility vs penalty strength")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return True
+
+    def mark(ax: Any) -> None:
+        ax.axvline(1.0, color="grey", ls=":", label="calibrated penalty (scale 1)")
+        ax.set_ylim(-0.02, 1.02)
+
+    return _line_plot(data, path, series="solver", x="penalty_scale", y="feasible_fraction", agg="mean",
+                      xlabel="penalty scale (multiple of the certified penalty strength)",
+                      ylabel="mean share of feasible raw samples", title="Feasibility vs penalty strength", decorate=mark)
 
 
 def _plot_frontiers(df: Any, out: Path, data_dir: str | None) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from ..errors import QPortfolioError, ValidationError
+from ..errors import ValidationError
 from ..result import Result
 from .metrics import objective_scale
 from .store import ResultStore
@@ -24,28 +24,19 @@ from .suite import Job, Suite
 KEEP_SAMPLE_OBJECTIVES = 200
 
 
-def sample_objectives(job: Job, result: Result) -> list[list[float]] | None:
-    """[[objective, occurrences], ...] of the feasible samples (lowest first), or None for non-samplers."""
+def sample_objectives(result: Result) -> list[list[float]] | None:
+    """[[objective, occurrences], ...] of the feasible samples (lowest first), or None for non-samplers.
+
+    Reads the ``objective`` / ``feasible`` fields every sampler result carries in its sample set
+    (:func:`qportfolio.solvers.annealing.with_portfolio_vectors`)."""
     ss = result.sampleset
-    if ss is None or len(ss) == 0:
+    if ss is None or len(ss) == 0 or "objective" not in ss.record.dtype.names:
         return None
-    problem = job.problem
-    occurrences = np.asarray(ss.record.num_occurrences, dtype=float)
-    from ..cqm import units_label, weights_from_samples
-
-    if units_label(problem.assets[0]) in ss.variables:
-        weights = weights_from_samples(problem, ss)
-        feasible = np.array([problem.is_feasible(w) for w in weights])
-        objective = np.atleast_1d(problem.objective(weights))
-    else:
-        from ..qubo import encode
-        from ..solvers.annealing import ENCODE_OPTIONS
-
-        qubo = encode(problem, **{k: v for k, v in job.solve_options().items() if k in ENCODE_OPTIONS})
-        decoded = qubo.decode(ss)
-        feasible, objective = decoded.feasible, decoded.objective
+    feasible = np.asarray(ss.record.feasible, dtype=bool)
     if not feasible.any():
         return []
+    objective = np.asarray(ss.record.objective, dtype=float)
+    occurrences = np.asarray(ss.record.num_occurrences, dtype=float)
     values, inverse = np.unique(np.round(objective[feasible], 15), return_inverse=True)
     counts = np.bincount(inverse, weights=occurrences[feasible])
     return [[float(v), float(c)] for v, c in zip(values[:KEEP_SAMPLE_OBJECTIVES], counts[:KEEP_SAMPLE_OBJECTIVES])]
@@ -58,6 +49,7 @@ def execute(job: Job) -> dict[str, Any]:
     options = job.solve_options()
     result = solve(job.problem, job.config.solver, **options)
     info = result.info or {}
+    summary = result.to_dict()
     p = job.problem
     return {
         "key": job.key,
@@ -94,10 +86,10 @@ def execute(job: Job) -> dict[str, Any]:
         "penalties": info.get("penalties"),
         "feasible_fraction": info.get("feasible_fraction"),
         "num_samples": info.get("num_samples"),
-        "sample_objectives": sample_objectives(job, result),
+        "sample_objectives": sample_objectives(result),
         "weights": [float(w) for w in result.weights],
-        "parameters": result.to_dict()["parameters"],
-        "info": {k: v for k, v in result.to_dict()["info"].items() if k not in ("trace", "distribution")},
+        "parameters": summary["parameters"],
+        "info": {k: v for k, v in summary["info"].items() if k not in ("trace", "distribution")},
         "versions": result.versions,
         "host": socket.gethostname(),
         "finished_at": time.time(),
@@ -108,9 +100,7 @@ def _safe_execute(job: Job) -> tuple[str, dict[str, Any] | None, str | None]:
     """execute() that returns an error message instead of raising (solver or network errors)."""
     try:
         return job.key, execute(job), None
-    except QPortfolioError as exc:
-        return job.key, None, f"{type(exc).__name__}: {exc}"
-    except Exception as exc:  # a backend bug must not stop a long run; it is reported and retried next time
+    except Exception as exc:  # a QPortfolioError, or a backend bug: neither stops a long run; retried next time
         return job.key, None, f"{type(exc).__name__}: {exc}"
 
 

@@ -34,7 +34,7 @@ def _constraints(args: argparse.Namespace):
 def _market(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], Any]:
     """(mu, cov, assets, scenarios) from --prices CSV, or from the problem sources of the core CLI."""
     if getattr(args, "prices", None):
-        from .estimation import estimate, periods_per_year, read_table, returns_from_prices
+        from .estimation import estimate, read_table, returns_from_prices
 
         prices = read_table(args.prices, args.date_column)
         rets = returns_from_prices(prices)
@@ -99,6 +99,7 @@ def cmd_frontier(args: argparse.Namespace) -> int:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
+    from ..cli import _parse_value
     from .backtest import backtest, compare, plot_equity
     from .estimation import periods_per_year, read_table, returns_from_prices
 
@@ -107,11 +108,10 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     ppy = periods_per_year(rets.index)
     options = {}
     for item in args.option or []:
-        key, _, value = item.partition("=")
-        try:
-            options[key] = json.loads(value)
-        except json.JSONDecodeError:
-            options[key] = value
+        if "=" not in item:
+            raise ValidationError(f"--option expects KEY=VALUE, got {item!r}")
+        key, value = item.split("=", 1)
+        options[key.strip().replace("-", "_")] = _parse_value(value)
     results = [backtest(rets, s, window=args.window, rebalance=args.rebalance, periods_per_year=ppy,
                         risk_free=args.risk_free, cardinality=args.k or 5, weight_step=args.step or 0.05, options=options)
                for s in args.strategy]

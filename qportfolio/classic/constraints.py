@@ -8,7 +8,7 @@ sets reported when a problem is infeasible (:mod:`.diagnostics`). Per-asset boun
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
@@ -119,8 +119,9 @@ def build(w: Any, assets: Sequence[str], c: Constraints, *, scale: Any = 1.0) ->
     lower = _vector(c.lower, n, "lower")
     upper = _vector(c.upper, n, "upper")
     if c.long_only:
-        lower = np.zeros(n) if lower is None else np.maximum(lower, 0.0) if np.all(lower >= 0) else None
         if lower is None:
+            lower = np.zeros(n)
+        elif np.any(lower < 0):
             raise ValidationError("lower bounds below 0 contradict long_only=True; set long_only=False for shorts")
     for i, a in enumerate(assets):
         if lower is not None:

@@ -10,7 +10,7 @@ and by how much.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 
 def _feasible(constraints: list[Any]) -> bool:
@@ -54,12 +54,15 @@ def violations(named: list[tuple[str, Any]]) -> dict[str, float]:
     return {name: float(s.value.sum()) if s.value is not None else float("nan") for name, s in slacks.items()}
 
 
-def explain_infeasibility(named: list[tuple[str, Any]], variables: Sequence[Any] = ()) -> str:
+def describe(subset: list[tuple[str, Any]], amounts: dict[str, float]) -> str:
+    """One line naming the conflicting constraints, each with the slack it needs."""
+    listed = ", ".join(f"{name} (slack {amounts[name]:.4g})" if amounts[name] > 1e-9 else name for name, _ in subset)
+    return f"these {len(subset)} constraints cannot hold together: {listed}; they miss by {sum(amounts.values()):.4g} in total"
+
+
+def explain_infeasibility(named: list[tuple[str, Any]]) -> str:
     """One line: the conflicting constraints and the total amount by which they miss."""
     subset = conflicting_subset(named)
     if not subset:
         return "the solver reported infeasibility but no conflicting subset was found (numerical trouble?)"
-    amounts = violations(subset)
-    total = sum(amounts.values())
-    listed = ", ".join(f"{name} (slack {amounts[name]:.4g})" if amounts[name] > 1e-9 else name for name, _ in subset)
-    return f"these {len(subset)} constraints cannot hold together: {listed}; they miss by {total:.4g} in total"
+    return describe(subset, violations(subset))

@@ -65,8 +65,7 @@ def efficient_frontier(mu: Any, cov: Any, constraints: Constraints = LONG_ONLY, 
     n = len(names)
     w = cp.Variable(n)
     named, cost, _ = build(w, names, constraints)
-    top_problem, _, _ = solve_named(cp.Maximize(mu @ w - cost), named, variables=[w], assets=names, constraints=constraints,
-                                    what="maximum-return portfolio")
+    solve_named(cp.Maximize(mu @ w - cost), named, what="maximum-return portfolio")
     r_lo, r_hi = low.expected_return, float(mu @ w.value)
     target = cp.Parameter()
     con = mu @ w >= target

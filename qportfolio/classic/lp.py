@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DataError, InfeasibleProblemError, SolverError, ValidationError
+from ..errors import DataError, SolverError, ValidationError
 
 SENSES = ("<=", ">=", "==")
 
@@ -129,13 +129,12 @@ def solve_model(model: dict[str, Any]) -> LPResult:
     except cp.error.SolverError as exc:
         raise SolverError(f"the model could not be solved ({exc})") from None
     if problem.status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
-        from .diagnostics import conflicting_subset, violations
+        from .diagnostics import conflicting_subset, describe, violations
 
         subset = conflicting_subset(named)
         amounts = violations(subset) if subset else {}
-        listed = ", ".join(f"{n} (slack {amounts[n]:.4g})" for n, _ in subset)
-        return LPResult("infeasible", None, {}, {}, amounts,
-                        f"these {len(subset)} constraints cannot hold together: {listed}")
+        return LPResult("infeasible", None, {}, {}, amounts, describe(subset, amounts) if subset else
+                        "the solver reported infeasibility but no conflicting subset was found")
     if problem.status in (cp.UNBOUNDED, cp.UNBOUNDED_INACCURATE):
         return LPResult("unbounded", None, {}, {}, {}, "the objective is unbounded: add bounds or constraints")
     values = {n: float(v) for n, v in zip(names, x.value)}

@@ -111,8 +111,7 @@ def _result(strategy: str, assets: tuple[str, ...], w: np.ndarray, cov: np.ndarr
                            wall_time=time.perf_counter() - start, info=info or {})
 
 
-def solve_named(objective: Any, named: list[tuple[str, Any]], *, variables: Sequence[Any], assets: tuple[str, ...],
-                constraints: Constraints, what: str) -> tuple[Any, str, dict[str, float]]:
+def solve_named(objective: Any, named: list[tuple[str, Any]], *, what: str) -> tuple[Any, str, dict[str, float]]:
     """Solve a cvxpy problem whose constraints are named; return (problem, solver, scalar duals).
 
     Infeasible problems raise :class:`InfeasibleProblemError` naming a conflicting subset."""
@@ -128,7 +127,7 @@ def solve_named(objective: Any, named: list[tuple[str, Any]], *, variables: Sequ
     if problem.status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
         from .diagnostics import explain_infeasibility
 
-        raise InfeasibleProblemError(f"{what} is infeasible: {explain_infeasibility(named, variables)}")
+        raise InfeasibleProblemError(f"{what} is infeasible: {explain_infeasibility(named)}")
     if problem.status in (cp.UNBOUNDED, cp.UNBOUNDED_INACCURATE):
         raise ValidationError(f"{what} is unbounded: add a budget, bounds or a leverage limit")
     if problem.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
@@ -217,8 +216,7 @@ def _convex(strategy: str, cov: np.ndarray, mu: np.ndarray | None, names: tuple[
         objective = cp.Minimize(risk - tradeoff * (score @ w) + cost)
     else:
         objective = cp.Minimize(risk + cost)
-    problem, solver, duals = solve_named(objective, named, variables=[w], assets=names, constraints=constraints,
-                                         what=f"{strategy} portfolio")
+    problem, solver, duals = solve_named(objective, named, what=f"{strategy} portfolio")
     value = float(problem.value)
     return _result(strategy, names, w.value, cov, mu, value, problem.status, duals, solver, start)
 
@@ -256,8 +254,7 @@ def max_sharpe(mu: Any, cov: Any, risk_free: float = 0.0, constraints: Constrain
     kappa = cp.Variable(nonneg=True)
     named, _, _ = build(y, names, constraints, scale=kappa)
     named.append(("unit_excess_return", excess @ y == 1))
-    problem, solver, duals = solve_named(cp.Minimize(cp.quad_form(y, cp.psd_wrap(cov))), named, variables=[y, kappa],
-                                         assets=names, constraints=constraints, what="max-sharpe portfolio")
+    problem, solver, duals = solve_named(cp.Minimize(cp.quad_form(y, cp.psd_wrap(cov))), named, what="max-sharpe portfolio")
     w = y.value / kappa.value
     w = constraints.budget * w / w.sum()
     sharpe = float((mu @ w - risk_free) / math.sqrt(w @ cov @ w))
@@ -325,8 +322,7 @@ def min_cvar(scenarios: Any, alpha: float = 0.95, constraints: Constraints = LON
     if target_return is not None:
         named.append(("target_return", mu @ w >= target_return))
     objective = cp.Minimize(z + cp.sum(u) / ((1 - alpha) * t) + cost)
-    problem, solver, duals = solve_named(objective, named, variables=[w, z, u], assets=names, constraints=constraints,
-                                         what="min-CVaR portfolio")
+    problem, solver, duals = solve_named(objective, named, what="min-CVaR portfolio")
     return _result("min-cvar", names, w.value, cov, mu, float(problem.value), problem.status, duals, solver, start,
                    {"alpha": alpha, "value_at_risk": float(z.value), "scenarios": t})
 

@@ -38,6 +38,15 @@ RESULT_OPTIONS = {
 POLISH_STARTS = 5
 
 
+def with_portfolio_vectors(sampleset: dimod.SampleSet, objective: np.ndarray, feasible: np.ndarray) -> dimod.SampleSet:
+    """The sample set with each sample's decoded ``objective`` and ``feasible`` flag as record fields,
+    so that whoever reads it (the benchmark runner, a notebook) need not encode and decode again."""
+    if {"objective", "feasible"} & set(sampleset.record.dtype.names):
+        return sampleset
+    return dimod.append_data_vectors(sampleset, objective=np.asarray(objective, dtype=float),
+                                     feasible=np.asarray(feasible, dtype=bool))
+
+
 def result_fields_from_sampleset(
     qubo: QuboModel,
     sampleset: dimod.SampleSet,
@@ -71,6 +80,7 @@ def result_fields_from_sampleset(
     }
     if extra_info:
         info.update(extra_info)
+    sampleset = with_portfolio_vectors(sampleset, decoded.objective, feasible)
     candidates = [(float(o), decoded.weights[i]) for i, o in enumerate(decoded.objective) if feasible[i]]
     if repair and (~feasible).any():
         rows = np.flatnonzero(~feasible)

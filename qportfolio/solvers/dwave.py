@@ -34,7 +34,7 @@ from ..qubo import encode
 from . import register
 from ._dwave_cloud import cloud_config, cloud_errors
 from ._embedding import METHODS, chain_statistics, embedding_for
-from .annealing import ENCODE_OPTIONS, RESULT_OPTIONS, result_fields_from_sampleset
+from .annealing import ENCODE_OPTIONS, RESULT_OPTIONS, result_fields_from_sampleset, with_portfolio_vectors
 from .base import Solver, resolve_seed
 
 INSTALL_HINT = "dwave-system is not installed: pip install 'qportfolio[dwave]'"
@@ -223,6 +223,17 @@ class _LeapHybrid(Solver):
         with cloud_errors(f"connecting to {self.leap_class}"):
             return getattr(dwave.system, self.leap_class)(**kwargs)
 
+    @staticmethod
+    def _params(sampler: Any, problem: PortfolioProblem, options: dict[str, Any]) -> dict[str, Any]:
+        """label (when the sampler takes one) and time_limit, from the remaining options."""
+        params: dict[str, Any] = {}
+        label = options.pop("label", f"qportfolio {problem.fingerprint}")
+        if "label" in getattr(sampler, "parameters", {}):
+            params["label"] = label
+        if options.get("time_limit") is not None:
+            params["time_limit"] = float(options.pop("time_limit"))
+        return params
+
 
 @register
 class LeapHybridBQMSolver(_LeapHybrid):
@@ -244,11 +255,7 @@ class LeapHybridBQMSolver(_LeapHybrid):
         polish = bool(options.pop("polish", False))
         qubo = encode(problem, **encode_opts)
         sampler = self._sampler(options.pop("sampler", None), options.pop("profile", None), options.pop("config_file", None))
-        params: dict[str, Any] = {}
-        if "label" in sampler.parameters:
-            params["label"] = options.pop("label", f"qportfolio {problem.fingerprint}")
-        if options.get("time_limit") is not None:
-            params["time_limit"] = float(options.pop("time_limit"))
+        params = self._params(sampler, problem, options)
         with cloud_errors(f"sampling on {self.leap_class}"):
             sampleset = sampler.sample(qubo.bqm, **params)
             sampleset.resolve()
@@ -275,11 +282,7 @@ class LeapHybridCQMSolver(_LeapHybrid):
         sampler = self._sampler(options.pop("sampler", None), options.pop("profile", None), options.pop("config_file", None))
         if not hasattr(sampler, "sample_cqm"):
             raise ValidationError(f"sampler must have sample_cqm (a CQM sampler), got {type(sampler).__name__}")
-        params: dict[str, Any] = {}
-        if "label" in getattr(sampler, "parameters", {}):
-            params["label"] = options.pop("label", f"qportfolio {problem.fingerprint}")
-        if options.get("time_limit") is not None:
-            params["time_limit"] = float(options.pop("time_limit"))
+        params = self._params(sampler, problem, options)
         t0 = time.perf_counter()
         with cloud_errors(f"sampling on {self.leap_class}"):
             sampleset = sampler.sample_cqm(cqm, **params)
@@ -302,5 +305,5 @@ class LeapHybridCQMSolver(_LeapHybrid):
         else:
             chosen = weights[0] if len(weights) else np.zeros(problem.n)
             status, message = "infeasible", "no feasible sample; raise time_limit"
-        return dict(weights=chosen, feasible=bool(ours.any()), status=status, solver=self.name,
-                    parameters=params, seed=None, message=message, sampleset=sampleset, info=info)
+        return dict(weights=chosen, feasible=bool(ours.any()), status=status, solver=self.name, parameters=params, seed=None,
+                    message=message, sampleset=with_portfolio_vectors(sampleset, objective, ours), info=info)
