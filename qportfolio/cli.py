@@ -17,75 +17,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from importlib import resources
 from typing import Any, Sequence
 
 
 from . import solvers as solver_registry
-from .data import load_orlib, load_spec, synthetic_problem
+from .classic.cli import add_commands as add_classic_commands
+from .cli_args import add_problem_args, demo_spec_path, parse_key_values, problem_from_args
+from .data import load_orlib, load_spec
 from .errors import QPortfolioError, ValidationError
 from .problem import PortfolioProblem
 from .qubo import encode
 from .result import Result, relative_gap
 
-DEMO_SPEC = "demo.json"
-
-
-def _parse_value(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
-
-
-def _add_problem_args(p: argparse.ArgumentParser, spec_optional: bool = True) -> None:
-    src = p.add_argument_group("problem (one source)")
-    src.add_argument("spec", nargs="?" if spec_optional else None, help="JSON problem spec file")
-    src.add_argument("--orlib", metavar="NAME", help="OR-Library set port1..port5 (or a path to portN.txt)")
-    src.add_argument("--synthetic", metavar="N", type=int, help="seeded synthetic problem with N assets")
-    src.add_argument("--instance-seed", type=int, help="seed of the synthetic instance (default: --seed or 0)")
-    src.add_argument("--data-dir", help="folder of the OR-Library files (default: $QPORTFOLIO_ORLIB_DIR or ../shared/data/orlib)")
-    par = p.add_argument_group("problem parameters (override the source's)")
-    par.add_argument("--k", "--cardinality", dest="k", type=int, help="number of assets to hold, K")
-    par.add_argument("--lambda", "--risk-aversion", dest="lam", type=float, help="risk aversion lambda in [0, 1]")
-    par.add_argument("--step", "--weight-step", dest="step", type=float, help="weight grid step (1/step an integer)")
-    par.add_argument("--min-weight", type=float, help="minimum weight of a held asset")
-    par.add_argument("--max-weight", type=float, help="maximum weight of a held asset")
-    par.add_argument("--selection-only", action="store_true", help="equal weights 1/K: one binary variable per asset")
-    par.add_argument("--repair-covariance", action="store_true", help="replace a non-PSD covariance by the nearest PSD matrix")
-
-
-def problem_from_args(args: argparse.Namespace) -> PortfolioProblem:
-    """Build the problem named on the command line (exactly one source)."""
-    sources = [s for s in ("spec", "orlib", "synthetic") if getattr(args, s, None) is not None]
-    if len(sources) != 1:
-        raise ValidationError("give exactly one problem source: a SPEC file, --orlib NAME or --synthetic N")
-    overrides = {
-        "cardinality": args.k,
-        "risk_aversion": args.lam,
-        "weight_step": args.step,
-        "min_weight": args.min_weight,
-        "max_weight": args.max_weight,
-    }
-    overrides = {k: v for k, v in overrides.items() if v is not None}
-    if args.spec is not None:
-        problem = load_spec(args.spec, repair_covariance=args.repair_covariance, **overrides)
-    elif args.orlib is not None:
-        problem = load_orlib(args.orlib, data_dir=args.data_dir, **overrides)
-    else:
-        seed = args.instance_seed if args.instance_seed is not None else (getattr(args, "seed", None) or 0)
-        k = overrides.pop("cardinality", None)
-        problem = synthetic_problem(args.synthetic, seed=seed, cardinality=k, **overrides)
-    return problem.selection_only_variant() if args.selection_only else problem
-
 
 def _solver_options(args: argparse.Namespace) -> dict[str, Any]:
-    opts: dict[str, Any] = {}
-    for item in args.option or []:
-        if "=" not in item:
-            raise ValidationError(f"--option expects KEY=VALUE, got {item!r}")
-        key, value = item.split("=", 1)
-        opts[key.strip().replace("-", "_")] = _parse_value(value)
+    opts = parse_key_values(args.option)
     for name in ("num_reads", "num_sweeps", "time_limit", "penalty_scale", "reps", "shots", "mixer", "profile"):
         value = getattr(args, name, None)
         if value is not None:
@@ -105,20 +51,14 @@ def _print_json(payload: Any) -> None:
 
 def cmd_solve(args: argparse.Namespace) -> int:
     problem = problem_from_args(args)
-    result = solver_registry.solve(problem, args.solver, **_solver_options(args))
+    solver = solver_registry.get(args.solver)
+    result = solver.solve(problem, **_solver_options(args))
     if args.json:
         _print_json(result.to_dict())
     else:
         print(result)
-        if result.info.get("feasible_fraction") is not None:
-            print(f"samples     {result.info['num_samples']} reads, {100 * result.info['feasible_fraction']:.1f} % feasible")
-        if "qpu" in result.info:
-            info = result.info
-            access = f", QPU access {1e3 * info['qpu_access_time_s']:.2f} ms" if "qpu_access_time_s" in info else ""
-            print(f"qpu         {info['qpu']} ({info.get('problem_id', 'no problem id')}){access}")
-            print(f"chains      max length {info['chain_length_max']}, mean {info['chain_length_mean']:.2f}, "
-                  f"{info['physical_qubits']} qubits, chain-break fraction {info.get('chain_break_fraction', 0.0):.3f}, "
-                  f"strength {info['chain_strength']:.3g}")
+        for line in solver.report_lines(result):
+            print(line)
     return 0
 
 
@@ -155,9 +95,7 @@ def cmd_encode(args: argparse.Namespace) -> int:
 def demo_problem(args: argparse.Namespace) -> PortfolioProblem:
     if args.orlib:
         return load_orlib(args.orlib, data_dir=args.data_dir, cardinality=args.k or 10, weight_step=0.05, min_weight=0.05)
-    spec = resources.files("qportfolio.examples").joinpath(DEMO_SPEC)
-    with resources.as_file(spec) as path:
-        return load_spec(path)
+    return load_spec(demo_spec_path())
 
 
 def side_by_side(problem: PortfolioProblem, results: Sequence[Result], reference: Result) -> str:
@@ -254,14 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--option", "-o", action="append", metavar="KEY=VALUE", help="any solver option (repeatable)")
 
     p_solve = sub.add_parser("solve", help="solve one problem with one solver")
-    _add_problem_args(p_solve)
+    add_problem_args(p_solve)
     p_solve.add_argument("--solver", default="sa", help="solver name (see `qportfolio solvers`; default sa)")
     run_opts(p_solve)
     p_solve.add_argument("--json", action="store_true", help="print the result as JSON")
     p_solve.set_defaults(func=cmd_solve)
 
     p_enc = sub.add_parser("encode", help="encode a problem as a QUBO and report its size and penalties")
-    _add_problem_args(p_enc)
+    add_problem_args(p_enc)
     p_enc.add_argument("--seed", type=int, help="synthetic instance seed")
     p_enc.add_argument("--penalty-scale", type=float, help="multiply the calibrated penalties")
     p_enc.add_argument("--out", help="write the BQM: *.json as dimod's serialisable JSON, anything else as dimod's binary file")
@@ -293,9 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_rep.add_argument("--data-dir", help="folder of the OR-Library files (for the unconstrained frontiers)")
     p_rep.set_defaults(func=cmd_bench_report)
 
-    from .classic.cli import add_commands as add_classic_commands
-
-    add_classic_commands(sub, _add_problem_args)
+    add_classic_commands(sub)
 
     p_list = sub.add_parser("solvers", help="list the registered solvers")
     p_list.add_argument("--verbose", "-v", action="store_true", help="also list each solver's options")

@@ -10,43 +10,24 @@ objectives can be ~1e-5, so the absolute gap ``objective - bound`` is reported a
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import dimod
 import numpy as np
 
+from .outcome import Status, jsonable, weights_by_asset
 from .problem import PortfolioProblem
 from .versions import package_versions
 
-#: Statuses a result may carry.
-STATUSES = ("optimal", "feasible", "infeasible", "time_limit", "no_solution")
+#: Statuses a result may carry (the values of :class:`qportfolio.outcome.Status`).
+STATUSES = tuple(s.value for s in Status)
 
 
 def relative_gap(objective: float, bound: float) -> float:
     """Relative optimality gap, well defined for objectives near zero (see module docstring)."""
     denom = max(abs(objective), abs(bound))
     return 0.0 if denom == 0.0 else (objective - bound) / denom
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _jsonable(value.tolist())
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        v = float(value)
-        return v if math.isfinite(v) else None
-    if isinstance(value, (np.bool_,)):
-        return bool(value)
-    if value is None or isinstance(value, (str, int, bool)):
-        return value
-    return repr(value)
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,7 +37,7 @@ class Result:
     problem: PortfolioProblem = field(repr=False)
     weights: np.ndarray
     feasible: bool
-    status: str
+    status: Status
     solver: str
     parameters: dict[str, Any]
     wall_time: float
@@ -72,7 +53,8 @@ class Result:
         w.setflags(write=False)
         object.__setattr__(self, "weights", w)
         if self.status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {self.status!r}")
+        object.__setattr__(self, "status", Status(self.status))
 
     # scipy-style aliases and derived figures
     @property
@@ -109,8 +91,13 @@ class Result:
     def absolute_gap(self) -> float | None:
         return None if self.bound is None else self.objective - self.bound
 
-    def weights_by_asset(self, nonzero: bool = True) -> dict[str, float]:
-        return {a: float(w) for a, w in zip(self.problem.assets, self.weights) if w != 0 or not nonzero}
+    @property
+    def assets(self) -> tuple[str, ...]:
+        return self.problem.assets
+
+    def weights_by_asset(self, tol: float | None = 0.0) -> dict[str, float]:
+        """{asset: weight} of the positions with ``|weight| > tol``; ``tol=None`` keeps every asset."""
+        return weights_by_asset(self.problem.assets, self.weights, tol)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable summary (no sample set; the sample statistics are in ``info``)."""
@@ -141,7 +128,7 @@ class Result:
             "info": self.info,
             "versions": self.versions,
         }
-        return _jsonable(out)
+        return jsonable(out)
 
     def __str__(self) -> str:
         lines = [

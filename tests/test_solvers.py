@@ -137,7 +137,8 @@ def test_brute_refuses_large():
 
 
 def test_new_backend_is_one_class():
-    from qportfolio.solvers import Solver, register
+    from qportfolio.outcome import Status
+    from qportfolio.solvers import Solver, SolverOutput, register, unregister
 
     @register
     class EqualWeightTopReturn(Solver):
@@ -147,14 +148,12 @@ def test_new_backend_is_one_class():
         def _solve(self, problem, seed=None):
             w = np.zeros(problem.n)
             w[np.argsort(-problem.expected_returns)[: problem.cardinality]] = 1 / problem.cardinality
-            return dict(weights=w, feasible=problem.is_feasible(w, discrete=False), status="feasible",
-                        solver=self.name, parameters={})
+            return SolverOutput(weights=w, feasible=problem.is_feasible(w, discrete=False), status=Status.FEASIBLE,
+                                parameters={})
 
     r = solve(SMALL[0], "test-top-return")
     assert r.solver == "test-top-return"
-    from qportfolio.solvers import _REGISTRY
-
-    del _REGISTRY["test-top-return"]
+    unregister("test-top-return")
 
 
 @requires_orlib

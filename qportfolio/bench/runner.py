@@ -28,7 +28,7 @@ def sample_objectives(result: Result) -> list[list[float]] | None:
     """[[objective, occurrences], ...] of the feasible samples (lowest first), or None for non-samplers.
 
     Reads the ``objective`` / ``feasible`` fields every sampler result carries in its sample set
-    (:func:`qportfolio.solvers.annealing.with_portfolio_vectors`)."""
+    (:func:`qportfolio.solvers.qubo_solver.with_portfolio_vectors`)."""
     ss = result.sampleset
     if ss is None or len(ss) == 0 or "objective" not in ss.record.dtype.names:
         return None
@@ -44,11 +44,10 @@ def sample_objectives(result: Result) -> list[list[float]] | None:
 
 def execute(job: Job) -> dict[str, Any]:
     """Solve one job and return its database row (runs anywhere: a worker process, a Dask worker)."""
-    from ..solvers import solve
+    from ..solvers import get
 
-    options = job.solve_options()
-    result = solve(job.problem, job.config.solver, **options)
-    info = result.info or {}
+    solver = get(job.config.solver)
+    result = solver.solve(job.problem, **job.solve_options())
     summary = result.to_dict()
     p = job.problem
     return {
@@ -70,22 +69,15 @@ def execute(job: Job) -> dict[str, Any]:
         "options": job.config.options,
         "seed": job.seed,
         "time_limit": job.time_limit,
-        "status": result.status,
+        "status": result.status.value,
         "feasible": int(result.feasible),
         "objective": result.objective,
         "bound": result.bound,
         "expected_return": result.expected_return,
         "volatility": result.volatility,
         "wall_time": result.wall_time,
-        "sample_seconds": info.get("sample_seconds"),
-        "qpu_access_time": info.get("qpu_access_time_s"),
         "objective_scale": objective_scale(p),
-        "num_variables": info.get("num_variables"),
-        "num_interactions": info.get("num_interactions"),
-        "penalty_scale": options.get("penalty_scale", 1.0) if "penalties" in info else None,
-        "penalties": info.get("penalties"),
-        "feasible_fraction": info.get("feasible_fraction"),
-        "num_samples": info.get("num_samples"),
+        **solver.benchmark_metrics(result),
         "sample_objectives": sample_objectives(result),
         "weights": [float(w) for w in result.weights],
         "parameters": summary["parameters"],

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from importlib import resources
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
+from ..cli_args import add_problem_args, demo_spec_path, has_problem_source, parse_key_values, problem_from_args
 from ..errors import ValidationError
 
 STRATEGIES = ("equal-weight", "min-variance", "max-sharpe", "risk-parity", "min-variance-for-return",
@@ -40,10 +40,8 @@ def _market(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, tuple[str
         rets = returns_from_prices(prices)
         est = estimate(rets, args.estimator, periods_per_year=1.0)
         return est.expected_returns, est.covariance, est.assets, rets.to_numpy()
-    from ..cli import problem_from_args
-
-    if args.spec is None and args.orlib is None and args.synthetic is None:
-        args.spec = str(resources.files("qportfolio.examples").joinpath("demo.json"))
+    if not has_problem_source(args):
+        args.spec = demo_spec_path()
     problem = problem_from_args(args)
     return problem.expected_returns, problem.covariance, problem.assets, None
 
@@ -99,19 +97,13 @@ def cmd_frontier(args: argparse.Namespace) -> int:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    from ..cli import _parse_value
     from .backtest import backtest, compare, plot_equity
     from .estimation import periods_per_year, read_table, returns_from_prices
 
     prices = read_table(args.prices, args.date_column)
     rets = returns_from_prices(prices)
     ppy = periods_per_year(rets.index)
-    options = {}
-    for item in args.option or []:
-        if "=" not in item:
-            raise ValidationError(f"--option expects KEY=VALUE, got {item!r}")
-        key, value = item.split("=", 1)
-        options[key.strip().replace("-", "_")] = _parse_value(value)
+    options = parse_key_values(args.option)
     results = [backtest(rets, s, window=args.window, rebalance=args.rebalance, periods_per_year=ppy,
                         risk_free=args.risk_free, cardinality=args.k or 5, weight_step=args.step or 0.05, options=options)
                for s in args.strategy]
@@ -144,7 +136,8 @@ def cmd_lp(args: argparse.Namespace) -> int:
     return 0 if result.status in ("optimal", "optimal_inaccurate") else 1
 
 
-def add_commands(sub: Any, add_problem_args: Callable[[argparse.ArgumentParser], None]) -> None:
+def add_commands(sub: Any) -> None:
+    """Add the classical commands to the ``qportfolio`` subcommand parser ``sub``."""
     def market_args(p: argparse.ArgumentParser) -> None:
         add_problem_args(p)
         p.add_argument("--prices", help="CSV of prices with a date column (estimates mu and the covariance)")

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Any
 
 import numpy as np
 
 from ..errors import SolverError, ValidationError
+from ..outcome import Status
 from ..problem import PortfolioProblem
-from . import register
-from .base import Solver
+from .base import Solver, SolverOutput
+from .registry import register
 
 
 def compositions(total: int, parts: int, low: int, high: int) -> np.ndarray:
@@ -55,7 +55,7 @@ class BruteForceSolver(Solver):
     description = "exhaustive enumeration of the grid problem (tiny instances only)"
     options = {"max_portfolios": "refuse when more portfolios than this exist (default 2,000,000)", "seed": "ignored"}
 
-    def _solve(self, problem: PortfolioProblem, max_portfolios: int = 2_000_000, seed: int | None = None) -> dict[str, Any]:
+    def _solve(self, problem: PortfolioProblem, max_portfolios: int = 2_000_000, seed: int | None = None) -> SolverOutput:
         if not isinstance(max_portfolios, int) or max_portfolios < 1:
             raise ValidationError(f"max_portfolios must be a positive integer, got {max_portfolios!r}")
         subsets = math.comb(problem.n, problem.cardinality)
@@ -84,6 +84,5 @@ class BruteForceSolver(Solver):
                 best_units[idx] = rows[j]
         assert best_units is not None, "validated problems are feasible"
         weights = best_units * step
-        return dict(weights=weights, feasible=True, status="optimal", solver=self.name,
-                    parameters={"max_portfolios": max_portfolios}, bound=float(problem.objective(weights)),
-                    info={"num_portfolios": total_count})
+        return SolverOutput(weights=weights, feasible=True, status=Status.OPTIMAL, parameters={"max_portfolios": max_portfolios},
+                            bound=float(problem.objective(weights)), info={"num_portfolios": total_count})

@@ -29,13 +29,15 @@ import numpy as np
 
 from ..cqm import to_cqm, weights_from_samples
 from ..errors import SolverError, ValidationError
+from ..outcome import Status
 from ..problem import PortfolioProblem
-from ..qubo import encode
-from . import register
+from ..qubo import QuboModel
+from ..result import Result
 from ._dwave_cloud import cloud_config, cloud_errors
 from ._embedding import METHODS, chain_statistics, embedding_for
-from .annealing import ENCODE_OPTIONS, RESULT_OPTIONS, result_fields_from_sampleset, with_portfolio_vectors
-from .base import Solver, resolve_seed
+from .base import Solver, SolverOutput
+from .qubo_solver import QuboSolver, SampleRun, sample_metrics, samples_report_line, with_portfolio_vectors
+from .registry import register
 
 INSTALL_HINT = "dwave-system is not installed: pip install 'qportfolio[dwave]'"
 CREDENTIAL_OPTIONS = {
@@ -88,10 +90,10 @@ def _timing_info(info: dict[str, Any]) -> dict[str, Any]:
 
 
 @register
-class DWaveQPUSolver(Solver):
+class DWaveQPUSolver(QuboSolver):
     name = "dwave-qpu"
     description = "D-Wave quantum annealer (DWaveSampler + cached embedding); mock=True runs offline"
-    options = {
+    sampler_options = {
         "num_reads": "anneals (default 100)",
         "annealing_time": "microseconds per anneal (default: the QPU's)",
         "chain_strength": "a number, 'uniform_torque_compensation' (default) or 'scaled'",
@@ -106,8 +108,6 @@ class DWaveQPUSolver(Solver):
         "label": "problem label shown in the Leap dashboard (default: qportfolio <fingerprint>)",
         "seed": "seed of the embedding heuristic and of a mock's annealer",
         **CREDENTIAL_OPTIONS,
-        **ENCODE_OPTIONS,
-        **RESULT_OPTIONS,
     }
 
     def _child(self, sampler: Any, mock: Any, qpu: Any, profile: str | None, config_file: str | None, seed: int) -> Any:
@@ -128,34 +128,27 @@ class DWaveQPUSolver(Solver):
         with cloud_errors("connecting to the D-Wave QPU"):
             return DWaveSampler(**{k: v for k, v in kwargs.items() if v is not None})
 
-    def _solve(self, problem: PortfolioProblem, **options: Any) -> dict[str, Any]:
+    def _sample(self, qubo: QuboModel, *, seed: int | None, num_reads: int = 100, annealing_time: float | None = None,
+                chain_strength: Any = None, auto_scale: bool = True, postprocess: str = "none", embedding: str = "auto",
+                embedding_cache: Any = None, embedding_timeout: float = 60.0, qpu: Any = None, sampler: Any = None,
+                mock: Any = None, label: str | None = None, profile: str | None = None,
+                config_file: str | None = None) -> SampleRun:
         _require_dwave_system()
         from dwave.system import FixedEmbeddingComposite
 
-        encode_opts = {k: options.pop(k) for k in list(options) if k in ENCODE_OPTIONS}
-        repair = bool(options.pop("repair", False))
-        polish = bool(options.pop("polish", False))
-        seed = resolve_seed(options.pop("seed", None))
-        num_reads = options.pop("num_reads", 100)
+        assert seed is not None  # QuboSolver resolves it
         if isinstance(num_reads, bool) or not isinstance(num_reads, (int, np.integer)) or not 1 <= num_reads <= 10000:
             raise ValidationError(f"num_reads must be an integer in [1, 10000], got {num_reads!r}")
-        postprocess = options.pop("postprocess", "none")
         if postprocess not in ("none", "steepest"):
             raise ValidationError(f"postprocess must be 'none' or 'steepest', got {postprocess!r}")
-        chain_strength = options.pop("chain_strength", None)
-        qubo = encode(problem, **encode_opts)
-        child = self._child(options.pop("sampler", None), options.pop("mock", None), options.pop("qpu", None),
-                            options.pop("profile", None), options.pop("config_file", None), seed)
-        embedding, emb_info = embedding_for(
-            qubo.bqm, child, method=options.pop("embedding", "auto"), cache_dir=options.pop("embedding_cache", None),
-            timeout=float(options.pop("embedding_timeout", 60.0)), seed=seed)
-        strength = self._chain_strength(chain_strength, qubo.bqm, embedding)
+        child = self._child(sampler, mock, qpu, profile, config_file, seed)
+        chosen, emb_info = embedding_for(qubo.bqm, child, method=embedding, cache_dir=embedding_cache,
+                                         timeout=float(embedding_timeout), seed=seed)
+        strength = self._chain_strength(chain_strength, qubo.bqm, chosen)
         params: dict[str, Any] = {"num_reads": int(num_reads), "chain_strength": strength, "return_embedding": True,
-                                  "label": options.pop("label", f"qportfolio {problem.fingerprint}")}
-        annealing_time = options.pop("annealing_time", None)
+                                  "label": label or f"qportfolio {qubo.problem.fingerprint}"}
         if annealing_time is not None:
             params["annealing_time"] = float(annealing_time)
-        auto_scale = options.pop("auto_scale", True)
         if "auto_scale" in child.parameters:
             params["auto_scale"] = bool(auto_scale)
         t0 = time.perf_counter()
@@ -163,17 +156,17 @@ class DWaveQPUSolver(Solver):
             if _is_mock(child):
                 warnings.filterwarnings("ignore", message=".*not mocked in MockDWaveSampler")
                 warnings.simplefilter("ignore", dimod.exceptions.SamplerUnknownArgWarning)
-            sampleset = FixedEmbeddingComposite(child, embedding).sample(qubo.bqm, **params)
+            sampleset = FixedEmbeddingComposite(child, chosen).sample(qubo.bqm, **params)
             sampleset.resolve()
         sample_seconds = time.perf_counter() - t0
         context = sampleset.info.get("embedding_context", {})
-        extra = {
+        info = {
             "qpu": self._qpu_name(child),
             "topology": dict(child.properties.get("topology", {})),
             "sample_seconds": sample_seconds,
             "chain_strength": float(context.get("chain_strength", strength)),
             **_timing_info(sampleset.info),
-            **chain_statistics(embedding, sampleset),
+            **chain_statistics(chosen, sampleset),
             **emb_info,
         }
         if postprocess == "steepest":
@@ -181,13 +174,23 @@ class DWaveQPUSolver(Solver):
 
             raw_best = float(sampleset.first.energy)
             sampleset = SteepestDescentSolver().sample(qubo.bqm, initial_states=sampleset)
-            extra["raw_best_energy"] = raw_best
+            info["raw_best_energy"] = raw_best
         recorded = {k: v for k, v in params.items() if k not in ("return_embedding", "chain_strength")}
         parameters = {**recorded, "chain_strength": chain_strength if chain_strength is not None else "uniform_torque_compensation",
-                      "postprocess": postprocess, **encode_opts, "repair": repair, "polish": polish,
-                      "source": "mock" if _is_mock(child) else "qpu"}
-        return result_fields_from_sampleset(qubo, sampleset, solver=self.name, parameters=parameters, seed=seed,
-                                            repair=repair, polish=polish, extra_info=extra)
+                      "postprocess": postprocess, "source": "mock" if _is_mock(child) else "qpu"}
+        return SampleRun(sampleset, info, parameters)
+
+    def report_lines(self, result: Result) -> list[str]:
+        info = result.info
+        access = f", QPU access {1e3 * info['qpu_access_time_s']:.2f} ms" if "qpu_access_time_s" in info else ""
+        return [*samples_report_line(result),
+                f"qpu         {info['qpu']} ({info.get('problem_id', 'no problem id')}){access}",
+                f"chains      max length {info['chain_length_max']}, mean {info['chain_length_mean']:.2f}, "
+                f"{info['physical_qubits']} qubits, chain-break fraction {info.get('chain_break_fraction', 0.0):.3f}, "
+                f"strength {info['chain_strength']:.3g}"]
+
+    def benchmark_metrics(self, result: Result) -> dict[str, Any]:
+        return {**super().benchmark_metrics(result), "qpu_access_time": result.info.get("qpu_access_time_s")}
 
     @staticmethod
     def _chain_strength(value: Any, bqm: dimod.BinaryQuadraticModel, embedding: dict) -> float:
@@ -207,8 +210,8 @@ class DWaveQPUSolver(Solver):
         return str(getattr(solver, "name", None) or child.properties.get("chip_id") or type(child).__name__)
 
 
-class _LeapHybrid(Solver):
-    """Shared plumbing of the Leap hybrid solvers: credentials, an optional stand-in sampler, timing."""
+class _LeapHybrid:
+    """Shared plumbing of the Leap hybrid solvers: credentials, an optional stand-in sampler, parameters."""
 
     leap_class: str
 
@@ -224,68 +227,65 @@ class _LeapHybrid(Solver):
             return getattr(dwave.system, self.leap_class)(**kwargs)
 
     @staticmethod
-    def _params(sampler: Any, problem: PortfolioProblem, options: dict[str, Any]) -> dict[str, Any]:
-        """label (when the sampler takes one) and time_limit, from the remaining options."""
+    def _params(sampler: Any, problem: PortfolioProblem, label: str | None, time_limit: float | None) -> dict[str, Any]:
+        """label (when the sampler takes one; default ``qportfolio <fingerprint>``) and time_limit."""
         params: dict[str, Any] = {}
-        label = options.pop("label", f"qportfolio {problem.fingerprint}")
         if "label" in getattr(sampler, "parameters", {}):
-            params["label"] = label
-        if options.get("time_limit") is not None:
-            params["time_limit"] = float(options.pop("time_limit"))
+            params["label"] = label or f"qportfolio {problem.fingerprint}"
+        if time_limit is not None:
+            params["time_limit"] = float(time_limit)
         return params
 
 
+HYBRID_OPTIONS = {
+    "time_limit": "seconds (default: the solver's minimum for the problem)",
+    "label": "problem label (default: qportfolio <fingerprint>)",
+    **CREDENTIAL_OPTIONS,
+}
+
+
 @register
-class LeapHybridBQMSolver(_LeapHybrid):
+class LeapHybridBQMSolver(_LeapHybrid, QuboSolver):
     name = "dwave-hybrid-bqm"
     description = "Leap's hybrid BQM solver on the QUBO"
     leap_class = "LeapHybridSampler"
-    options = {
-        "time_limit": "seconds (default: the solver's minimum for the problem)",
-        "label": "problem label (default: qportfolio <fingerprint>)",
+    seeded = False
+    sampler_options = {
         "sampler": "a dimod sampler to use instead of LeapHybridSampler",
-        **CREDENTIAL_OPTIONS,
-        **ENCODE_OPTIONS,
-        **RESULT_OPTIONS,
+        "seed": "accepted for a uniform interface; Leap's solver is not seeded",
+        **HYBRID_OPTIONS,
     }
 
-    def _solve(self, problem: PortfolioProblem, **options: Any) -> dict[str, Any]:
-        encode_opts = {k: options.pop(k) for k in list(options) if k in ENCODE_OPTIONS}
-        repair = bool(options.pop("repair", False))
-        polish = bool(options.pop("polish", False))
-        qubo = encode(problem, **encode_opts)
-        sampler = self._sampler(options.pop("sampler", None), options.pop("profile", None), options.pop("config_file", None))
-        params = self._params(sampler, problem, options)
+    def _sample(self, qubo: QuboModel, *, seed: int | None, time_limit: float | None = None, label: str | None = None,
+                sampler: Any = None, profile: str | None = None, config_file: str | None = None) -> SampleRun:
+        hybrid = self._sampler(sampler, profile, config_file)
+        params = self._params(hybrid, qubo.problem, label, time_limit)
         with cloud_errors(f"sampling on {self.leap_class}"):
-            sampleset = sampler.sample(qubo.bqm, **params)
+            sampleset = hybrid.sample(qubo.bqm, **params)
             sampleset.resolve()
-        return result_fields_from_sampleset(qubo, sampleset, solver=self.name,
-                                            parameters={**params, **encode_opts, "repair": repair, "polish": polish},
-                                            seed=None, repair=repair, polish=polish,
-                                            extra_info={"hybrid_solver": type(sampler).__name__, **_timing_info(sampleset.info)})
+        return SampleRun(sampleset, {"hybrid_solver": type(hybrid).__name__, **_timing_info(sampleset.info)}, params)
 
 
 @register
-class LeapHybridCQMSolver(_LeapHybrid):
+class LeapHybridCQMSolver(_LeapHybrid, Solver):
     name = "dwave-hybrid-cqm"
     description = "Leap's hybrid CQM solver on the constrained model (no penalties)"
     leap_class = "LeapHybridCQMSampler"
     options = {
-        "time_limit": "seconds (default: the solver's minimum for the problem)",
-        "label": "problem label (default: qportfolio <fingerprint>)",
         "sampler": "an object with sample_cqm (e.g. dimod.ExactCQMSolver) instead of LeapHybridCQMSampler",
-        **CREDENTIAL_OPTIONS,
+        **HYBRID_OPTIONS,
     }
 
-    def _solve(self, problem: PortfolioProblem, **options: Any) -> dict[str, Any]:
+    def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, label: str | None = None,
+               sampler: Any = None, profile: str | None = None, config_file: str | None = None) -> SolverOutput:
         cqm = to_cqm(problem)
-        sampler = self._sampler(options.pop("sampler", None), options.pop("profile", None), options.pop("config_file", None))
-        if not hasattr(sampler, "sample_cqm"):
-            raise ValidationError(f"sampler must have sample_cqm (a CQM sampler), got {type(sampler).__name__}")
-        params = self._params(sampler, problem, options)
+        hybrid = self._sampler(sampler, profile, config_file)
+        if not hasattr(hybrid, "sample_cqm"):
+            raise ValidationError(f"sampler must have sample_cqm (a CQM sampler), got {type(hybrid).__name__}")
+        params = self._params(hybrid, problem, label, time_limit)
         t0 = time.perf_counter()
         with cloud_errors(f"sampling on {self.leap_class}"):
-            sampleset = sampler.sample_cqm(cqm, **params)
+            sampleset = hybrid.sample_cqm(cqm, **params)
             sampleset.resolve()
         sample_seconds = time.perf_counter() - t0
         weights = weights_from_samples(problem, sampleset)
@@ -293,7 +293,7 @@ class LeapHybridCQMSolver(_LeapHybrid):
         solver_feasible = np.asarray(sampleset.record.is_feasible, dtype=bool)
         ours = np.array([problem.is_feasible(w) for w in weights], dtype=bool)
         objective = np.atleast_1d(problem.objective(weights)) if len(weights) else np.zeros(0)
-        info = {"hybrid_solver": type(sampler).__name__, "sample_seconds": sample_seconds,
+        info = {"hybrid_solver": type(hybrid).__name__, "sample_seconds": sample_seconds,
                 "num_variables": len(cqm.variables), "num_constraints": len(cqm.constraints),
                 "num_samples": int(occurrences.sum()), "num_distinct_samples": int(len(sampleset)),
                 "feasible_fraction": float(occurrences[ours].sum() / occurrences.sum()) if occurrences.sum() else 0.0,
@@ -301,9 +301,15 @@ class LeapHybridCQMSolver(_LeapHybrid):
                 **_timing_info(sampleset.info)}
         if ours.any():
             best = int(np.flatnonzero(ours)[np.argmin(objective[ours])])
-            chosen, status, message = weights[best], "feasible", ""
+            chosen, status, message = weights[best], Status.FEASIBLE, ""
         else:
             chosen = weights[0] if len(weights) else np.zeros(problem.n)
-            status, message = "infeasible", "no feasible sample; raise time_limit"
-        return dict(weights=chosen, feasible=bool(ours.any()), status=status, solver=self.name, parameters=params, seed=None,
-                    message=message, sampleset=with_portfolio_vectors(sampleset, objective, ours), info=info)
+            status, message = Status.INFEASIBLE, "no feasible sample; raise time_limit"
+        return SolverOutput(weights=chosen, feasible=bool(ours.any()), status=status, parameters=params, message=message,
+                            sampleset=with_portfolio_vectors(sampleset, objective, ours), info=info)
+
+    def report_lines(self, result: Result) -> list[str]:
+        return samples_report_line(result)
+
+    def benchmark_metrics(self, result: Result) -> dict[str, Any]:
+        return sample_metrics(result)

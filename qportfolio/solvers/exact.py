@@ -23,6 +23,7 @@ convex QP (cvxpy, Clarabel) because SCIP's tolerances distort small objectives b
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import cvxpy as cp
@@ -31,13 +32,12 @@ import pyscipopt
 
 from ..errors import SolverError, ValidationError
 from ..linalg import smallest_eigenvalue
+from ..outcome import Status
 from ..problem import PortfolioProblem
 from ..relaxation import solve_relaxation
 from ..repair import heuristic_units, nearest_feasible_units
-from . import register
-from .base import Solver
-
-SCIP_STATUS = {"optimal": "optimal", "timelimit": "time_limit", "infeasible": "no_solution", "gaplimit": "feasible"}
+from .base import Solver, SolverOutput
+from .registry import register
 
 
 def diagonal_split(cov: np.ndarray, method: Literal["correlation", "sdp", "none"] = "correlation") -> np.ndarray:
@@ -67,12 +67,23 @@ def diagonal_split(cov: np.ndarray, method: Literal["correlation", "sdp", "none"
     return d
 
 
-def objective_scale(problem: PortfolioProblem) -> float:
-    """Natural size of f, so that SCIP sees an objective of order one."""
+def natural_objective_size(problem: PortfolioProblem) -> float:
+    """Natural size of f, so that SCIP sees an objective of order one (SCIP's objective is f divided by it)."""
     lam = problem.risk_aversion
     typical = lam * float(np.mean(np.diag(problem.covariance))) / problem.cardinality
     typical += (1.0 - lam) * float(np.mean(np.abs(problem.expected_returns)))
     return max(typical, 1e-300)
+
+
+@dataclass(frozen=True, eq=False)
+class ScipModel:
+    """The SCIP model of the module docstring and what is needed to read its solution back."""
+
+    model: pyscipopt.Model
+    x: list[Any]  #: units (discrete) or weights (continuous), one per asset
+    z: list[Any]  #: selection binaries, one per asset
+    step: float  #: weight of one unit of x (weight_step, or 1 for continuous weights)
+    scale: float  #: SCIP's objective times ``scale`` is f
 
 
 def build_scip_model(
@@ -84,8 +95,8 @@ def build_scip_model(
     threads: int = 1,
     verbose: bool = False,
     start: np.ndarray | None = None,
-) -> tuple[pyscipopt.Model, list[Any], list[Any], float, float]:
-    """The SCIP model of the module docstring; returns (model, x, z, step, objective scale)."""
+) -> ScipModel:
+    """The SCIP model of the module docstring, optionally warm-started at the weights/units ``start``."""
     n, lam = problem.n, problem.risk_aversion
     cov, mu = problem.covariance, problem.expected_returns
     if integer:
@@ -95,7 +106,7 @@ def build_scip_model(
     else:
         step, total = 1.0, 1.0
         lo, hi = np.asarray(problem.min_weight, float), np.asarray(problem.max_weight, float)
-    scale = objective_scale(problem)
+    scale = natural_objective_size(problem)
     model = pyscipopt.Model(f"qportfolio-{'discrete' if integer else 'continuous'}")
     if not verbose:
         model.hideOutput()
@@ -145,13 +156,17 @@ def build_scip_model(
         model.setSolVal(sol, obj_var, linear + sum(value for _, value in aux))
         if not model.addSol(sol, free=True):
             raise SolverError("SCIP rejected the warm-start portfolio (internal error: please report)")
-    return model, x, z, step, scale
+    return ScipModel(model, x, z, step, scale)
 
 
-def _scip_result_fields(problem, model, scale, weights, solver, params, message="") -> dict[str, Any]:
+def scip_output(problem: PortfolioProblem, scip: ScipModel, weights: np.ndarray | None, params: dict[str, Any], *,
+                discrete: bool, message: str = "") -> SolverOutput:
+    """The answer of a solved SCIP model: status, proven bound (in f's units) and SCIP's figures;
+    ``discrete`` says whether feasibility includes the weight grid."""
+    model, scale = scip.model, scip.scale
     raw = model.getStatus()
     has_sol = model.getNSols() > 0
-    status = SCIP_STATUS.get(raw, "feasible" if has_sol else "no_solution")
+    status = Status.from_scip(raw, has_sol)
     bound = float(model.getDualbound()) * scale
     info = {
         "scip_status": raw,
@@ -161,14 +176,13 @@ def _scip_result_fields(problem, model, scale, weights, solver, params, message=
         "solving_seconds": float(model.getSolvingTime()),
     }
     if weights is None:
-        weights = np.zeros(problem.n)
-        return dict(weights=weights, feasible=False, status="no_solution", solver=solver, parameters=params, bound=bound,
-                    message=message or f"SCIP found no solution (status {raw})", info=info)
-    if status == "optimal":
+        return SolverOutput(weights=np.zeros(problem.n), feasible=False, status=Status.NO_SOLUTION, parameters=params,
+                            bound=bound, message=message or f"SCIP found no solution (status {raw})", info=info)
+    if status == Status.OPTIMAL:
         # SCIP proved its incumbent optimal up to its tolerances; the bound never exceeds it.
         bound = min(bound, float(problem.objective(weights)))
-    return dict(weights=weights, feasible=problem.is_feasible(weights, discrete=solver == "exact-discrete"),
-                status=status, solver=solver, parameters=params, bound=bound, message=message, info=info)
+    return SolverOutput(weights=weights, feasible=problem.is_feasible(weights, discrete=discrete), status=status,
+                        parameters=params, bound=bound, message=message, info=info)
 
 
 def _heuristic_start(problem: PortfolioProblem) -> np.ndarray:
@@ -200,27 +214,28 @@ class ExactDiscreteSolver(Solver):
     options = dict(COMMON_OPTIONS)
 
     def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, split: str = "correlation",
-               threads: int = 1, verbose: bool = False, seed: int | None = None) -> dict[str, Any]:
+               threads: int = 1, verbose: bool = False, seed: int | None = None) -> SolverOutput:
         _check_common(time_limit, threads)
         start = _heuristic_start(problem)
-        model, x, _, step, scale = build_scip_model(problem, integer=True, split=split, time_limit=time_limit,
-                                                    threads=threads, verbose=verbose, start=start)
+        scip = build_scip_model(problem, integer=True, split=split, time_limit=time_limit, threads=threads,
+                                verbose=verbose, start=start)
+        model = scip.model
         model.optimize()
         weights = None
         if model.getNSols() > 0:
             sol = model.getBestSol()
-            units = np.round([model.getSolVal(sol, v) for v in x]).astype(np.int64)
-            if not problem.is_feasible(units * step):  # rounding of a tolerance-feasible point
+            units = np.round([model.getSolVal(sol, v) for v in scip.x]).astype(np.int64)
+            if not problem.is_feasible(units * scip.step):  # rounding of a tolerance-feasible point
                 units = nearest_feasible_units(problem, units)
-            weights = units * step
+            weights = units * scip.step
         params = {"time_limit": time_limit, "split": split, "threads": threads}
-        return _scip_result_fields(problem, model, scale, weights, self.name, params)
+        return scip_output(problem, scip, weights, params, discrete=True)
 
 
 def polish_support(problem: PortfolioProblem, support: np.ndarray) -> np.ndarray | None:
     """Optimal continuous weights on a fixed support (convex QP in cvxpy with Clarabel)."""
     idx = np.flatnonzero(support)
-    lam, scale = problem.risk_aversion, objective_scale(problem)
+    lam, scale = problem.risk_aversion, natural_objective_size(problem)
     cov = problem.covariance[np.ix_(idx, idx)]
     w = cp.Variable(idx.size)
     obj = lam * cp.quad_form(w, cp.psd_wrap(cov)) - (1.0 - lam) * (problem.expected_returns[idx] @ w)
@@ -245,23 +260,24 @@ class ExactContinuousSolver(Solver):
     options = dict(COMMON_OPTIONS)
 
     def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, split: str = "correlation",
-               threads: int = 1, verbose: bool = False, seed: int | None = None) -> dict[str, Any]:
+               threads: int = 1, verbose: bool = False, seed: int | None = None) -> SolverOutput:
         _check_common(time_limit, threads)
         start = polish_support(problem, _heuristic_start(problem) > 0)
-        model, x, z, _, scale = build_scip_model(problem, integer=False, split=split, time_limit=time_limit,
-                                                 threads=threads, verbose=verbose, start=start)
+        scip = build_scip_model(problem, integer=False, split=split, time_limit=time_limit, threads=threads,
+                                verbose=verbose, start=start)
+        model = scip.model
         t0 = time.perf_counter()
         model.optimize()
         weights, message = None, ""
         if model.getNSols() > 0:
             sol = model.getBestSol()
-            support = np.array([model.getSolVal(sol, v) > 0.5 for v in z])
-            scip_w = np.array([model.getSolVal(sol, v) for v in x])
+            support = np.array([model.getSolVal(sol, v) > 0.5 for v in scip.z])
+            scip_w = np.array([model.getSolVal(sol, v) for v in scip.x])
             weights = polish_support(problem, support)
             if weights is None:
                 weights = scip_w
                 message = "QP polish failed; weights are SCIP's own"
         params = {"time_limit": time_limit, "split": split, "threads": threads}
-        fields = _scip_result_fields(problem, model, scale, weights, self.name, params, message)
-        fields["info"]["optimize_seconds"] = time.perf_counter() - t0
-        return fields
+        out = scip_output(problem, scip, weights, params, discrete=False, message=message)
+        out.info["optimize_seconds"] = time.perf_counter() - t0
+        return out

@@ -16,14 +16,12 @@ from typing import Any
 import numpy as np
 
 from ..errors import SolverError, ValidationError
-from ..problem import PortfolioProblem
 from ..qaoa.basis import check_memory
 from ..qaoa.energies import basis_energies
-from ..qubo import encode
-from . import register
-from ._quantum import check_mixer, check_positive_int, distribution_stats, sampleset_from_counts
-from .annealing import ENCODE_OPTIONS, RESULT_OPTIONS, result_fields_from_sampleset
-from .base import Solver, resolve_seed
+from ..qubo import QuboModel
+from ._quantum import bits_of, check_mixer, check_positive_int, distribution_stats, sampleset_from_counts
+from .qubo_solver import QuboSolver, SampleRun
+from .registry import register
 
 OPTIMIZERS = ("cobyla", "spsa", "l_bfgs_b", "nelder_mead")
 
@@ -71,10 +69,10 @@ def _sampler(sampler: Any, shots: int, seed: int, num_qubits: int):
 
 
 @register
-class QiskitQAOASolver(Solver):
+class QiskitQAOASolver(QuboSolver):
     name = "qaoa"
     description = "QAOA (qiskit-algorithms) in MinimumEigenOptimizer on Aer / Statevector / any SamplerV2"
-    options = {
+    sampler_options = {
         "reps": "QAOA depth p (default 1)",
         "mixer": "x (default), xy-ring or xy-complete (XY needs the selection-only mode)",
         "optimizer": f"{', '.join(OPTIMIZERS)} (default cobyla) or a qiskit-algorithms Optimizer",
@@ -85,14 +83,11 @@ class QiskitQAOASolver(Solver):
         "pass_manager": "a transpiler pass manager for a user-supplied sampler's backend",
         "max_memory_gb": "refuse simulations needing more memory than this (default 8)",
         "seed": "random seed (simulator, transpiler, optimizer)",
-        **ENCODE_OPTIONS,
-        **RESULT_OPTIONS,
     }
 
-    def _solve(self, problem: PortfolioProblem, reps: int = 1, mixer: str = "x", optimizer: Any = "cobyla",
-               maxiter: int = 100, initial_point: Any = None, shots: int = 1024, sampler: Any = "aer",
-               pass_manager: Any = None, max_memory_gb: float = 8.0, seed: int | None = None,
-               repair: bool = False, polish: bool = False, **encode_opts: Any) -> dict[str, Any]:
+    def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", optimizer: Any = "cobyla",
+                maxiter: int = 100, initial_point: Any = None, shots: int = 1024, sampler: Any = "aer",
+                pass_manager: Any = None, max_memory_gb: float = 8.0) -> SampleRun:
         try:
             from qiskit_algorithms import QAOA
             from qiskit_optimization.algorithms import MinimumEigenOptimizer
@@ -104,8 +99,6 @@ class QiskitQAOASolver(Solver):
         from ..qaoa.parameters import linear_ramp
 
         reps, shots, maxiter = (check_positive_int(k, v) for k, v in (("reps", reps), ("shots", shots), ("maxiter", maxiter)))
-        seed = resolve_seed(seed)
-        qubo = encode(problem, **encode_opts)
         check_mixer(mixer, qubo)
         n = qubo.num_variables
         check_memory(n, None, int(max_memory_gb * 2**30))  # before any simulator allocates 2^n amplitudes
@@ -141,9 +134,8 @@ class QiskitQAOASolver(Solver):
         sampleset = sampleset_from_counts(qubo, masks, counts, {"solver": self.name})
         params = {"reps": reps, "mixer": mixer, "optimizer": optimizer if isinstance(optimizer, str) else repr(optimizer),
                   "maxiter": maxiter, "initial_point": initial_point.tolist(), "shots": shots, "sampler": label,
-                  **encode_opts}
-        return result_fields_from_sampleset(qubo, sampleset, solver=self.name, parameters=params, seed=seed,
-                                            repair=repair, polish=polish, extra_info=info)
+                  "max_memory_gb": max_memory_gb}
+        return SampleRun(sampleset, info, params)
 
 
 def _distribution(eigenstate: Any) -> tuple[np.ndarray, np.ndarray, float]:
@@ -164,8 +156,6 @@ def _distribution(eigenstate: Any) -> tuple[np.ndarray, np.ndarray, float]:
     return np.array(masks, dtype=np.int64), prob_arr / prob_arr.sum(), negative
 
 
-def _spectrum(qubo, energies: np.ndarray) -> tuple[float, float, float, float]:
-    from ._quantum import bits_of
-
+def _spectrum(qubo: QuboModel, energies: np.ndarray) -> tuple[float, float, float, float]:
     feasible = qubo.decode(bits_of(np.arange(energies.size), qubo.num_variables)).feasible
     return float(energies.min()), float(energies.max()), float(energies[feasible].min()), float(energies[feasible].max())

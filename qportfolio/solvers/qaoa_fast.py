@@ -14,24 +14,22 @@ from typing import Any
 import numpy as np
 
 from ..errors import ValidationError
-from ..problem import PortfolioProblem
 from ..qaoa import Basis, QAOASimulator
 from ..qaoa.energies import basis_energies
 from ..qaoa.parameters import STRATEGIES, optimize_angles
-from ..qubo import encode
-from . import register
-from .annealing import ENCODE_OPTIONS, RESULT_OPTIONS, result_fields_from_sampleset
+from ..qubo import QuboModel
 from ._quantum import check_mixer, check_positive_int, distribution_stats, sampleset_from_counts
-from .base import Solver, resolve_seed
+from .qubo_solver import QuboSolver, SampleRun
+from .registry import register
 
 EXACT_STATS_LIMIT = 1 << 22  # decode the whole distribution up to this many basis states
 
 
 @register
-class FastQAOASolver(Solver):
+class FastQAOASolver(QuboSolver):
     name = "qaoa-fast"
     description = "QAOA on qportfolio's numpy statevector simulator (X or XY mixers, adjoint gradients)"
-    options = {
+    sampler_options = {
         "reps": "QAOA depth p (default 1)",
         "mixer": "x (default), xy-ring or xy-complete (XY needs the selection-only mode)",
         "shots": "measurements of the final state (default 1024)",
@@ -41,20 +39,16 @@ class FastQAOASolver(Solver):
         "initial_point": "angles [beta_1..beta_p, gamma_1..gamma_p] to start from",
         "max_memory_gb": "refuse simulations needing more memory than this (default 8)",
         "seed": "random seed (multistart and sampling)",
-        **ENCODE_OPTIONS,
-        **RESULT_OPTIONS,
     }
 
-    def _solve(self, problem: PortfolioProblem, reps: int = 1, mixer: str = "x", shots: int = 1024,
-               strategy: str = "interp", restarts: int = 4, maxiter: int = 200, initial_point: Any = None,
-               max_memory_gb: float = 8.0, seed: int | None = None, repair: bool = False, polish: bool = False,
-               **encode_opts: Any) -> dict[str, Any]:
+    def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", shots: int = 1024,
+                strategy: str = "interp", restarts: int = 4, maxiter: int = 200, initial_point: Any = None,
+                max_memory_gb: float = 8.0) -> SampleRun:
         reps, shots = check_positive_int("reps", reps), check_positive_int("shots", shots)
         if strategy not in STRATEGIES:
             raise ValidationError(f"strategy must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
-        seed = resolve_seed(seed)
         rng = np.random.default_rng(seed)
-        qubo = encode(problem, **encode_opts)
+        problem = qubo.problem
         check_mixer(mixer, qubo)
         max_bytes = int(max_memory_gb * 2**30)
         n = qubo.num_variables
@@ -87,6 +81,5 @@ class FastQAOASolver(Solver):
         sampleset = sampleset_from_counts(qubo, masks, counts, {"solver": self.name})
         params = {"reps": reps, "mixer": mixer, "shots": shots, "strategy": strategy, "restarts": restarts,
                   "maxiter": maxiter, "initial_point": None if initial_point is None else list(initial_point),
-                  **encode_opts}
-        return result_fields_from_sampleset(qubo, sampleset, solver=self.name, parameters=params, seed=seed,
-                                            repair=repair, polish=polish, extra_info=info)
+                  "max_memory_gb": max_memory_gb}
+        return SampleRun(sampleset, info, params)

@@ -1,0 +1,206 @@
+"""One base for every QUBO backend: encode -> sample -> decode, in the spirit of cvxpy's
+apply -> solve -> invert and of dimod's samplers, which implement one ``sample*`` method.
+
+:class:`QuboSolver` declares the encoding and result options once, splits them from the
+backend's own, resolves the seed, calls :func:`qportfolio.qubo.encode`, hands the QUBO to the
+backend's only hook ``_sample(qubo, seed=..., **params) -> SampleRun``, and decodes the sample set
+into a :class:`~qportfolio.solvers.base.SolverOutput`: the best *feasible* sample (lowest
+recomputed objective) is the answer; infeasible samples are counted, not hidden. ``repair=True``
+also maps each infeasible sample to its nearest feasible portfolio
+(:func:`qportfolio.repair.nearest_feasible_units`); ``polish=True`` runs a classical local search
+from the best few portfolios (a hybrid post-processing step, off by default so that the
+sampler's own quality is what is reported; ``info`` keeps ``raw_best_objective`` beside
+``repaired_best_objective`` and ``polished_best_objective``).
+
+:class:`DimodSamplerSolver` is the hook for any dimod sampler object; SA, tabu and steepest
+descent (:mod:`.annealing`) only fix its sampler and defaults.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Mapping
+
+import dimod
+import numpy as np
+
+from ..errors import ValidationError
+from ..outcome import Status
+from ..problem import PortfolioProblem
+from ..qubo import QuboModel, encode
+from ..repair import nearest_feasible_units, polish_units
+from ..result import Result
+from .base import BENCHMARK_METRICS, Solver, SolverOutput, resolve_seed
+
+ENCODE_OPTIONS: Mapping[str, str] = {
+    "penalty_scale": "multiply the calibrated penalties (below 1 loses the separation guarantee)",
+    "penalties": "explicit penalty strength(s): a number or {cardinality, budget, linking}",
+    "margin": "relative safety margin of the calibrated penalties (default 0.05)",
+}
+RESULT_OPTIONS: Mapping[str, str] = {
+    "repair": "map infeasible samples to the nearest feasible portfolio (default False)",
+    "polish": "classical local search (unit transfers, swaps) from the best 5 portfolios (default False)",
+}
+POLISH_STARTS = 5
+
+
+@dataclass(frozen=True, eq=False)
+class SampleRun:
+    """What a QUBO backend's ``_sample`` returns: its raw sample set (energies of the QUBO given
+    to it), its own figures for ``Result.info``, and the parameters it ran with (None: the
+    ``params`` it was called with, as given)."""
+
+    sampleset: dimod.SampleSet
+    info: dict[str, Any] = field(default_factory=dict)
+    parameters: dict[str, Any] | None = None
+
+
+def with_portfolio_vectors(sampleset: dimod.SampleSet, objective: np.ndarray, feasible: np.ndarray) -> dimod.SampleSet:
+    """The sample set with each sample's decoded ``objective`` and ``feasible`` flag as record fields,
+    so that whoever reads it (the benchmark runner, a notebook) need not encode and decode again."""
+    if {"objective", "feasible"} & set(sampleset.record.dtype.names):
+        return sampleset
+    return dimod.append_data_vectors(sampleset, objective=np.asarray(objective, dtype=float),
+                                     feasible=np.asarray(feasible, dtype=bool))
+
+
+def _repaired_candidates(problem: PortfolioProblem, decoded: Any, occurrences: np.ndarray,
+                         info: dict[str, Any]) -> list[tuple[float, np.ndarray]]:
+    rows = np.flatnonzero(~decoded.feasible)
+    repaired = np.array([nearest_feasible_units(problem, decoded.units[i], decoded.selected[i]) for i in rows])
+    weights = repaired * problem.weight_step
+    objective = np.atleast_1d(problem.objective(weights))
+    info["num_repaired"] = int(occurrences[rows].sum())
+    info["repaired_best_objective"] = float(objective.min())
+    return [(float(o), weights[j]) for j, o in enumerate(objective)]
+
+
+def _polished(problem: PortfolioProblem, candidates: list[tuple[float, np.ndarray]]) -> list[tuple[float, np.ndarray]]:
+    starts = sorted(candidates, key=lambda c: c[0])[:POLISH_STARTS]
+    units = [np.round(w / problem.weight_step).astype(np.int64) for _, w in starts]
+    polished = [polish_units(problem, u) * problem.weight_step for u in units]
+    return [(float(problem.objective(w)), w) for w in polished]
+
+
+def decode_samples(qubo: QuboModel, sampleset: dimod.SampleSet, *, parameters: dict[str, Any], seed: int | None,
+                   repair: bool = False, polish: bool = False, extra_info: Mapping[str, Any] | None = None) -> SolverOutput:
+    """Decode a sample set of ``qubo`` into the answer (see the module docstring)."""
+    problem = qubo.problem
+    decoded = qubo.decode(sampleset)
+    occurrences = np.asarray(sampleset.record.num_occurrences, dtype=float)
+    energies = np.asarray(sampleset.record.energy, dtype=float)
+    total = occurrences.sum()
+    feasible = decoded.feasible
+    info: dict[str, Any] = {
+        **qubo.summary(),
+        "num_samples": int(total),
+        "num_distinct_samples": int(len(sampleset)),
+        "feasible_fraction": float(occurrences[feasible].sum() / total) if total else 0.0,
+        "best_energy": float(energies.min()) if energies.size else None,
+        "raw_best_objective": float(decoded.objective[feasible].min()) if feasible.any() else None,
+        "violations": {
+            "cardinality": int(occurrences[decoded.cardinality_violation != 0].sum()),
+            "budget": int(occurrences[decoded.budget_violation != 0].sum()),
+            "linking": int(occurrences[decoded.linking_violation != 0].sum()),
+        },
+        **(extra_info or {}),
+    }
+    sampleset = with_portfolio_vectors(sampleset, decoded.objective, feasible)
+    candidates = [(float(o), decoded.weights[i]) for i, o in enumerate(decoded.objective) if feasible[i]]
+    if repair and (~feasible).any():
+        candidates += _repaired_candidates(problem, decoded, occurrences, info)
+    if polish and candidates:
+        candidates = _polished(problem, candidates)
+        info["polished_best_objective"] = min(c[0] for c in candidates)
+    if candidates:
+        weights, status, message = min(candidates, key=lambda c: c[0])[1], Status.FEASIBLE, ""
+    else:
+        weights, status = decoded.weights[int(np.argmin(energies))], Status.INFEASIBLE
+        message = "no feasible sample; raise num_reads/num_sweeps or penalty_scale, or pass repair=True"
+    ok = problem.is_feasible(weights)
+    return SolverOutput(weights=weights, feasible=ok, status=status if ok else Status.INFEASIBLE, parameters=parameters,
+                        seed=seed, message=message, sampleset=sampleset, info=info)
+
+
+def samples_report_line(result: Result) -> list[str]:
+    """The CLI line about a sampler's reads and their feasibility."""
+    info = result.info
+    if info.get("feasible_fraction") is None:
+        return []
+    return [f"samples     {info['num_samples']} reads, {100 * info['feasible_fraction']:.1f} % feasible"]
+
+
+def sample_metrics(result: Result) -> dict[str, Any]:
+    """Benchmark columns shared by every sampler (QUBO or CQM)."""
+    info = result.info
+    return {**dict.fromkeys(BENCHMARK_METRICS), "sample_seconds": info.get("sample_seconds"),
+            "feasible_fraction": info.get("feasible_fraction"), "num_samples": info.get("num_samples"),
+            "num_variables": info.get("num_variables")}
+
+
+class QuboSolver(Solver):
+    """Base of every QUBO backend; a subclass sets ``name``, ``sampler_options`` (its own options,
+    name -> help), optional ``defaults``, and implements :meth:`_sample`."""
+
+    sampler_options: ClassVar[Mapping[str, str]] = {}
+    defaults: ClassVar[Mapping[str, Any]] = {}
+    #: Resolve a seed (a fresh one when none is given, recorded with the result) and pass it on;
+    #: when False the hook gets ``seed=None`` and the option is accepted for a uniform interface.
+    seeded: ClassVar[bool] = True
+
+    @property
+    def options(self) -> Mapping[str, str]:  # type: ignore[override]
+        return {"seed": "random seed", **self.sampler_options, **ENCODE_OPTIONS, **RESULT_OPTIONS}
+
+    def _solve(self, problem: PortfolioProblem, **options: Any) -> SolverOutput:
+        encode_opts = {k: options.pop(k) for k in list(options) if k in ENCODE_OPTIONS}
+        repair = bool(options.pop("repair", False))
+        polish = bool(options.pop("polish", False))
+        seed = options.pop("seed", None)
+        seed = resolve_seed(seed) if self.seeded else None
+        params = {**self.defaults, **options}
+        qubo = encode(problem, **encode_opts)
+        t0 = time.perf_counter()
+        run = self._sample(qubo, seed=seed, **params)
+        sample_seconds = time.perf_counter() - t0
+        recorded = dict(params) if run.parameters is None else dict(run.parameters)
+        parameters = {**recorded, **encode_opts, "repair": repair, "polish": polish}
+        return decode_samples(qubo, run.sampleset, parameters=parameters, seed=seed, repair=repair, polish=polish,
+                              extra_info={"sample_seconds": sample_seconds, **run.info})
+
+    @abstractmethod
+    def _sample(self, qubo: QuboModel, *, seed: int | None, **params: Any) -> SampleRun:
+        """Sample ``qubo.bqm`` with the backend's own ``params`` (the remaining options, defaults applied)."""
+
+    def report_lines(self, result: Result) -> list[str]:
+        return samples_report_line(result)
+
+    def benchmark_metrics(self, result: Result) -> dict[str, Any]:
+        info = result.info
+        return {**sample_metrics(result), "num_interactions": info.get("num_interactions"),
+                "penalty_scale": result.parameters.get("penalty_scale", 1.0), "penalties": info.get("penalties")}
+
+
+class DimodSamplerSolver(QuboSolver):
+    """Any dimod sampler on the problem's QUBO; subclasses fix the sampler and its defaults."""
+
+    name: ClassVar[str] = "dimod"
+    description = "any dimod sampler object"
+
+    def __init__(self, sampler: dimod.Sampler | None = None) -> None:
+        if sampler is None:
+            raise ValidationError("DimodSamplerSolver needs a dimod sampler object")
+        self.sampler = sampler
+        if type(self) is DimodSamplerSolver:
+            self.name = f"dimod:{type(sampler).__name__}"
+        self.sampler_options = {p: f"{type(sampler).__name__} parameter" for p in sampler.parameters}
+        self.seeded = "seed" in sampler.parameters
+
+    def _sample(self, qubo: QuboModel, *, seed: int | None, **params: Any) -> SampleRun:
+        if self.seeded:
+            params["seed"] = seed
+        sampleset = self.sampler.sample(qubo.bqm, **params)
+        sampleset.resolve()
+        return SampleRun(sampleset, parameters=params)
