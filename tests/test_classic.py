@@ -34,10 +34,10 @@ def market(request):
 
 def test_min_variance_with_shorts_is_the_closed_form_and_the_qp_agrees(market):
     mu, cov = market
-    closed = min_variance(cov, mu, SHORTS_ALLOWED)
+    closed = min_variance(mu, cov, SHORTS_ALLOWED)
     x = np.linalg.solve(cov, np.ones(len(mu)))
     np.testing.assert_allclose(closed.weights, x / x.sum(), atol=1e-12)
-    qp_path = min_variance(cov, mu, Constraints(long_only=False, gross_leverage=100.0))  # inactive: forces the QP
+    qp_path = min_variance(mu, cov, Constraints(long_only=False, gross_leverage=100.0))  # inactive: forces the QP
     np.testing.assert_allclose(qp_path.weights, closed.weights, atol=1e-6)
 
 
@@ -53,7 +53,7 @@ def test_tangency_with_shorts_is_the_closed_form(market):
 
 def test_long_only_min_variance_satisfies_kkt(market):
     mu, cov = market
-    r = min_variance(cov, mu)
+    r = min_variance(mu, cov)
     w = r.weights
     grad = 2 * cov @ w
     nu = r.duals["budget"]
@@ -66,7 +66,7 @@ def test_long_only_min_variance_satisfies_kkt(market):
 
 def test_target_return_dual_is_the_marginal_variance_of_return(market):
     mu, cov = market
-    base = min_variance(cov, mu)
+    base = min_variance(mu, cov)
     target = base.expected_return + 0.3 * (mu.max() - base.expected_return)
     r = min_variance_for_return(mu, cov, target)
     eps = 1e-5
@@ -78,7 +78,7 @@ def test_target_return_dual_is_the_marginal_variance_of_return(market):
 
 def test_max_return_for_volatility_meets_the_variance_budget(market):
     mu, cov = market
-    sigma = 1.2 * min_variance(cov, mu).volatility
+    sigma = 1.2 * min_variance(mu, cov).volatility
     r = max_return_for_volatility(mu, cov, sigma)
     assert r.volatility <= sigma * (1 + 1e-6)
     # no frontier point with that volatility has a higher return
@@ -88,10 +88,10 @@ def test_max_return_for_volatility_meets_the_variance_budget(market):
 
 def test_risk_parity_contributions_are_equal(market):
     mu, cov = market
-    r = risk_budgeting(cov)
+    r = risk_budgeting(mu, cov)
     np.testing.assert_allclose(r.risk_contributions, 1 / len(mu), atol=1e-6)
     budgets = np.arange(1, len(mu) + 1, dtype=float)
-    rb = risk_budgeting(cov, budgets)
+    rb = risk_budgeting(mu, cov, budgets)
     np.testing.assert_allclose(rb.risk_contributions, budgets / budgets.sum(), atol=1e-6)
     assert rb.weights.min() > 0 and abs(rb.weights.sum() - 1) < 1e-12
 
@@ -126,11 +126,11 @@ def test_cardinality_min_variance_equals_brute_force_over_supports():
     p = synthetic_problem(7, seed=5)
     mu, cov = p.expected_returns, p.covariance
     k = 2
-    r = min_variance(cov, mu, Constraints(cardinality=k))
+    r = min_variance(mu, cov, Constraints(cardinality=k))
     best = np.inf
     for support in itertools.combinations(range(7), k):
         s = list(support)
-        sub = min_variance(cov[np.ix_(s, s)], mu[s]).objective
+        sub = min_variance(mu[s], cov[np.ix_(s, s)]).objective
         best = min(best, sub)
     assert r.objective == pytest.approx(best, rel=1e-5)
     assert (r.weights > 1e-6).sum() <= k
@@ -140,7 +140,7 @@ def test_group_sector_and_box_constraints_hold():
     p = synthetic_problem(8, seed=2)
     assets = p.assets
     c = Constraints(upper=0.3, groups=(Group("tech", assets[:3], cap=0.2), Group("liquid", assets[3:6], floor=0.5)))
-    r = min_variance(p.covariance, p.expected_returns, c, assets=assets)
+    r = min_variance(p.expected_returns, p.covariance, c, assets=assets)
     w = r.weights
     assert w.max() <= 0.3 + 1e-7 and w[:3].sum() <= 0.2 + 1e-7 and w[3:6].sum() >= 0.5 - 1e-7
     assert set(r.duals) >= {"budget", "group_cap:tech", "group_floor:liquid"}
@@ -156,7 +156,7 @@ def test_long_short_130_30_and_turnover_with_tiered_costs():
     t = min_variance_for_return(mu, cov, float(mu.mean()), Constraints(current=current, turnover=0.4, costs=tiers))
     assert np.abs(t.weights - current).sum() <= 0.4 + 1e-6
     with pytest.raises(ValidationError, match="increasing sizes"):
-        min_variance(cov, mu, Constraints(current=current, costs=((0.2, 0.01), (0.1, 0.02))))
+        min_variance(mu, cov, Constraints(current=current, costs=((0.2, 0.01), (0.1, 0.02))))
 
 
 def test_dollar_neutral_signal_portfolio_with_a_variance_budget():
@@ -171,8 +171,8 @@ def test_dollar_neutral_signal_portfolio_with_a_variance_budget():
 def test_score_tradeoff_moves_towards_the_score(market):
     mu, cov = market
     score = np.linspace(0, 1, len(mu))
-    low = score_tradeoff(cov, score, 0.0)
-    high = score_tradeoff(cov, score, 0.01)
+    low = score_tradeoff(None, cov, score, 0.0)
+    high = score_tradeoff(None, cov, score, 0.01)
     assert high.weights @ score > low.weights @ score
 
 
@@ -181,7 +181,7 @@ def test_diagnostics_name_the_conflicting_constraints():
     a = p.assets
     c = Constraints(upper=0.3, groups=(Group("liquid", a[:2], floor=0.7),))
     with pytest.raises(InfeasibleProblemError) as err:
-        min_variance(p.covariance, p.expected_returns, c, assets=a)
+        min_variance(p.expected_returns, p.covariance, c, assets=a)
     message = str(err.value)
     for name in (f"upper:{a[0]}", f"upper:{a[1]}", "group_floor:liquid"):
         assert name in message
@@ -205,11 +205,11 @@ def test_conflicting_subset_is_irreducible():
 def test_bad_inputs_name_the_field():
     cov = np.eye(3)
     with pytest.raises(ValidationError, match="expected_returns"):
-        min_variance(cov, [0.1, np.nan, 0.2])
+        min_variance([0.1, np.nan, 0.2], cov)
     with pytest.raises(ValidationError, match="covariance"):
-        min_variance(np.array([[1.0, 2.0], [2.0, 1.0]]))
+        min_variance(None, np.array([[1.0, 2.0], [2.0, 1.0]]))
     with pytest.raises(ValidationError, match="budgets"):
-        risk_budgeting(cov, [1, -1, 1])
+        risk_budgeting(None, cov, [1, -1, 1])
     with pytest.raises(ValidationError, match="turnover needs current"):
         Constraints(turnover=0.1)
     with pytest.raises(ValidationError, match="alpha"):

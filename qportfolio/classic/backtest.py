@@ -48,10 +48,10 @@ def strategy(name: str, *, risk_free: float = 0.0, cardinality: int = 5, weight_
     if name.startswith("qubo:"):
         return _qubo_strategy(name.split(":", 1)[1], cardinality, weight_step, risk_aversion, dict(options or {}))
     table: dict[str, Strategy] = {
-        "equal-weight": lambda e, w: equal_weight(e.covariance).weights,
-        "min-variance": lambda e, w: min_variance(e.covariance, e.expected_returns).weights,
+        "equal-weight": lambda e, w: equal_weight(e.expected_returns, e.covariance).weights,
+        "min-variance": lambda e, w: min_variance(e.expected_returns, e.covariance).weights,
         "max-sharpe": lambda e, w: max_sharpe(e.expected_returns, e.covariance, risk_free).weights,
-        "risk-parity": lambda e, w: risk_budgeting(e.covariance).weights,
+        "risk-parity": lambda e, w: risk_budgeting(e.expected_returns, e.covariance).weights,
         "min-cvar": lambda e, w: min_cvar(w.to_numpy(), alpha).weights,
     }
     if name not in table:

@@ -53,13 +53,13 @@ def cmd_classic(args: argparse.Namespace) -> int:
     c = _constraints(args)
     name = args.strategy
     if name == "equal-weight":
-        result = pf.equal_weight(cov, mu, assets=assets)
+        result = pf.equal_weight(mu, cov, assets=assets)
     elif name == "min-variance":
-        result = pf.min_variance(cov, mu, c, assets=assets)
+        result = pf.min_variance(mu, cov, c, assets=assets)
     elif name == "max-sharpe":
         result = pf.max_sharpe(mu, cov, args.risk_free, c, assets=assets)
     elif name == "risk-parity":
-        result = pf.risk_budgeting(cov, mu=mu, assets=assets)
+        result = pf.risk_budgeting(mu, cov, assets=assets)
     elif name == "min-variance-for-return":
         if args.target_return is None:
             raise ValidationError("min-variance-for-return needs --target-return")
@@ -133,7 +133,7 @@ def cmd_lp(args: argparse.Namespace) -> int:
                 print(f"  {k:<20}{v:>14.6g}")
         if result.message:
             print(result.message)
-    return 0 if result.status in ("optimal", "optimal_inaccurate") else 1
+    return 0 if result.status.has_solution else 1
 
 
 def add_commands(sub: Any) -> None:

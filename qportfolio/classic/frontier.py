@@ -50,18 +50,18 @@ class Frontier:
         return df
 
 
-def efficient_frontier(mu: Any, cov: Any, constraints: Constraints = LONG_ONLY, *, points: int = 50,
+def efficient_frontier(expected_returns: Any, covariance: Any, constraints: Constraints = LONG_ONLY, *, points: int = 50,
                        risk_free: float | None = None, assets: Sequence[str] | None = None) -> Frontier:
     import cvxpy as cp
 
     start = time.perf_counter()
     check_constraints(constraints)
-    cov, mu, names = _inputs(cov, mu, assets)
+    mu, cov, names = _inputs(expected_returns, covariance, assets)
     if mu is None:
-        raise ValidationError("efficient_frontier needs expected returns")
+        raise ValidationError("efficient_frontier needs expected_returns (one per asset), got None")
     if points < 2:
         raise ValidationError(f"points must be at least 2, got {points}")
-    low = min_variance(cov, mu, constraints, assets=names)
+    low = min_variance(mu, cov, constraints, assets=names)
     n = len(names)
     w = cp.Variable(n)
     named, cost, _ = build(w, names, constraints)

@@ -26,13 +26,16 @@ from typing import Any
 import numpy as np
 
 from ..errors import DataError, SolverError, ValidationError
+from ..outcome import Status, jsonable
 
 SENSES = ("<=", ">=", "==")
 
 
 @dataclass(frozen=True)
 class LPResult:
-    status: str
+    """A declarative model's answer; ``status`` in qportfolio's one vocabulary (:class:`~qportfolio.outcome.Status`)."""
+
+    status: Status
     objective: float | None
     values: dict[str, float]
     duals: dict[str, float]
@@ -40,8 +43,8 @@ class LPResult:
     message: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "objective": self.objective, "values": self.values, "duals": self.duals,
-                "conflicts": self.conflicts, "message": self.message}
+        return jsonable({"status": self.status, "objective": self.objective, "values": self.values, "duals": self.duals,
+                         "conflicts": self.conflicts, "message": self.message})
 
 
 def load_model(path: str | Path) -> dict[str, Any]:
@@ -133,10 +136,10 @@ def solve_model(model: dict[str, Any]) -> LPResult:
 
         subset = conflicting_subset(named)
         amounts = violations(subset) if subset else {}
-        return LPResult("infeasible", None, {}, {}, amounts, describe(subset, amounts) if subset else
+        return LPResult(Status.INFEASIBLE, None, {}, {}, amounts, describe(subset, amounts) if subset else
                         "the solver reported infeasibility but no conflicting subset was found")
     if problem.status in (cp.UNBOUNDED, cp.UNBOUNDED_INACCURATE):
-        return LPResult("unbounded", None, {}, {}, {}, "the objective is unbounded: add bounds or constraints")
+        return LPResult(Status.UNBOUNDED, None, {}, {}, {}, "the objective is unbounded: add bounds or constraints")
     values = {n: float(v) for n, v in zip(names, x.value)}
     duals = {}
     flip = 1.0 if sense == "min" else -1.0
@@ -152,4 +155,6 @@ def solve_model(model: dict[str, Any]) -> LPResult:
         else:  # expr <= rhs, a cap: raising it helps
             price = -d
         duals[name] = price * flip
-    return LPResult(problem.status, float(problem.value), values, duals)
+    status = Status.from_cvxpy(problem.status)
+    message = "" if status == Status.OPTIMAL else f"the solver reported {problem.status}"
+    return LPResult(status, float(problem.value), values, duals, message=message)

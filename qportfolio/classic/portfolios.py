@@ -18,28 +18,43 @@ import numpy as np
 
 from ..errors import InfeasibleProblemError, SolverError, ValidationError
 from ..linalg import check_covariance
+from ..outcome import Status, jsonable, weights_by_asset
 from .constraints import LONG_ONLY, Constraints, build
 
 
 @dataclass(frozen=True, eq=False)
 class PortfolioResult:
-    """A classical portfolio: weights by asset, its figures, the solver's status and shadow prices."""
+    """A classical portfolio: weights by asset, its figures, the solver's status and shadow prices.
+
+    Shares its field names and meanings with the core :class:`qportfolio.Result`
+    (:class:`qportfolio.outcome.PortfolioAnswer`). ``objective`` is the value of the criterion the
+    strategy optimises, named by ``objective_name`` (``variance``, ``sharpe_ratio``, ``cvar``,
+    ``expected_return``, ...), minimised or maximised as ``sense`` says; strategies that optimise
+    nothing (equal weight, risk budgeting: a system of equations) have ``objective`` None.
+    """
 
     strategy: str
     assets: tuple[str, ...]
     weights: np.ndarray
     expected_return: float | None
     volatility: float
-    objective: float
-    status: str
+    objective: float | None
+    status: Status
+    objective_name: str | None = None
+    sense: str | None = None
     duals: dict[str, float] = field(default_factory=dict)
     risk_contributions: np.ndarray | None = None
     solver: str = ""
     wall_time: float = 0.0
+    message: str = ""
     info: dict[str, Any] = field(default_factory=dict)
 
-    def weights_by_asset(self, tol: float = 0.0) -> dict[str, float]:
-        return {a: float(w) for a, w in zip(self.assets, self.weights) if abs(w) > tol}
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))
+
+    def weights_by_asset(self, tol: float | None = 0.0) -> dict[str, float]:
+        """{asset: weight} of the positions with ``|weight| > tol``; ``tol=None`` keeps every asset."""
+        return weights_by_asset(self.assets, self.weights, tol)
 
     def sharpe(self, risk_free: float = 0.0) -> float | None:
         if self.expected_return is None or self.volatility == 0:
@@ -47,16 +62,22 @@ class PortfolioResult:
         return (self.expected_return - risk_free) / self.volatility
 
     def to_dict(self) -> dict[str, Any]:
-        return {"strategy": self.strategy, "status": self.status, "weights": self.weights_by_asset(),
-                "expected_return": self.expected_return, "volatility": self.volatility, "objective": self.objective,
-                "duals": self.duals, "solver": self.solver, "wall_s": self.wall_time,
-                "risk_contributions": None if self.risk_contributions is None else dict(zip(self.assets, self.risk_contributions.tolist())),
-                "info": self.info}
+        return jsonable({
+            "strategy": self.strategy, "status": self.status, "weights": self.weights_by_asset(),
+            "expected_return": self.expected_return, "volatility": self.volatility, "objective": self.objective,
+            "objective_name": self.objective_name, "sense": self.sense, "duals": self.duals, "solver": self.solver,
+            "wall_s": self.wall_time, "message": self.message,
+            "risk_contributions": None if self.risk_contributions is None else dict(zip(self.assets, self.risk_contributions)),
+            "info": self.info})
 
     def __str__(self) -> str:
         ret = "—" if self.expected_return is None else f"{self.expected_return:.6g}"
+        obj = "" if self.objective is None else f"   {self.objective_name} {self.objective:.6g} ({self.sense})"
         lines = [f"strategy    {self.strategy}   status {self.status}   solver {self.solver}",
-                 f"return      {ret}   volatility {self.volatility:.6g}   objective {self.objective:.6g}", "weights"]
+                 f"return      {ret}   volatility {self.volatility:.6g}{obj}"]
+        if self.message:
+            lines.append(f"message     {self.message}")
+        lines.append("weights")
         lines += [f"  {a:<10}{w:>10.4f}" for a, w in self.weights_by_asset(1e-9).items()]
         if self.duals:
             lines.append("shadow prices")
@@ -71,12 +92,19 @@ def check_constraints(constraints: Any) -> Constraints:
     return constraints
 
 
-def _inputs(cov: Any, mu: Any = None, assets: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray | None, tuple[str, ...]]:
+def _inputs(mu: Any, cov: Any, assets: Sequence[str] | None = None) -> tuple[np.ndarray | None, np.ndarray, tuple[str, ...]]:
+    """(expected_returns or None, covariance, asset names), validated; names from pandas labels when present."""
+    if cov is None:
+        raise ValidationError("covariance is required (arguments are (expected_returns, covariance, ...); "
+                              "expected_returns may be None where the strategy does not use it)")
     names = None
     if hasattr(cov, "columns"):
         names = tuple(map(str, cov.columns))
     if mu is not None and hasattr(mu, "index") and hasattr(mu, "values") and names is None:
         names = tuple(map(str, mu.index))
+    if np.ndim(cov) == 1 and mu is not None and np.ndim(mu) == 2:
+        raise ValidationError("covariance must be a square matrix, got a vector: arguments are (expected_returns, "
+                              "covariance, ...), in that order (as PyPortfolioOpt and skfolio take them)")
     cov = np.asarray(cov, dtype=float)
     if cov.ndim != 2 or cov.shape[0] != cov.shape[1]:
         raise ValidationError(f"covariance must be a square matrix, got shape {cov.shape}")
@@ -91,7 +119,14 @@ def _inputs(cov: Any, mu: Any = None, assets: Sequence[str] | None = None) -> tu
     names = tuple(assets) if assets is not None else names or tuple(f"A{i + 1}" for i in range(n))
     if len(names) != n:
         raise ValidationError(f"assets must name each of the {n} assets, got {len(names)}")
-    return cov, mu, names
+    return mu, cov, names
+
+
+def _require_returns(mu: np.ndarray | None, cov: np.ndarray, names: tuple[str, ...],
+                     what: str) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    if mu is None:
+        raise ValidationError(f"{what} needs expected_returns (one per asset), got None")
+    return mu, cov, names
 
 
 def risk_contributions(weights: np.ndarray, cov: np.ndarray) -> np.ndarray:
@@ -101,14 +136,30 @@ def risk_contributions(weights: np.ndarray, cov: np.ndarray) -> np.ndarray:
     return w * (cov @ w) / var if var > 0 else np.full(w.size, np.nan)
 
 
-def _result(strategy: str, assets: tuple[str, ...], w: np.ndarray, cov: np.ndarray, mu: np.ndarray | None, objective: float,
-            status: str, duals: dict[str, float], solver: str, start: float, info: dict[str, Any] | None = None) -> PortfolioResult:
+#: What each strategy optimises: (objective_name, sense); absent: it optimises nothing.
+CRITERIA = {
+    "min-variance": ("variance", "min"),
+    "min-variance-for-return": ("variance", "min"),
+    "max-return-for-volatility": ("expected_return", "max"),
+    "max-sharpe": ("sharpe_ratio", "max"),
+    "min-cvar": ("cvar", "min"),
+    "score-tradeoff": ("variance - tradeoff * score", "min"),
+}
+
+
+def _result(strategy: str, assets: tuple[str, ...], w: np.ndarray, mu: np.ndarray | None, cov: np.ndarray,
+            objective: float | None, status: Status | str, duals: dict[str, float], solver: str, start: float,
+            info: dict[str, Any] | None = None) -> PortfolioResult:
     w = np.asarray(w, dtype=float)
     vol = math.sqrt(max(float(w @ cov @ w), 0.0))
+    status = Status.from_cvxpy(status) if not isinstance(status, Status) else status
+    name, sense = CRITERIA.get(strategy, (None, None))
+    message = "" if status == Status.OPTIMAL else f"the solver reported {status.value}: the optimum is not proven to tolerance"
     return PortfolioResult(strategy=strategy, assets=assets, weights=w, expected_return=None if mu is None else float(mu @ w),
-                           volatility=vol, objective=float(objective), status=status, duals=duals,
+                           volatility=vol, objective=None if objective is None else float(objective), status=status,
+                           objective_name=name, sense=sense, duals=duals,
                            risk_contributions=risk_contributions(w, cov) if vol > 0 else None, solver=solver,
-                           wall_time=time.perf_counter() - start, info=info or {})
+                           wall_time=time.perf_counter() - start, message=message, info=info or {})
 
 
 def solve_named(objective: Any, named: list[tuple[str, Any]], *, what: str) -> tuple[Any, str, dict[str, float]]:
@@ -147,18 +198,21 @@ def solve_named(objective: Any, named: list[tuple[str, Any]], *, what: str) -> t
 CLARABEL_TIGHT = {"tol_gap_abs": 1e-14, "tol_gap_rel": 1e-12, "tol_feas": 1e-12, "tol_ktratio": 1e-10}
 
 
-def equal_weight(cov: Any, mu: Any = None, *, assets: Sequence[str] | None = None) -> PortfolioResult:
+def equal_weight(expected_returns: Any, covariance: Any, *, assets: Sequence[str] | None = None) -> PortfolioResult:
+    """1/n in every asset (the benchmark every strategy should beat; optimises nothing)."""
     start = time.perf_counter()
-    cov, mu, names = _inputs(cov, mu, assets)
+    mu, cov, names = _inputs(expected_returns, covariance, assets)
     w = np.full(len(names), 1.0 / len(names))
-    return _result("equal-weight", names, w, cov, mu, float(w @ cov @ w), "optimal", {}, "closed form", start)
+    return _result("equal-weight", names, w, mu, cov, None, Status.OPTIMAL, {}, "closed form", start)
 
 
-def min_variance(cov: Any, mu: Any = None, constraints: Constraints = LONG_ONLY, *, assets: Sequence[str] | None = None) -> PortfolioResult:
-    """Global minimum variance: w = Sigma^-1 1 / 1' Sigma^-1 1 when only the budget applies, else a QP."""
+def min_variance(expected_returns: Any, covariance: Any, constraints: Constraints = LONG_ONLY, *,
+                 assets: Sequence[str] | None = None) -> PortfolioResult:
+    """Global minimum variance: w = Sigma^-1 1 / 1' Sigma^-1 1 when only the budget applies, else a QP.
+    ``expected_returns`` may be None (it only fills ``expected_return`` of the answer)."""
     check_constraints(constraints)
     start = time.perf_counter()
-    cov, mu, names = _inputs(cov, mu, assets)
+    mu, cov, names = _inputs(expected_returns, covariance, assets)
     if constraints.budget_only and constraints.budget:
         try:
             x = np.linalg.solve(cov, np.ones(len(names)))
@@ -168,29 +222,29 @@ def min_variance(cov: Any, mu: Any = None, constraints: Constraints = LONG_ONLY,
         w = constraints.budget * x / x.sum()
         var = float(w @ cov @ w)
         # the budget's multiplier of min w'Sigma w: d var*/d budget = 2 budget / 1'Sigma^-1 1
-        return _result("min-variance", names, w, cov, mu, var, "optimal", {"budget": 2.0 * constraints.budget / x.sum()},
+        return _result("min-variance", names, w, mu, cov, var, Status.OPTIMAL, {"budget": 2.0 * constraints.budget / x.sum()},
                        "closed form", start)
-    return _convex("min-variance", cov, mu, names, constraints, start)
+    return _convex("min-variance", mu, cov, names, constraints, start)
 
 
-def min_variance_for_return(mu: Any, cov: Any, target_return: float, constraints: Constraints = LONG_ONLY, *,
-                            assets: Sequence[str] | None = None) -> PortfolioResult:
+def min_variance_for_return(expected_returns: Any, covariance: Any, target_return: float,
+                            constraints: Constraints = LONG_ONLY, *, assets: Sequence[str] | None = None) -> PortfolioResult:
     """Minimum variance subject to mu'w >= target (the target's dual: marginal variance per unit of return)."""
     check_constraints(constraints)
     start = time.perf_counter()
-    cov, mu, names = _inputs(cov, mu, assets)
-    return _convex("min-variance-for-return", cov, mu, names, constraints, start, target_return=target_return)
+    mu, cov, names = _require_returns(*_inputs(expected_returns, covariance, assets), "min_variance_for_return")
+    return _convex("min-variance-for-return", mu, cov, names, constraints, start, target_return=target_return)
 
 
-def max_return_for_volatility(mu: Any, cov: Any, target_volatility: float, constraints: Constraints = LONG_ONLY, *,
-                              assets: Sequence[str] | None = None) -> PortfolioResult:
+def max_return_for_volatility(expected_returns: Any, covariance: Any, target_volatility: float,
+                              constraints: Constraints = LONG_ONLY, *, assets: Sequence[str] | None = None) -> PortfolioResult:
     """Maximum expected return subject to w'Sigma w <= target_volatility^2 (a variance budget)."""
     check_constraints(constraints)
     start = time.perf_counter()
-    cov, mu, names = _inputs(cov, mu, assets)
+    mu, cov, names = _require_returns(*_inputs(expected_returns, covariance, assets), "max_return_for_volatility")
     if target_volatility <= 0:
         raise ValidationError(f"target_volatility must be positive, got {target_volatility}")
-    return _convex("max-return-for-volatility", cov, mu, names, constraints, start, variance_budget=target_volatility ** 2)
+    return _convex("max-return-for-volatility", mu, cov, names, constraints, start, variance_budget=target_volatility ** 2)
 
 
 def _psd_sqrt(cov: np.ndarray) -> np.ndarray:
@@ -198,7 +252,7 @@ def _psd_sqrt(cov: np.ndarray) -> np.ndarray:
     return (vecs * np.sqrt(np.clip(vals, 0.0, None))) @ vecs.T
 
 
-def _convex(strategy: str, cov: np.ndarray, mu: np.ndarray | None, names: tuple[str, ...], constraints: Constraints, start: float,
+def _convex(strategy: str, mu: np.ndarray | None, cov: np.ndarray, names: tuple[str, ...], constraints: Constraints, start: float,
             *, target_return: float | None = None, variance_budget: float | None = None, score: np.ndarray | None = None,
             tradeoff: float = 0.0) -> PortfolioResult:
     import cvxpy as cp
@@ -218,10 +272,10 @@ def _convex(strategy: str, cov: np.ndarray, mu: np.ndarray | None, names: tuple[
         objective = cp.Minimize(risk + cost)
     problem, solver, duals = solve_named(objective, named, what=f"{strategy} portfolio")
     value = float(problem.value)
-    return _result(strategy, names, w.value, cov, mu, value, problem.status, duals, solver, start)
+    return _result(strategy, names, w.value, mu, cov, value, problem.status, duals, solver, start)
 
 
-def max_sharpe(mu: Any, cov: Any, risk_free: float = 0.0, constraints: Constraints = LONG_ONLY, *,
+def max_sharpe(expected_returns: Any, covariance: Any, risk_free: float = 0.0, constraints: Constraints = LONG_ONLY, *,
                assets: Sequence[str] | None = None) -> PortfolioResult:
     """Maximum Sharpe ratio via the homogenised convex form: min y'Sigma y s.t. (mu - rf)'y = 1 and
     the constraints scaled by kappa >= 0; then w = y / kappa. Needs some asset with mu > rf."""
@@ -229,7 +283,7 @@ def max_sharpe(mu: Any, cov: Any, risk_free: float = 0.0, constraints: Constrain
 
     check_constraints(constraints)
     start = time.perf_counter()
-    cov, mu, names = _inputs(cov, mu, assets)
+    mu, cov, names = _require_returns(*_inputs(expected_returns, covariance, assets), "max_sharpe")
     if not constraints.homogeneous:
         raise ValidationError("max_sharpe needs constraints that scale with the portfolio: turnover, costs, "
                               "min_holding and cardinality are not; use efficient_frontier(...) and pick the tangency point")
@@ -246,7 +300,7 @@ def max_sharpe(mu: Any, cov: Any, risk_free: float = 0.0, constraints: Constrain
                 f"{gmv_return:.6g}, no fully invested portfolio attains the maximum Sharpe ratio (it is only approached "
                 "with unbounded leverage); lower risk_free, or add a leverage limit or bounds")
         w = constraints.budget * x / x.sum()
-        return _result("max-sharpe", names, w, cov, mu, float((mu @ w - risk_free) / math.sqrt(w @ cov @ w)), "optimal", {},
+        return _result("max-sharpe", names, w, mu, cov, float((mu @ w - risk_free) / math.sqrt(w @ cov @ w)), Status.OPTIMAL, {},
                        "closed form", start, {"risk_free": risk_free})
     if np.all(excess <= 0):
         raise ValidationError(f"no asset's expected return exceeds the risk-free rate {risk_free}: the maximum Sharpe ratio is not positive")
@@ -258,10 +312,10 @@ def max_sharpe(mu: Any, cov: Any, risk_free: float = 0.0, constraints: Constrain
     w = y.value / kappa.value
     w = constraints.budget * w / w.sum()
     sharpe = float((mu @ w - risk_free) / math.sqrt(w @ cov @ w))
-    return _result("max-sharpe", names, w, cov, mu, sharpe, problem.status, {}, solver, start, {"risk_free": risk_free})
+    return _result("max-sharpe", names, w, mu, cov, sharpe, problem.status, {}, solver, start, {"risk_free": risk_free})
 
 
-def risk_budgeting(cov: Any, budgets: Any = None, mu: Any = None, *, assets: Sequence[str] | None = None,
+def risk_budgeting(expected_returns: Any, covariance: Any, budgets: Any = None, *, assets: Sequence[str] | None = None,
                    tol: float = 1e-12, max_iter: int = 100) -> PortfolioResult:
     """Long-only portfolio whose risk contributions equal ``budgets`` (equal: risk parity).
 
@@ -269,7 +323,7 @@ def risk_budgeting(cov: Any, budgets: Any = None, mu: Any = None, *, assets: Seq
     w = y / sum y; at the optimum y_i (Sigma y)_i = b_i, so the contributions are exactly b.
     """
     start = time.perf_counter()
-    cov, mu, names = _inputs(cov, mu, assets)
+    mu, cov, names = _inputs(expected_returns, covariance, assets)
     n = len(names)
     b = np.full(n, 1.0 / n) if budgets is None else np.asarray(budgets, dtype=float)
     if b.shape != (n,) or np.any(b <= 0) or not np.all(np.isfinite(b)):
@@ -292,7 +346,7 @@ def risk_budgeting(cov: Any, budgets: Any = None, mu: Any = None, *, assets: Seq
     w = y / y.sum()
     rc = risk_contributions(w, cov)
     strategy = "risk-parity" if budgets is None else "risk-budgeting"
-    return _result(strategy, names, w, cov, mu, float(np.max(np.abs(rc - b))), "optimal", {}, "newton", start,
+    return _result(strategy, names, w, mu, cov, None, Status.OPTIMAL, {}, "newton", start,
                    {"iterations": it + 1, "budgets": b.tolist(), "max_contribution_error": float(np.max(np.abs(rc - b)))})
 
 
@@ -323,7 +377,7 @@ def min_cvar(scenarios: Any, alpha: float = 0.95, constraints: Constraints = LON
         named.append(("target_return", mu @ w >= target_return))
     objective = cp.Minimize(z + cp.sum(u) / ((1 - alpha) * t) + cost)
     problem, solver, duals = solve_named(objective, named, what="min-CVaR portfolio")
-    return _result("min-cvar", names, w.value, cov, mu, float(problem.value), problem.status, duals, solver, start,
+    return _result("min-cvar", names, w.value, mu, cov, float(problem.value), problem.status, duals, solver, start,
                    {"alpha": alpha, "value_at_risk": float(z.value), "scenarios": t})
 
 
@@ -337,13 +391,14 @@ def cvar(weights: Any, scenarios: Any, alpha: float = 0.95) -> float:
     return float(tail / k)
 
 
-def score_tradeoff(cov: Any, score: Any, tradeoff: float, constraints: Constraints = LONG_ONLY, *, mu: Any = None,
-                   assets: Sequence[str] | None = None) -> PortfolioResult:
-    """Weighted multi-objective: min w'Sigma w - tradeoff * score'w (score: ESG, momentum, a signal)."""
+def score_tradeoff(expected_returns: Any, covariance: Any, score: Any, tradeoff: float,
+                   constraints: Constraints = LONG_ONLY, *, assets: Sequence[str] | None = None) -> PortfolioResult:
+    """Weighted multi-objective: min w'Sigma w - tradeoff * score'w (score: ESG, momentum, a signal);
+    ``expected_returns`` may be None."""
     check_constraints(constraints)
     start = time.perf_counter()
-    cov, mu, names = _inputs(cov, mu, assets)
+    mu, cov, names = _inputs(expected_returns, covariance, assets)
     s = np.asarray(score, dtype=float)
     if s.shape != (len(names),) or not np.all(np.isfinite(s)):
         raise ValidationError(f"score must be {len(names)} finite numbers, one per asset")
-    return _convex("score-tradeoff", cov, mu, names, constraints, start, score=s, tradeoff=float(tradeoff))
+    return _convex("score-tradeoff", mu, cov, names, constraints, start, score=s, tradeoff=float(tradeoff))
