@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import print_table, write_json  # noqa: E402
+from _common import print_table, write_json
 
-import qportfolio as qp  # noqa: E402
+import qportfolio as qp
 
 
 def main() -> None:

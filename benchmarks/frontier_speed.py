@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import print_table, write_json  # noqa: E402
+from _common import print_table, write_json
 
-from qportfolio.classic import Constraints, Group, efficient_frontier  # noqa: E402
-from qportfolio.data import synthetic_problem  # noqa: E402
+from qportfolio.classic import Constraints, Group, efficient_frontier
+from qportfolio.data import synthetic_problem
 
 
 def main() -> None:
@@ -33,7 +33,10 @@ def main() -> None:
             t0 = time.perf_counter()
             f = efficient_frontier(mu, cov, c, points=args.points, risk_free=0.0, assets=assets)
             rows.append({"n": n, "constraints": label, "points": len(f.returns), "seconds": time.perf_counter() - t0})
-    print_table(rows, [("n", "assets", "d"), ("constraints", "constraints", "s"), ("points", "points", "d"), ("seconds", "seconds", ".3f")])
+    print_table(
+        rows,
+        [("n", "assets", "d"), ("constraints", "constraints", "s"), ("points", "points", "d"), ("seconds", "seconds", ".3f")],
+    )
     write_json("frontier_speed", rows, {"points": args.points})
 
 

@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import OUT_DIR  # noqa: E402
+from _common import OUT_DIR
 
-from qportfolio.bench import load_suite, run_suite, write_report  # noqa: E402
+from qportfolio.bench import load_suite, run_suite, write_report
 
 
 def main() -> None:

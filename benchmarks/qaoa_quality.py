@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import OUT_DIR, print_table, write_json  # noqa: E402
+from _common import OUT_DIR, print_table, write_json
 
-import qportfolio as qp  # noqa: E402
+import qportfolio as qp
 
 
 def main() -> None:

@@ -35,11 +35,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import print_table, write_json  # noqa: E402
+from _common import print_table, write_json
 
-import qportfolio as qp  # noqa: E402
-from qportfolio.qaoa import Basis, QAOASimulator  # noqa: E402
-from qportfolio.qaoa.energies import basis_energies  # noqa: E402
+import qportfolio as qp
+from qportfolio.qaoa import Basis, QAOASimulator
+from qportfolio.qaoa.energies import basis_energies
 
 GIB = 1 << 30
 
@@ -167,7 +167,7 @@ def main() -> None:
         params = params_for(2, float(np.std(energies)), seed=n)
         sim.expectation(params)  # builds the edge index pairs
         setup = time.perf_counter() - t0
-        per_eval = median_time(lambda s=sim: s.expectation(params), 3 if n < 26 else 2)
+        per_eval = median_time(lambda s=sim, x=params: s.expectation(x), 3 if n < 26 else 2)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # GiB (ru_maxrss is KiB on Linux)
         xy_rows.append({"table": "xy", "n": n, "k": n // 2, "states": basis.size, "setup_s": setup, "expectation_s": per_eval,
                         "peak_rss_gib": peak})

@@ -10,8 +10,9 @@ names with the same meanings (``weights``, ``assets``, ``expected_return``, ``vo
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any, Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -194,11 +195,11 @@ class PortfolioProblem:
         return not self.violations(weights, discrete=discrete)
 
     # ----------------------------------------------------------------- variants and I/O
-    def replace(self, **changes: Any) -> "PortfolioProblem":
+    def replace(self, **changes: Any) -> PortfolioProblem:
         """A copy with some fields changed (validated again)."""
         return dataclasses.replace(self, **changes)
 
-    def selection_only_variant(self) -> "PortfolioProblem":
+    def selection_only_variant(self) -> PortfolioProblem:
         """The equal-weight variant: weight_step = min = max = 1/K (one qubit per asset)."""
         k = self.cardinality
         return self.replace(weight_step=1.0 / k, min_weight=1.0 / k, max_weight=1.0 / k)

@@ -44,8 +44,9 @@ above the optimum, which is why the bound is worth its second relaxation.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import dimod
 import numpy as np
@@ -64,7 +65,7 @@ class Penalties:
     budget: float
     linking: float
 
-    def scaled(self, factor: float) -> "Penalties":
+    def scaled(self, factor: float) -> Penalties:
         return Penalties(self.cardinality * factor, self.budget * factor, self.linking * factor)
 
     def as_dict(self) -> dict[str, float]:
@@ -137,11 +138,13 @@ def build_layout(problem: PortfolioProblem) -> VariableLayout:
 
 def single_violation_cap(problem: PortfolioProblem) -> int:
     """Most units any asset can hold in an assignment with exactly one unit constraint violation."""
-    lo, hi = problem.unit_bounds
+    lo = problem.unit_bounds[0]
     return problem.units - max(problem.cardinality - 2, 0) * int(lo.min())
 
 
-def calibrate_penalties(problem: PortfolioProblem, margin: float = 0.05, lagrangian_shift: bool = True) -> tuple[Penalties, PenaltyCalibration]:
+def calibrate_penalties(
+    problem: PortfolioProblem, margin: float = 0.05, lagrangian_shift: bool = True
+) -> tuple[Penalties, PenaltyCalibration]:
     """Smallest penalties (times 1 + margin) that the bound in the module docstring certifies."""
     step = problem.weight_step
     upper = problem.unit_bounds[1] * step
@@ -318,7 +321,7 @@ def encode(
     start = time.perf_counter()
     if not np.isfinite(penalty_scale) or penalty_scale <= 0:
         raise ValidationError(f"penalty_scale must be a positive number, got {penalty_scale}")
-    if not 0 <= margin:
+    if not margin >= 0:
         raise ValidationError(f"margin must be >= 0, got {margin}")
     layout = build_layout(problem)
     calibration = None

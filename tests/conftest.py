@@ -35,6 +35,15 @@ def random_small_problem(seed: int, max_vars: int = 16) -> PortfolioProblem:
             return p
 
 
+#: Twenty random small problems (QUBOs of at most 24 variables) shared by the solver tests.
+SMALL = [random_small_problem(1000 + i, max_vars=24) for i in range(20)]
+
+
+def rel(a: float, b: float) -> float:
+    """Relative difference, safe at zero."""
+    return abs(a - b) / max(abs(a), abs(b), 1e-300)
+
+
 def all_assignments(num_vars: int) -> np.ndarray:
     return np.array(list(itertools.product([0, 1], repeat=num_vars)), dtype=np.int8)
 

@@ -5,14 +5,14 @@ import pytest
 
 pytest.importorskip("qiskit_optimization")
 
-from qiskit_algorithms import NumPyMinimumEigensolver  # noqa: E402
-from qiskit_optimization.algorithms import MinimumEigenOptimizer  # noqa: E402
-from qiskit_optimization.converters import QuadraticProgramToQubo  # noqa: E402
+from qiskit_algorithms import NumPyMinimumEigensolver
+from qiskit_optimization.algorithms import MinimumEigenOptimizer
+from qiskit_optimization.converters import QuadraticProgramToQubo
 
-import qportfolio as qp  # noqa: E402
-from qportfolio.export import qubo_to_quadratic_program, to_ising, to_quadratic_program  # noqa: E402
+import qportfolio as qp
+from qportfolio.export import qubo_to_quadratic_program, to_ising, to_quadratic_program
 
-from .conftest import all_assignments, random_small_problem  # noqa: E402
+from .conftest import all_assignments, random_small_problem
 
 
 @pytest.mark.parametrize("seed", range(6))

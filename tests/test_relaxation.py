@@ -15,7 +15,10 @@ def test_projection_is_exact():
         u = rng.uniform(0.05, 1.0, size=n)
         total = rng.uniform(0.01, u.sum())
         w = project_box_budget(y, u, total)
-        theta = brentq(lambda t: np.clip(y - t, 0, u).sum() - total, (y - u).min() - 1, y.max() + 1, xtol=1e-15)
+        def excess(t, y=y, u=u, total=total):
+            return np.clip(y - t, 0, u).sum() - total
+
+        theta = brentq(excess, (y - u).min() - 1, y.max() + 1, xtol=1e-15)
         assert np.allclose(w, np.clip(y - theta, 0, u), atol=1e-9 * max(1.0, np.abs(y).max()))
 
 

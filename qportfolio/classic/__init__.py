@@ -19,6 +19,25 @@ from .portfolios import (
     score_tradeoff,
 )
 
-__all__ = ["LONG_ONLY", "SHORTS_ALLOWED", "Constraints", "Frontier", "Group", "efficient_frontier", "plot_frontier", "PortfolioResult", "conflicting_subset", "cvar",
-           "equal_weight", "explain_infeasibility", "max_return_for_volatility", "max_sharpe", "min_cvar", "min_variance",
-           "min_variance_for_return", "risk_budgeting", "risk_contributions", "score_tradeoff"]
+__all__ = [
+    "LONG_ONLY",
+    "SHORTS_ALLOWED",
+    "Constraints",
+    "Frontier",
+    "Group",
+    "PortfolioResult",
+    "conflicting_subset",
+    "cvar",
+    "efficient_frontier",
+    "equal_weight",
+    "explain_infeasibility",
+    "max_return_for_volatility",
+    "max_sharpe",
+    "min_cvar",
+    "min_variance",
+    "min_variance_for_return",
+    "plot_frontier",
+    "risk_budgeting",
+    "risk_contributions",
+    "score_tradeoff",
+]

@@ -8,8 +8,10 @@ sets reported when a problem is infeasible (:mod:`.diagnostics`). Per-asset boun
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -99,14 +101,16 @@ def _tiers(costs: Any) -> list[tuple[float, float]] | None:
     if isinstance(costs, (list, tuple)) and costs and isinstance(costs[0], (list, tuple)):
         tiers = [(float(size), float(rate)) for size, rate in costs]
         rates = [r for _, r in tiers]
-        if any(b <= a for (a, _), (b, _) in zip(tiers, tiers[1:])) or rates != sorted(rates) or min(rates) < 0:
+        if any(b <= a for (a, _), (b, _) in itertools.pairwise(tiers)) or rates != sorted(rates) or min(rates) < 0:
             raise ValidationError("cost tiers must be ((size, rate), ...) with increasing sizes and non-decreasing rates "
                                   "(a convex piecewise-linear cost)")
         return tiers
     return None
 
 
-def build(w: Any, assets: Sequence[str], c: Constraints, *, scale: Any = 1.0) -> tuple[list[tuple[str, Any]], Any, dict[str, Any]]:
+def build(
+    w: Any, assets: Sequence[str], c: Constraints, *, scale: Any = 1.0
+) -> tuple[list[tuple[str, Any]], Any, dict[str, Any]]:
     """cvxpy constraints on ``w`` as (name, constraint) pairs, the transaction-cost expression, and
     extra variables. ``scale`` multiplies every right-hand side (the max-Sharpe homogenisation)."""
     import cvxpy as cp
@@ -154,7 +158,7 @@ def build(w: Any, assets: Sequence[str], c: Constraints, *, scale: Any = 1.0) ->
             else:  # convex piecewise linear: sum of max over tier lines, per asset
                 size = cp.abs(trade)
                 pieces, start, offset = [], 0.0, 0.0
-                for (edge, rate) in tiers:
+                for edge, rate in tiers:
                     pieces.append(offset + rate * (size - start))
                     offset += rate * (edge - start)
                     start = edge

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -303,20 +304,28 @@ def max_sharpe(expected_returns: Any, covariance: Any, risk_free: float = 0.0, c
         return _result("max-sharpe", names, w, mu, cov, float((mu @ w - risk_free) / math.sqrt(w @ cov @ w)), Status.OPTIMAL, {},
                        "closed form", start, {"risk_free": risk_free})
     if np.all(excess <= 0):
-        raise ValidationError(f"no asset's expected return exceeds the risk-free rate {risk_free}: the maximum Sharpe ratio is not positive")
+        raise ValidationError(f"no asset's expected return exceeds the risk-free rate {risk_free}: "
+                              "the maximum Sharpe ratio is not positive")
     y = cp.Variable(len(names))
     kappa = cp.Variable(nonneg=True)
     named, _, _ = build(y, names, constraints, scale=kappa)
     named.append(("unit_excess_return", excess @ y == 1))
-    problem, solver, duals = solve_named(cp.Minimize(cp.quad_form(y, cp.psd_wrap(cov))), named, what="max-sharpe portfolio")
+    problem, solver, _ = solve_named(cp.Minimize(cp.quad_form(y, cp.psd_wrap(cov))), named, what="max-sharpe portfolio")
     w = y.value / kappa.value
     w = constraints.budget * w / w.sum()
     sharpe = float((mu @ w - risk_free) / math.sqrt(w @ cov @ w))
     return _result("max-sharpe", names, w, mu, cov, sharpe, problem.status, {}, solver, start, {"risk_free": risk_free})
 
 
-def risk_budgeting(expected_returns: Any, covariance: Any, budgets: Any = None, *, assets: Sequence[str] | None = None,
-                   tol: float = 1e-12, max_iter: int = 100) -> PortfolioResult:
+def risk_budgeting(
+    expected_returns: Any,
+    covariance: Any,
+    budgets: Any = None,
+    *,
+    assets: Sequence[str] | None = None,
+    tol: float = 1e-12,
+    max_iter: int = 100,
+) -> PortfolioResult:
     """Long-only portfolio whose risk contributions equal ``budgets`` (equal: risk parity).
 
     Solves min 1/2 y'Sigma y - sum b_i log y_i (strictly convex; Spinu 2013) by damped Newton, then
@@ -333,11 +342,12 @@ def risk_budgeting(expected_returns: Any, covariance: Any, budgets: Any = None, 
         raise ValidationError("risk budgeting needs every asset to have positive variance")
     y = b / np.sqrt(np.diag(cov))
     y *= 1.0 / math.sqrt(y @ cov @ y)
-    for it in range(max_iter):
+    iterations = 0
+    for iterations in range(1, max_iter + 1):  # noqa: B007  (the count is reported)
         grad = cov @ y - b / y
         if np.max(np.abs(grad * y)) < tol:
             break
-        hess = cov + np.diag(b / y ** 2)
+        hess = cov + np.diag(b / y**2)
         step = np.linalg.solve(hess, grad)
         t = 1.0
         while np.any(y - t * step <= 0):
@@ -346,12 +356,29 @@ def risk_budgeting(expected_returns: Any, covariance: Any, budgets: Any = None, 
     w = y / y.sum()
     rc = risk_contributions(w, cov)
     strategy = "risk-parity" if budgets is None else "risk-budgeting"
-    return _result(strategy, names, w, mu, cov, None, Status.OPTIMAL, {}, "newton", start,
-                   {"iterations": it + 1, "budgets": b.tolist(), "max_contribution_error": float(np.max(np.abs(rc - b)))})
+    return _result(
+        strategy,
+        names,
+        w,
+        mu,
+        cov,
+        None,
+        Status.OPTIMAL,
+        {},
+        "newton",
+        start,
+        {"iterations": iterations, "budgets": b.tolist(), "max_contribution_error": float(np.max(np.abs(rc - b)))},
+    )
 
 
-def min_cvar(scenarios: Any, alpha: float = 0.95, constraints: Constraints = LONG_ONLY, *, target_return: float | None = None,
-             assets: Sequence[str] | None = None) -> PortfolioResult:
+def min_cvar(
+    scenarios: Any,
+    alpha: float = 0.95,
+    constraints: Constraints = LONG_ONLY,
+    *,
+    target_return: float | None = None,
+    assets: Sequence[str] | None = None,
+) -> PortfolioResult:
     """Minimum conditional value-at-risk of the loss -r'w at level ``alpha`` over return scenarios
     (T x n), by the Rockafellar-Uryasev LP: min z + sum(u) / ((1 - alpha) T), u >= -R w - z, u >= 0."""
     import cvxpy as cp
@@ -377,8 +404,19 @@ def min_cvar(scenarios: Any, alpha: float = 0.95, constraints: Constraints = LON
         named.append(("target_return", mu @ w >= target_return))
     objective = cp.Minimize(z + cp.sum(u) / ((1 - alpha) * t) + cost)
     problem, solver, duals = solve_named(objective, named, what="min-CVaR portfolio")
-    return _result("min-cvar", names, w.value, mu, cov, float(problem.value), problem.status, duals, solver, start,
-                   {"alpha": alpha, "value_at_risk": float(z.value), "scenarios": t})
+    return _result(
+        "min-cvar",
+        names,
+        w.value,
+        mu,
+        cov,
+        float(problem.value),
+        problem.status,
+        duals,
+        solver,
+        start,
+        {"alpha": alpha, "value_at_risk": float(z.value), "scenarios": t},
+    )
 
 
 def cvar(weights: Any, scenarios: Any, alpha: float = 0.95) -> float:
@@ -386,13 +424,20 @@ def cvar(weights: Any, scenarios: Any, alpha: float = 0.95) -> float:
     tail scenario weighted), the value the Rockafellar-Uryasev LP minimises."""
     losses = np.sort(-(np.asarray(scenarios, dtype=float) @ np.asarray(weights, dtype=float)))[::-1]
     k = (1 - alpha) * losses.size
-    whole = int(math.floor(k))
+    whole = math.floor(k)
     tail = losses[:whole].sum() + (k - whole) * (losses[whole] if whole < losses.size else 0.0)
     return float(tail / k)
 
 
-def score_tradeoff(expected_returns: Any, covariance: Any, score: Any, tradeoff: float,
-                   constraints: Constraints = LONG_ONLY, *, assets: Sequence[str] | None = None) -> PortfolioResult:
+def score_tradeoff(
+    expected_returns: Any,
+    covariance: Any,
+    score: Any,
+    tradeoff: float,
+    constraints: Constraints = LONG_ONLY,
+    *,
+    assets: Sequence[str] | None = None,
+) -> PortfolioResult:
     """Weighted multi-objective: min w'Sigma w - tradeoff * score'w (score: ESG, momentum, a signal);
     ``expected_returns`` may be None."""
     check_constraints(constraints)

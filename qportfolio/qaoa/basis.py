@@ -46,12 +46,12 @@ class Basis:
         return BYTES_PER_STATE * math.comb(num_qubits, weight) + 9 * (1 << num_qubits)  # + lookup build
 
     @classmethod
-    def full(cls, num_qubits: int, max_bytes: int) -> "Basis":
+    def full(cls, num_qubits: int, max_bytes: int) -> Basis:
         check_memory(num_qubits, None, max_bytes)
         return cls(num_qubits, np.arange(1 << num_qubits, dtype=np.int64), None, None)
 
     @classmethod
-    def hamming(cls, num_qubits: int, weight: int, max_bytes: int) -> "Basis":
+    def hamming(cls, num_qubits: int, weight: int, max_bytes: int) -> Basis:
         check_memory(num_qubits, weight, max_bytes)
         counts = np.bitwise_count(np.arange(1 << num_qubits, dtype=np.uint32))
         masks = np.flatnonzero(counts == weight).astype(np.int64)

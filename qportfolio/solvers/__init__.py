@@ -11,4 +11,15 @@ from .registry import available, get, load_builtins, register, solve, unregister
 
 load_builtins()
 
-__all__ = ["DimodSamplerSolver", "QuboSolver", "SampleRun", "Solver", "SolverOutput", "available", "get", "register", "solve", "unregister"]
+__all__ = [
+    "DimodSamplerSolver",
+    "QuboSolver",
+    "SampleRun",
+    "Solver",
+    "SolverOutput",
+    "available",
+    "get",
+    "register",
+    "solve",
+    "unregister",
+]

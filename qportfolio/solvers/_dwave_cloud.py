@@ -14,7 +14,8 @@ import contextlib
 import logging
 import os
 import threading
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..errors import SolverError
 

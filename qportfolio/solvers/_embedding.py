@@ -45,7 +45,7 @@ class TargetGraph:
     edges: list[tuple[int, int]]
 
     @classmethod
-    def of(cls, sampler: Any) -> "TargetGraph":
+    def of(cls, sampler: Any) -> TargetGraph:
         props = getattr(sampler, "properties", {}) or {}
         name = props.get("chip_id") or getattr(getattr(sampler, "solver", None), "name", None) or type(sampler).__name__
         return cls(str(name), dict(props.get("topology", {})), list(sampler.nodelist), [tuple(e) for e in sampler.edgelist])
@@ -76,7 +76,11 @@ def _valid(embedding: dict, bqm: dimod.BinaryQuadraticModel, target: TargetGraph
 def _find(bqm: dimod.BinaryQuadraticModel, sampler: Any, target: TargetGraph, method: str, timeout: float, seed: int) -> dict:
     variables = list(bqm.variables)
     if method == "auto":
-        method = "clique" if _density(bqm) >= DENSE and target.topology.get("type") in ("chimera", "pegasus", "zephyr") else "minorminer"
+        method = (
+            "clique"
+            if _density(bqm) >= DENSE and target.topology.get("type") in ("chimera", "pegasus", "zephyr")
+            else "minorminer"
+        )
     if method == "clique":
         from minorminer.busclique import busgraph_cache
 
@@ -87,7 +91,8 @@ def _find(bqm: dimod.BinaryQuadraticModel, sampler: Any, target: TargetGraph, me
             raise SolverError(
                 f"the QUBO has {len(variables)} variables, all coupled, but the largest clique {target.name} "
                 f"({target.topology.get('type')} {target.topology.get('shape')}, {len(target.nodes)} qubits) can embed has "
-                f"{largest}; use fewer assets, a coarser weight_step, selection-only mode or a hybrid solver")
+                f"{largest}; use fewer assets, a coarser weight_step, selection-only mode or a hybrid solver"
+            )
         chains = cache.find_clique_embedding(len(variables))
         return {v: list(map(int, chains[i])) for i, v in enumerate(variables)}
     import minorminer
@@ -97,7 +102,8 @@ def _find(bqm: dimod.BinaryQuadraticModel, sampler: Any, target: TargetGraph, me
         raise SolverError(
             f"minorminer found no embedding of the {len(variables)}-variable QUBO into {target.name} "
             f"({len(target.nodes)} qubits) within {timeout:g} s; raise embedding_timeout, or use fewer assets, "
-            "a coarser weight_step or embedding='clique'")
+            "a coarser weight_step or embedding='clique'"
+        )
     return {v: list(map(int, found[v])) for v in variables}
 
 
@@ -106,7 +112,7 @@ def embedding_for(
     sampler: Any,
     *,
     method: str = "auto",
-    cache_dir: str | Path | None | bool = None,
+    cache_dir: str | Path | bool | None = None,
     timeout: float = 60.0,
     seed: int = 0,
 ) -> tuple[dict, dict[str, Any]]:
@@ -120,7 +126,8 @@ def embedding_for(
     if bqm.num_variables > len(target.nodes):
         raise SolverError(
             f"the QUBO has {bqm.num_variables} variables but {target.name} has only {len(target.nodes)} working qubits; "
-            "use fewer assets, a coarser weight_step, selection-only mode or a hybrid solver")
+            "use fewer assets, a coarser weight_step, selection-only mode or a hybrid solver"
+        )
     key = structure_key(bqm, target, method)
     path = None if cache_dir is False else Path(cache_dir or default_cache_dir()) / f"{key}.json"
     if path is not None and path.exists():
@@ -135,8 +142,16 @@ def embedding_for(
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"solver": target.name, "topology": target.topology, "method": method,
-                                   "chains": {str(v): c for v, c in embedding.items()}}))
+        tmp.write_text(
+            json.dumps(
+                {
+                    "solver": target.name,
+                    "topology": target.topology,
+                    "method": method,
+                    "chains": {str(v): c for v, c in embedding.items()},
+                }
+            )
+        )
         os.replace(tmp, path)  # atomic: concurrent runs never read half a file
     return embedding, {"embedding_source": "computed", "embedding_key": key}
 

@@ -115,7 +115,9 @@ class DWaveQPUSolver(QuboSolver):
             raise ValidationError("give sampler= or mock=, not both")
         if sampler is not None:
             if not all(hasattr(sampler, a) for a in ("sample", "nodelist", "edgelist", "properties")):
-                raise ValidationError(f"sampler must be a structured dimod sampler (nodelist, edgelist), got {type(sampler).__name__}")
+                raise ValidationError(
+                    f"sampler must be a structured dimod sampler (nodelist, edgelist), got {type(sampler).__name__}"
+                )
             return sampler
         if mock:
             return mock_sampler(mock, seed)
@@ -128,11 +130,26 @@ class DWaveQPUSolver(QuboSolver):
         with cloud_errors("connecting to the D-Wave QPU"):
             return DWaveSampler(**{k: v for k, v in kwargs.items() if v is not None})
 
-    def _sample(self, qubo: QuboModel, *, seed: int | None, num_reads: int = 100, annealing_time: float | None = None,
-                chain_strength: Any = None, auto_scale: bool = True, postprocess: str = "none", embedding: str = "auto",
-                embedding_cache: Any = None, embedding_timeout: float = 60.0, qpu: Any = None, sampler: Any = None,
-                mock: Any = None, label: str | None = None, profile: str | None = None,
-                config_file: str | None = None) -> SampleRun:
+    def _sample(
+        self,
+        qubo: QuboModel,
+        *,
+        seed: int | None,
+        num_reads: int = 100,
+        annealing_time: float | None = None,
+        chain_strength: Any = None,
+        auto_scale: bool = True,
+        postprocess: str = "none",
+        embedding: str = "auto",
+        embedding_cache: Any = None,
+        embedding_timeout: float = 60.0,
+        qpu: Any = None,
+        sampler: Any = None,
+        mock: Any = None,
+        label: str | None = None,
+        profile: str | None = None,
+        config_file: str | None = None,
+    ) -> SampleRun:
         _require_dwave_system()
         from dwave.system import FixedEmbeddingComposite
 
@@ -142,11 +159,16 @@ class DWaveQPUSolver(QuboSolver):
         if postprocess not in ("none", "steepest"):
             raise ValidationError(f"postprocess must be 'none' or 'steepest', got {postprocess!r}")
         child = self._child(sampler, mock, qpu, profile, config_file, seed)
-        chosen, emb_info = embedding_for(qubo.bqm, child, method=embedding, cache_dir=embedding_cache,
-                                         timeout=float(embedding_timeout), seed=seed)
+        chosen, emb_info = embedding_for(
+            qubo.bqm, child, method=embedding, cache_dir=embedding_cache, timeout=float(embedding_timeout), seed=seed
+        )
         strength = self._chain_strength(chain_strength, qubo.bqm, chosen)
-        params: dict[str, Any] = {"num_reads": int(num_reads), "chain_strength": strength, "return_embedding": True,
-                                  "label": label or f"qportfolio {qubo.problem.fingerprint}"}
+        params: dict[str, Any] = {
+            "num_reads": int(num_reads),
+            "chain_strength": strength,
+            "return_embedding": True,
+            "label": label or f"qportfolio {qubo.problem.fingerprint}",
+        }
         if annealing_time is not None:
             params["annealing_time"] = float(annealing_time)
         if "auto_scale" in child.parameters:
@@ -176,18 +198,24 @@ class DWaveQPUSolver(QuboSolver):
             sampleset = SteepestDescentSolver().sample(qubo.bqm, initial_states=sampleset)
             info["raw_best_energy"] = raw_best
         recorded = {k: v for k, v in params.items() if k not in ("return_embedding", "chain_strength")}
-        parameters = {**recorded, "chain_strength": chain_strength if chain_strength is not None else "uniform_torque_compensation",
-                      "postprocess": postprocess, "source": "mock" if _is_mock(child) else "qpu"}
+        parameters = {
+            **recorded,
+            "chain_strength": chain_strength if chain_strength is not None else "uniform_torque_compensation",
+            "postprocess": postprocess,
+            "source": "mock" if _is_mock(child) else "qpu",
+        }
         return SampleRun(sampleset, info, parameters)
 
     def report_lines(self, result: Result) -> list[str]:
         info = result.info
         access = f", QPU access {1e3 * info['qpu_access_time_s']:.2f} ms" if "qpu_access_time_s" in info else ""
-        return [*samples_report_line(result),
-                f"qpu         {info['qpu']} ({info.get('problem_id', 'no problem id')}){access}",
-                f"chains      max length {info['chain_length_max']}, mean {info['chain_length_mean']:.2f}, "
-                f"{info['physical_qubits']} qubits, chain-break fraction {info.get('chain_break_fraction', 0.0):.3f}, "
-                f"strength {info['chain_strength']:.3g}"]
+        return [
+            *samples_report_line(result),
+            f"qpu         {info['qpu']} ({info.get('problem_id', 'no problem id')}){access}",
+            f"chains      max length {info['chain_length_max']}, mean {info['chain_length_mean']:.2f}, "
+            f"{info['physical_qubits']} qubits, chain-break fraction {info.get('chain_break_fraction', 0.0):.3f}, "
+            f"strength {info['chain_strength']:.3g}",
+        ]
 
     def benchmark_metrics(self, result: Result) -> dict[str, Any]:
         return {**super().benchmark_metrics(result), "qpu_access_time": result.info.get("qpu_access_time_s")}
@@ -201,7 +229,9 @@ class DWaveQPUSolver(QuboSolver):
         if value == "scaled":
             return float(scaled(bqm, embedding))
         if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or not value > 0:
-            raise ValidationError(f"chain_strength must be a positive number, 'uniform_torque_compensation' or 'scaled', got {value!r}")
+            raise ValidationError(
+                f"chain_strength must be a positive number, 'uniform_torque_compensation' or 'scaled', got {value!r}"
+            )
         return float(value)
 
     @staticmethod
@@ -256,8 +286,17 @@ class LeapHybridBQMSolver(_LeapHybrid, QuboSolver):
         **HYBRID_OPTIONS,
     }
 
-    def _sample(self, qubo: QuboModel, *, seed: int | None, time_limit: float | None = None, label: str | None = None,
-                sampler: Any = None, profile: str | None = None, config_file: str | None = None) -> SampleRun:
+    def _sample(
+        self,
+        qubo: QuboModel,
+        *,
+        seed: int | None,
+        time_limit: float | None = None,
+        label: str | None = None,
+        sampler: Any = None,
+        profile: str | None = None,
+        config_file: str | None = None,
+    ) -> SampleRun:
         hybrid = self._sampler(sampler, profile, config_file)
         params = self._params(hybrid, qubo.problem, label, time_limit)
         with cloud_errors(f"sampling on {self.leap_class}"):
@@ -276,8 +315,15 @@ class LeapHybridCQMSolver(_LeapHybrid, Solver):
         **HYBRID_OPTIONS,
     }
 
-    def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, label: str | None = None,
-               sampler: Any = None, profile: str | None = None, config_file: str | None = None) -> SolverOutput:
+    def _solve(
+        self,
+        problem: PortfolioProblem,
+        time_limit: float | None = None,
+        label: str | None = None,
+        sampler: Any = None,
+        profile: str | None = None,
+        config_file: str | None = None,
+    ) -> SolverOutput:
         cqm = to_cqm(problem)
         hybrid = self._sampler(sampler, profile, config_file)
         if not hasattr(hybrid, "sample_cqm"):
@@ -293,20 +339,34 @@ class LeapHybridCQMSolver(_LeapHybrid, Solver):
         solver_feasible = np.asarray(sampleset.record.is_feasible, dtype=bool)
         ours = np.array([problem.is_feasible(w) for w in weights], dtype=bool)
         objective = np.atleast_1d(problem.objective(weights)) if len(weights) else np.zeros(0)
-        info = {"hybrid_solver": type(hybrid).__name__, "sample_seconds": sample_seconds,
-                "num_variables": len(cqm.variables), "num_constraints": len(cqm.constraints),
-                "num_samples": int(occurrences.sum()), "num_distinct_samples": int(len(sampleset)),
-                "feasible_fraction": float(occurrences[ours].sum() / occurrences.sum()) if occurrences.sum() else 0.0,
-                "solver_feasible_fraction": float(occurrences[solver_feasible].sum() / occurrences.sum()) if occurrences.sum() else 0.0,
-                **_timing_info(sampleset.info)}
+        info = {
+            "hybrid_solver": type(hybrid).__name__,
+            "sample_seconds": sample_seconds,
+            "num_variables": len(cqm.variables),
+            "num_constraints": len(cqm.constraints),
+            "num_samples": int(occurrences.sum()),
+            "num_distinct_samples": len(sampleset),
+            "feasible_fraction": float(occurrences[ours].sum() / occurrences.sum()) if occurrences.sum() else 0.0,
+            "solver_feasible_fraction": float(occurrences[solver_feasible].sum() / occurrences.sum())
+            if occurrences.sum()
+            else 0.0,
+            **_timing_info(sampleset.info),
+        }
         if ours.any():
             best = int(np.flatnonzero(ours)[np.argmin(objective[ours])])
             chosen, status, message = weights[best], Status.FEASIBLE, ""
         else:
             chosen = weights[0] if len(weights) else np.zeros(problem.n)
             status, message = Status.INFEASIBLE, "no feasible sample; raise time_limit"
-        return SolverOutput(weights=chosen, feasible=bool(ours.any()), status=status, parameters=params, message=message,
-                            sampleset=with_portfolio_vectors(sampleset, objective, ours), info=info)
+        return SolverOutput(
+            weights=chosen,
+            feasible=bool(ours.any()),
+            status=status,
+            parameters=params,
+            message=message,
+            sampleset=with_portfolio_vectors(sampleset, objective, ours),
+            info=info,
+        )
 
     def report_lines(self, result: Result) -> list[str]:
         return samples_report_line(result)

@@ -79,21 +79,36 @@ class QiskitQAOASolver(QuboSolver):
         "maxiter": "optimizer iterations (default 100)",
         "initial_point": "angles [beta_1..beta_p, gamma_1..gamma_p] (default: linear ramp)",
         "shots": "shots per circuit evaluation (default 1024)",
-        "sampler": "aer (default), statevector, ibm[:backend] (your IBM Quantum account), ibm-fake:<FakeBackend>, or a BaseSamplerV2 object",
+        "sampler": "aer (default), statevector, ibm[:backend] (your IBM Quantum account), ibm-fake:<FakeBackend>, "
+                   "or a BaseSamplerV2 object",
         "pass_manager": "a transpiler pass manager for a user-supplied sampler's backend",
         "max_memory_gb": "refuse simulations needing more memory than this (default 8)",
         "seed": "random seed (simulator, transpiler, optimizer)",
     }
 
-    def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", optimizer: Any = "cobyla",
-                maxiter: int = 100, initial_point: Any = None, shots: int = 1024, sampler: Any = "aer",
-                pass_manager: Any = None, max_memory_gb: float = 8.0) -> SampleRun:
+    def _sample(
+        self,
+        qubo: QuboModel,
+        *,
+        seed: int | None,
+        reps: int = 1,
+        mixer: str = "x",
+        optimizer: Any = "cobyla",
+        maxiter: int = 100,
+        initial_point: Any = None,
+        shots: int = 1024,
+        sampler: Any = "aer",
+        pass_manager: Any = None,
+        max_memory_gb: float = 8.0,
+    ) -> SampleRun:
         try:
             from qiskit_algorithms import QAOA
             from qiskit_optimization.algorithms import MinimumEigenOptimizer
         except ImportError as exc:
-            raise SolverError("solver 'qaoa' needs qiskit, qiskit-aer, qiskit-algorithms and qiskit-optimization: "
-                              "pip install 'qportfolio[qaoa]'") from exc
+            raise SolverError(
+                "solver 'qaoa' needs qiskit, qiskit-aer, qiskit-algorithms and qiskit-optimization: "
+                "pip install 'qportfolio[qaoa]'"
+            ) from exc
         from ..export import qubo_to_quadratic_program
         from ..qaoa.circuits import qaoa_parts
         from ..qaoa.parameters import linear_ramp
@@ -117,9 +132,16 @@ class QiskitQAOASolver(QuboSolver):
         _, ising_offset, mixer_qc, initial_state = qaoa_parts(qubo, mixer)
         program = qubo_to_quadratic_program(qubo, scale=1.0 / sigma)
         trace: list[float] = []
-        qaoa = QAOA(prim, _optimizer(optimizer, maxiter, seed), reps=reps, initial_state=initial_state,
-                    mixer=mixer_qc, initial_point=initial_point * to_scaled, transpiler=pm,
-                    callback=lambda count, params, mean, meta: trace.append(sigma * float(np.real(mean)) + ising_offset))
+        qaoa = QAOA(
+            prim,
+            _optimizer(optimizer, maxiter, seed),
+            reps=reps,
+            initial_state=initial_state,
+            mixer=mixer_qc,
+            initial_point=initial_point * to_scaled,
+            transpiler=pm,
+            callback=lambda count, params, mean, meta: trace.append(sigma * float(np.real(mean)) + ising_offset),
+        )
         t0 = time.perf_counter()
         result = MinimumEigenOptimizer(qaoa).solve(program)
         run_seconds = time.perf_counter() - t0
@@ -127,14 +149,28 @@ class QiskitQAOASolver(QuboSolver):
         counts = np.maximum(np.rint(prob * shots).astype(np.int64), 1)
         stats = distribution_stats(qubo, masks, prob, energies[masks], _spectrum(qubo, energies))
         eigen = result.min_eigen_solver_result
-        info = {"qubits": n, "sampler": label, "optimal_params": (np.asarray(eigen.optimal_point) / to_scaled).tolist(),
-                "energy_scale": sigma,
-                "optimizer_trace": trace, "optimizer_evaluations": int(eigen.cost_function_evals or len(trace)),
-                "qaoa_seconds": run_seconds, "negative_quasi_probability": negative_mass, **stats}
+        info = {
+            "qubits": n,
+            "sampler": label,
+            "optimal_params": (np.asarray(eigen.optimal_point) / to_scaled).tolist(),
+            "energy_scale": sigma,
+            "optimizer_trace": trace,
+            "optimizer_evaluations": int(eigen.cost_function_evals or len(trace)),
+            "qaoa_seconds": run_seconds,
+            "negative_quasi_probability": negative_mass,
+            **stats,
+        }
         sampleset = sampleset_from_counts(qubo, masks, counts, {"solver": self.name})
-        params = {"reps": reps, "mixer": mixer, "optimizer": optimizer if isinstance(optimizer, str) else repr(optimizer),
-                  "maxiter": maxiter, "initial_point": initial_point.tolist(), "shots": shots, "sampler": label,
-                  "max_memory_gb": max_memory_gb}
+        params = {
+            "reps": reps,
+            "mixer": mixer,
+            "optimizer": optimizer if isinstance(optimizer, str) else repr(optimizer),
+            "maxiter": maxiter,
+            "initial_point": initial_point.tolist(),
+            "shots": shots,
+            "sampler": label,
+            "max_memory_gb": max_memory_gb,
+        }
         return SampleRun(sampleset, info, params)
 
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import time
 from abc import abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 import dimod
 import numpy as np
@@ -96,7 +97,7 @@ def decode_samples(qubo: QuboModel, sampleset: dimod.SampleSet, *, parameters: d
     info: dict[str, Any] = {
         **qubo.summary(),
         "num_samples": int(total),
-        "num_distinct_samples": int(len(sampleset)),
+        "num_distinct_samples": len(sampleset),
         "feasible_fraction": float(occurrences[feasible].sum() / total) if total else 0.0,
         "best_energy": float(energies.min()) if energies.size else None,
         "raw_best_objective": float(decoded.objective[feasible].min()) if feasible.any() else None,

@@ -9,7 +9,8 @@ built-in modules are listed in :data:`BUILTIN_MODULES` and loaded by :func:`load
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import SolverError, ValidationError
 from ..problem import PortfolioProblem

@@ -91,7 +91,7 @@ def test_xy_mixer_keeps_probability_in_feasible_subspace(mixer, backend):
     weight = np.bitwise_count(np.arange(1 << 8))
     assert prob[weight != 3].sum() < 1e-24  # nothing leaks out of Hamming weight K
     assert np.allclose(prob[sub_sim.basis.masks], sub_sim.probabilities(params), atol=1e-14)
-    assert qubo.decode(((sub_sim.basis.masks[:, None] >> np.arange(8)) & 1)).feasible.all()
+    assert qubo.decode((sub_sim.basis.masks[:, None] >> np.arange(8)) & 1).feasible.all()
 
 
 def test_interp_extrapolation():
@@ -142,7 +142,8 @@ def test_strategies_reach_similar_optima():
     qubo = qp.encode(problem)
     full = Basis.full(6, GIB)
     sim = QAOASimulator(basis_energies(qubo, full.masks), full, "x")
-    values = {s: optimize_angles(sim, 2, strategy=s, rng=np.random.default_rng(0)).value for s in ("ramp", "interp", "multistart")}
+    strategies = ("ramp", "interp", "multistart")
+    values = {s: optimize_angles(sim, 2, strategy=s, rng=np.random.default_rng(0)).value for s in strategies}
     assert values["multistart"] <= values["ramp"] + 1e-15
     spread = sim.energies.max() - sim.energies.min()
     assert max(values.values()) - min(values.values()) < 0.5 * spread

@@ -5,8 +5,8 @@ import pytest
 
 pytest.importorskip("qiskit_aer")
 
-import qportfolio as qp  # noqa: E402
-from qportfolio.errors import SolverError, ValidationError  # noqa: E402
+import qportfolio as qp
+from qportfolio.errors import SolverError, ValidationError
 
 PROBLEM = qp.synthetic_problem(6, seed=1, cardinality=2).selection_only_variant()
 

@@ -1,0 +1,125 @@
+"""The runner: kill -9 and resume, Dask vs local processes, failures recorded apart."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from qportfolio.bench import ResultStore, load_suite, parse_suite, run_suite
+
+TINY_SUITE = """
+name = "tiny"
+repeats = {repeats}
+seed = 5
+time_limit = 10
+
+[[instances]]
+kind = "synthetic"
+n = [6, 7]
+seeds = [1]
+
+[parameters]
+cardinality = 2
+risk_aversion = [0.2, 0.6]
+weight_step = 0.25
+min_weight = 0.25
+
+[references]
+discrete = true
+continuous = false
+
+[[solvers]]
+name = "sa-fast"
+solver = "sa"
+options = {{ num_reads = 10, num_sweeps = {sweeps} }}
+
+[[solvers]]
+name = "steepest"
+solver = "steepest"
+options = {{ num_reads = 10 }}
+"""
+
+
+def write_suite(tmp_path: Path, repeats: int = 2, sweeps: int = 200) -> Path:
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY_SUITE.format(repeats=repeats, sweeps=sweeps))
+    return path
+
+
+def cli(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qportfolio.cli", *args], capture_output=True, text=True, timeout=600, **kw)
+
+
+def _rows_by_key(db: Path) -> dict[str, tuple]:
+    with ResultStore(db) as store:
+        return {r["key"]: (r["config"], r["seed"], r["status"], r["feasible"], round(r["objective"], 15), tuple(r["weights"]))
+                for r in store.rows()}
+
+
+def test_kill_minus_9_and_resume_never_loses_or_duplicates(tmp_path):
+    suite_path = write_suite(tmp_path, repeats=6, sweeps=4000)
+    db = tmp_path / "results.sqlite"
+    total = len(load_suite(str(suite_path)).jobs())
+    proc = subprocess.Popen([sys.executable, "-m", "qportfolio.cli", "bench", "run", str(suite_path), "--db", str(db), "-v"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 240
+    count = 0
+    while time.time() < deadline:
+        time.sleep(0.05)
+        if db.exists():
+            try:
+                count = sqlite3.connect(db, timeout=5).execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+            except sqlite3.OperationalError:
+                continue
+            if count >= 3:
+                break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    conn = sqlite3.connect(db)
+    killed_at = conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+    assert 3 <= killed_at < total, "the run must be killed mid-way for this test to mean anything"
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    out = cli("bench", "run", str(suite_path), "--db", str(db))
+    assert out.returncode == 0, out.stderr
+    assert f"{killed_at} already in" in out.stdout
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT key) FROM runs").fetchone() == (total, total)
+    again = cli("bench", "run", str(suite_path), "--db", str(db))
+    assert f"0 jobs run, {total} already in" in again.stdout
+
+
+def test_dask_cluster_gives_the_same_rows_as_local_processes(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    suite = load_suite(str(write_suite(tmp_path, repeats=1)))
+    local = run_suite(suite, str(tmp_path / "local.sqlite"), workers=2, progress="none")
+    assert local.failed == 0 and local.done == len(suite.jobs())
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        remote = run_suite(suite, str(tmp_path / "dask.sqlite"), scheduler=cluster.scheduler_address, progress="none")
+    assert remote.failed == 0
+    assert _rows_by_key(tmp_path / "local.sqlite") == _rows_by_key(tmp_path / "dask.sqlite")
+
+
+def test_failed_jobs_are_reported_not_recorded(tmp_path, monkeypatch):
+    for var in ("DWAVE_API_TOKEN", "DWAVE_CONFIG_FILE", "DWAVE_PROFILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    suite = parse_suite({"instances": [{"kind": "synthetic", "n": [5], "seeds": [1]}],
+                         "parameters": {"cardinality": 2, "weight_step": 0.5, "min_weight": 0.5},
+                         "references": {"discrete": True},
+                         "solvers": [{"name": "qpu", "solver": "dwave-qpu"}]}, name="needs-credentials")
+    db = tmp_path / "f.sqlite"
+    summary = run_suite(suite, str(db), progress="none")
+    assert summary.done == 1 and summary.failed == 1 and "dwave setup" in summary.failures[0][1]
+    with ResultStore(db) as store:
+        assert [r["config"] for r in store.rows()] == ["exact-discrete"]
+        assert len(store.failures()) == 1
+    assert run_suite(suite, str(db), progress="none").failed == 1  # retried, still not a result

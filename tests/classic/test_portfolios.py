@@ -1,0 +1,165 @@
+"""Classical portfolios against independent oracles: closed forms, KKT conditions, brute force."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from qportfolio.classic import (
+    SHORTS_ALLOWED,
+    Constraints,
+    cvar,
+    efficient_frontier,
+    max_return_for_volatility,
+    max_sharpe,
+    min_cvar,
+    min_variance,
+    min_variance_for_return,
+    risk_budgeting,
+    score_tradeoff,
+)
+from qportfolio.data import synthetic_problem
+from qportfolio.errors import ValidationError
+
+
+@pytest.fixture(params=[1, 2, 3])
+def market(request):
+    p = synthetic_problem(10, seed=request.param)
+    return p.expected_returns, p.covariance
+
+
+def test_min_variance_with_shorts_is_the_closed_form_and_the_qp_agrees(market):
+    mu, cov = market
+    closed = min_variance(mu, cov, SHORTS_ALLOWED)
+    x = np.linalg.solve(cov, np.ones(len(mu)))
+    np.testing.assert_allclose(closed.weights, x / x.sum(), atol=1e-12)
+    qp_path = min_variance(mu, cov, Constraints(long_only=False, gross_leverage=100.0))  # inactive: forces the QP
+    np.testing.assert_allclose(qp_path.weights, closed.weights, atol=1e-6)
+
+
+def test_tangency_with_shorts_is_the_closed_form(market):
+    mu, cov = market
+    rf = 0.001
+    x = np.linalg.solve(cov, mu - rf)
+    closed = max_sharpe(mu, cov, rf, SHORTS_ALLOWED)
+    np.testing.assert_allclose(closed.weights, x / x.sum(), atol=1e-12)
+    homog = max_sharpe(mu, cov, rf, Constraints(long_only=False, gross_leverage=1000.0))  # same optimum via the convex transform
+    np.testing.assert_allclose(homog.weights, closed.weights, atol=1e-5)
+
+
+def test_long_only_min_variance_satisfies_kkt(market):
+    mu, cov = market
+    r = min_variance(mu, cov)
+    w = r.weights
+    grad = 2 * cov @ w
+    nu = r.duals["budget"]
+    # stationarity: grad = nu 1 + lambda, lambda >= 0 on the zero weights, = 0 on held ones
+    held = w > 1e-6
+    assert np.allclose(grad[held], nu, rtol=1e-5, atol=1e-10)
+    assert np.all(grad[~held] >= nu * (1 - 1e-5))
+    assert w.min() > -1e-8 and abs(w.sum() - 1) < 1e-8
+
+
+def test_target_return_dual_is_the_marginal_variance_of_return(market):
+    mu, cov = market
+    base = min_variance(mu, cov)
+    target = base.expected_return + 0.3 * (mu.max() - base.expected_return)
+    r = min_variance_for_return(mu, cov, target)
+    eps = 1e-5
+    bumped = min_variance_for_return(mu, cov, target + eps)
+    slope = (bumped.objective - r.objective) / eps
+    assert r.duals["target_return"] == pytest.approx(slope, rel=2e-2)
+    assert r.expected_return == pytest.approx(target, abs=1e-8)
+
+
+def test_max_return_for_volatility_meets_the_variance_budget(market):
+    mu, cov = market
+    sigma = 1.2 * min_variance(mu, cov).volatility
+    r = max_return_for_volatility(mu, cov, sigma)
+    assert r.volatility <= sigma * (1 + 1e-6)
+    # no frontier point with that volatility has a higher return
+    f = efficient_frontier(mu, cov, points=60)
+    assert r.expected_return >= f.returns[f.volatilities <= sigma].max() - 1e-7
+
+
+def test_risk_parity_contributions_are_equal(market):
+    mu, cov = market
+    r = risk_budgeting(mu, cov)
+    np.testing.assert_allclose(r.risk_contributions, 1 / len(mu), atol=1e-6)
+    budgets = np.arange(1, len(mu) + 1, dtype=float)
+    rb = risk_budgeting(mu, cov, budgets)
+    np.testing.assert_allclose(rb.risk_contributions, budgets / budgets.sum(), atol=1e-6)
+    assert rb.weights.min() > 0 and abs(rb.weights.sum() - 1) < 1e-12
+
+
+def test_min_cvar_matches_brute_force_scenario_sorting():
+    rng = np.random.default_rng(4)
+    scenarios = rng.normal(0.004, 0.03, size=(200, 3)) + rng.normal(0, 0.02, size=(200, 1))
+    alpha = 0.9
+    r = min_cvar(scenarios, alpha)
+    assert r.objective == pytest.approx(cvar(r.weights, scenarios, alpha), abs=1e-8)
+    # brute force over a fine simplex grid: nothing beats the LP
+    grid = [np.array(w) / 50 for w in itertools.product(range(51), repeat=3) if sum(w) == 50]
+    best = min(cvar(w, scenarios, alpha) for w in grid)
+    assert r.objective <= best + 1e-9
+    assert r.objective >= best - 0.02 * abs(best)
+
+
+def test_cardinality_min_variance_equals_brute_force_over_supports():
+    p = synthetic_problem(7, seed=5)
+    mu, cov = p.expected_returns, p.covariance
+    k = 2
+    r = min_variance(mu, cov, Constraints(cardinality=k))
+    best = np.inf
+    for support in itertools.combinations(range(7), k):
+        s = list(support)
+        sub = min_variance(mu[s], cov[np.ix_(s, s)]).objective
+        best = min(best, sub)
+    assert r.objective == pytest.approx(best, rel=1e-5)
+    assert (r.weights > 1e-6).sum() <= k
+
+
+def test_long_short_130_30_and_turnover_with_tiered_costs():
+    p = synthetic_problem(8, seed=3)
+    mu, cov = p.expected_returns, p.covariance
+    ls = max_sharpe(mu, cov, 0.0, Constraints(long_only=False, gross_leverage=1.6, lower=-0.3, upper=0.6))
+    assert np.abs(ls.weights).sum() <= 1.6 + 1e-6 and ls.weights.min() >= -0.3 - 1e-7
+    current = np.full(8, 1 / 8)
+    tiers = ((0.05, 0.001), (0.2, 0.004), (1.0, 0.02))
+    t = min_variance_for_return(mu, cov, float(mu.mean()), Constraints(current=current, turnover=0.4, costs=tiers))
+    assert np.abs(t.weights - current).sum() <= 0.4 + 1e-6
+    with pytest.raises(ValidationError, match="increasing sizes"):
+        min_variance(mu, cov, Constraints(current=current, costs=((0.2, 0.01), (0.1, 0.02))))
+
+
+def test_dollar_neutral_signal_portfolio_with_a_variance_budget():
+    p = synthetic_problem(10, seed=6)
+    signal = np.random.default_rng(0).normal(size=10)
+    c = Constraints(budget=0.0, long_only=False, gross_leverage=2.0)
+    r = max_return_for_volatility(signal, p.covariance, 0.02, c)
+    assert abs(r.weights.sum()) < 1e-7 and r.volatility <= 0.02 * (1 + 1e-6)
+    assert r.expected_return > 0  # exposure to the signal
+
+
+def test_score_tradeoff_moves_towards_the_score(market):
+    mu, cov = market
+    score = np.linspace(0, 1, len(mu))
+    low = score_tradeoff(None, cov, score, 0.0)
+    high = score_tradeoff(None, cov, score, 0.01)
+    assert high.weights @ score > low.weights @ score
+
+
+def test_bad_inputs_name_the_field():
+    cov = np.eye(3)
+    with pytest.raises(ValidationError, match="expected_returns"):
+        min_variance([0.1, np.nan, 0.2], cov)
+    with pytest.raises(ValidationError, match="covariance"):
+        min_variance(None, np.array([[1.0, 2.0], [2.0, 1.0]]))
+    with pytest.raises(ValidationError, match="budgets"):
+        risk_budgeting(None, cov, [1, -1, 1])
+    with pytest.raises(ValidationError, match="turnover needs current"):
+        Constraints(turnover=0.1)
+    with pytest.raises(ValidationError, match="alpha"):
+        min_cvar(np.zeros((10, 3)), alpha=1.5)

@@ -1,0 +1,114 @@
+"""D-Wave solvers on dwave-system's MockDWaveSampler and dimod's stand-ins: no account needed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import dimod
+import pytest
+
+import qportfolio as qp
+from qportfolio.data import synthetic_problem
+from qportfolio.errors import ValidationError
+from qportfolio.result import relative_gap
+from qportfolio.solvers.dwave import mock_sampler
+
+from ..conftest import random_small_problem
+
+pytest.importorskip("dwave.system")
+
+
+@pytest.fixture(autouse=True)
+def isolated_dwave_config(tmp_path, monkeypatch):
+    """No user config, token or cache leaks in from (or out to) the machine running the tests."""
+    for var in ("DWAVE_API_TOKEN", "DWAVE_CONFIG_FILE", "DWAVE_PROFILE", "DWAVE_API_ENDPOINT", "DWAVE_API_SOLVER"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("QPORTFOLIO_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def selection_problem(n: int = 8, k: int = 3, seed: int = 1):
+    return synthetic_problem(n, seed=seed, cardinality=k).selection_only_variant()
+
+
+def test_mock_qpu_returns_the_optimum_with_chain_statistics():
+    problem = selection_problem()
+    exact = qp.solve(problem, "exact-discrete")
+    result = qp.solve(problem, "dwave-qpu", sampler=mock_sampler("pegasus:6", seed=2), num_reads=100, seed=3)
+    assert result.feasible and problem.is_feasible(result.weights)
+    assert result.objective == pytest.approx(exact.objective, rel=1e-12)
+    info = result.info
+    assert info["qpu"] == "MockDWaveSampler" and info["topology"]["type"] == "pegasus"
+    assert info["chain_length_max"] >= 2  # a dense 8-variable QUBO needs chains on Pegasus
+    assert info["physical_qubits"] >= problem.n * 2
+    assert info["chain_length_mean"] == pytest.approx(info["physical_qubits"] / problem.n)
+    assert 0.0 <= info["chain_break_fraction"] <= 1.0
+    assert info["chain_strength"] > 0 and result.parameters["chain_strength"] == "uniform_torque_compensation"
+    assert info["qpu_access_time_s"] > 0 and "qpu_programming_time" in info["timing_us"]
+    assert info["problem_id"] and info["problem_label"] == f"qportfolio {problem.fingerprint}"
+    assert 0 < info["feasible_fraction"] <= 1 and info["num_samples"] == 100
+    assert result.parameters["source"] == "mock" and result.seed == 3
+
+
+def test_mock_qpu_weighted_problem_with_postprocessing_is_feasible_and_optimal():
+    problem = synthetic_problem(8, seed=1, cardinality=3)
+    exact = qp.solve(problem, "exact-discrete")
+    result = qp.solve(problem, "dwave-qpu", mock="pegasus:6", num_reads=100, seed=3, postprocess="steepest", repair=True)
+    assert result.feasible and problem.is_feasible(result.weights)
+    assert result.objective >= exact.objective - 1e-12
+    assert relative_gap(result.objective, exact.objective) < 0.05
+    assert "raw_best_energy" in result.info and result.parameters["postprocess"] == "steepest"
+
+
+def test_chain_strength_options():
+    problem = selection_problem(6, 2)
+    fixed = qp.solve(problem, "dwave-qpu", mock="pegasus:6", num_reads=10, seed=1, chain_strength=0.05)
+    assert fixed.info["chain_strength"] == pytest.approx(0.05) and fixed.parameters["chain_strength"] == 0.05
+    scaled = qp.solve(problem, "dwave-qpu", mock="pegasus:6", num_reads=10, seed=1, chain_strength="scaled")
+    assert scaled.info["chain_strength"] > 0
+    with pytest.raises(ValidationError, match="chain_strength"):
+        qp.solve(problem, "dwave-qpu", mock="pegasus:6", chain_strength=-1)
+    with pytest.raises(ValidationError, match="mock"):
+        qp.solve(problem, "dwave-qpu", mock="hypercube")
+    with pytest.raises(ValidationError, match="num_reads"):
+        qp.solve(problem, "dwave-qpu", mock=True, num_reads=0)
+
+
+def test_hybrid_cqm_solver_through_a_cqm_sampler(tiny_problem):
+    result = qp.solve(tiny_problem, "dwave-hybrid-cqm", sampler=dimod.ExactCQMSolver())
+    exact = qp.solve(tiny_problem, "exact-discrete")
+    assert result.feasible and result.objective == pytest.approx(exact.objective, rel=1e-12)
+    # every assignment the CQM calls feasible is a feasible portfolio; the converse need not hold
+    # (units can form a valid portfolio while the selection bits disagree with them)
+    assert 0 < result.info["solver_feasible_fraction"] <= result.info["feasible_fraction"] < 1
+    with pytest.raises(ValidationError, match="sample_cqm"):
+        qp.solve(tiny_problem, "dwave-hybrid-cqm", sampler=object())
+
+
+def test_hybrid_bqm_solver_through_a_dimod_sampler():
+    problem = random_small_problem(3, max_vars=14)
+    result = qp.solve(problem, "dwave-hybrid-bqm", sampler=dimod.ExactSolver())
+    exact = qp.solve(problem, "exact-discrete")
+    assert result.feasible and result.objective == pytest.approx(exact.objective, rel=1e-9, abs=1e-14)
+
+
+def test_cli_without_credentials_prints_one_line_and_exits_2(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DWAVE_")}
+    env.update(HOME=str(tmp_path / "home"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    out = subprocess.run([sys.executable, "-m", "qportfolio.cli", "solve", "--synthetic", "8", "--seed", "1", "--k", "3",
+                          "--solver", "dwave-qpu"], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 2 and out.stdout == ""
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "dwave setup" in lines[0] and "Traceback" not in out.stderr
+
+
+def test_cli_mock_run_prints_chain_statistics(capsys):
+    from qportfolio.cli import main
+
+    code = main(["solve", "--synthetic", "8", "--seed", "1", "--k", "3", "--selection-only", "--solver", "dwave-qpu",
+                 "-o", "mock=pegasus:6", "--num-reads", "50"])
+    out = capsys.readouterr().out
+    assert code == 0 and "chain-break fraction" in out and "MockDWaveSampler" in out

@@ -1,0 +1,88 @@
+"""The shared QUBO-solver base: decoding, repair and polish of sample sets."""
+
+from __future__ import annotations
+
+import dimod
+import pytest
+
+import qportfolio as qp
+from qportfolio import solve, synthetic_problem
+from qportfolio.outcome import Status
+from qportfolio.solvers import QuboSolver, SampleRun
+from qportfolio.solvers.base import BENCHMARK_METRICS
+from qportfolio.solvers.qubo_solver import ENCODE_OPTIONS, RESULT_OPTIONS
+
+from ..conftest import SMALL, rel
+
+
+def test_repair_keeps_raw_and_repaired_figures():
+    problem = SMALL[2]
+    r = solve(problem, "sa", num_reads=20, num_sweeps=10, penalty_scale=0.05, repair=True, seed=5)
+    assert r.feasible
+    if r.info.get("num_repaired"):
+        assert "repaired_best_objective" in r.info and "raw_best_objective" in r.info
+
+
+def test_polish_never_worsens_and_keeps_raw():
+    problem = synthetic_problem(10, seed=4, cardinality=4)
+    raw = solve(problem, "sa", num_reads=5, num_sweeps=50, seed=2)
+    pol = solve(problem, "sa", num_reads=5, num_sweeps=50, seed=2, polish=True)
+    assert pol.feasible and pol.objective <= raw.objective + 1e-15
+    assert pol.info["raw_best_objective"] == raw.info["raw_best_objective"]
+    assert pol.info["polished_best_objective"] == pytest.approx(pol.objective, rel=0, abs=0)
+
+
+class ExhaustiveQubo(QuboSolver):
+    """A whole backend in one hook: dimod's ExactSolver on the QUBO."""
+
+    name = "test-exhaustive-qubo"
+    sampler_options = {"keep": "lowest energies kept (default all)"}
+
+    def _sample(self, qubo, *, seed, keep=None):
+        sampleset = dimod.ExactSolver().sample(qubo.bqm)
+        if keep is not None:
+            sampleset = sampleset.truncate(keep)
+        return SampleRun(sampleset, {"enumerated": True})
+
+
+class AllZeros(QuboSolver):
+    """A backend whose only sample is infeasible (nothing held)."""
+
+    name = "test-all-zeros"
+    seeded = False
+
+    def _sample(self, qubo, *, seed):
+        return SampleRun(dimod.SampleSet.from_samples_bqm({v: 0 for v in qubo.bqm.variables}, qubo.bqm))
+
+
+def test_a_qubo_backend_is_one_hook_and_finds_the_brute_force_optimum():
+    problem = SMALL[3]
+    r = solve(problem, ExhaustiveQubo(), keep=50, penalty_scale=1.5, seed=4)
+    best = solve(problem, "brute")
+    assert r.status == Status.FEASIBLE and r.feasible and r.solver == "test-exhaustive-qubo"
+    assert rel(r.objective, best.objective) < 1e-12
+    assert r.parameters == {"keep": 50, "penalty_scale": 1.5, "repair": False, "polish": False}
+    assert r.seed == 4 and r.info["enumerated"] is True and "sample_seconds" in r.info
+    assert r.info["num_samples"] == 50 and {"objective", "feasible"} <= set(r.sampleset.record.dtype.names)
+    solver = ExhaustiveQubo()
+    assert solver.report_lines(r)[0].startswith("samples     50 reads")
+    metrics = solver.benchmark_metrics(r)
+    assert set(metrics) == set(BENCHMARK_METRICS) and metrics["penalty_scale"] == 1.5 and metrics["num_samples"] == 50
+
+
+def test_no_feasible_sample_is_reported_not_hidden_and_repair_fixes_it():
+    problem = SMALL[5]
+    r = solve(problem, AllZeros())
+    assert r.status == Status.INFEASIBLE and not r.feasible and "no feasible sample" in r.message
+    assert r.seed is None and r.info["feasible_fraction"] == 0.0 and r.info["violations"]["cardinality"] == 1
+    fixed = solve(problem, AllZeros(), repair=True)
+    assert fixed.status == Status.FEASIBLE and fixed.info["num_repaired"] == 1 and fixed.info["raw_best_objective"] is None
+
+
+def test_every_qubo_backend_takes_the_shared_options_once():
+    for name in qp.available():
+        solver = qp.solvers.get(name)
+        if isinstance(solver, QuboSolver):
+            assert set(ENCODE_OPTIONS) | set(RESULT_OPTIONS) | {"seed"} <= set(solver.options), name
+    with pytest.raises(qp.ValidationError, match="penalty_scale"):
+        solve(SMALL[0], ExhaustiveQubo(), nonsense=1)

@@ -1,0 +1,97 @@
+"""The layering STYLE.md asks for, checked on the source: no import cycles among qportfolio's
+modules (function-level imports included), backends reach the registry only through
+``solvers/registry.py``, and only the registry loads ``solvers/annealing.py``."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "qportfolio"
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """qportfolio modules that ``path`` imports anywhere in its body (absolute names)."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("qportfolio")}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if not target.startswith("qportfolio"):
+                continue
+            for alias in node.names:  # `from . import x` may name a submodule
+                candidate = f"{target}.{alias.name}"
+                found.add(candidate if candidate in MODULES else target)
+    return {m for m in found if m in MODULES and m != name}
+
+
+MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+GRAPH = {name: imports_of(path) for name, path in MODULES.items()}
+
+
+def find_cycle() -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(GRAPH[node]):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt):], nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(GRAPH):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def test_the_checker_sees_relative_and_lazy_imports():
+    assert "qportfolio.solvers.registry" in GRAPH["qportfolio.solvers.annealing"]
+    assert "qportfolio.cli_args" in GRAPH["qportfolio.classic.cli"]
+    assert "qportfolio.solvers.qubo_solver" in GRAPH["qportfolio.solvers.registry"]  # imported inside get()
+
+
+def test_no_import_cycle_among_modules():
+    assert find_cycle() is None, " -> ".join(find_cycle() or [])
+
+
+def test_only_the_registry_loads_the_annealing_module():
+    importers = sorted(m for m, deps in GRAPH.items() if "qportfolio.solvers.annealing" in deps)
+    assert importers == []  # the registry imports built-ins by name (BUILTIN_MODULES), nothing else does
+    from qportfolio.solvers.registry import BUILTIN_MODULES
+
+    assert "annealing" in BUILTIN_MODULES
+
+
+def test_backends_do_not_import_the_package_init_or_each_other():
+    backends = {"annealing", "brute", "dwave", "exact", "qaoa", "qaoa_fast"}
+    for name in backends:
+        deps = GRAPH[f"qportfolio.solvers.{name}"]
+        assert "qportfolio.solvers" not in deps, name
+        assert not {f"qportfolio.solvers.{b}" for b in backends} & deps, name
+
+
+def test_cli_and_runner_know_no_backend():
+    backend_modules = {m for m in MODULES if m.startswith("qportfolio.solvers.") and
+                       m.rpartition(".")[2] not in ("registry", "base", "qubo_solver")}
+    for user in ("qportfolio.cli", "qportfolio.classic.cli", "qportfolio.bench.runner"):
+        assert not GRAPH[user] & backend_modules, (user, GRAPH[user] & backend_modules)
