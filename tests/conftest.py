@@ -67,3 +67,18 @@ def tiny_problem() -> PortfolioProblem:
 @pytest.fixture
 def demo_spec_path() -> Path:
     return Path(__file__).resolve().parents[1] / "qportfolio" / "examples" / "demo.json"
+
+
+@pytest.fixture
+def isolated_dwave_config(tmp_path, monkeypatch):
+    """No user D-Wave config, token or cache leaks in from (or out to) the machine running the tests."""
+    for var in ("DWAVE_API_TOKEN", "DWAVE_CONFIG_FILE", "DWAVE_PROFILE", "DWAVE_API_ENDPOINT", "DWAVE_API_SOLVER"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("QPORTFOLIO_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def selection_problem(n: int = 8, k: int = 3, seed: int = 1) -> PortfolioProblem:
+    """A selection-only synthetic problem (one qubit per asset) for the QPU tests."""
+    return synthetic_problem(n, seed=seed, cardinality=k).selection_only_variant()

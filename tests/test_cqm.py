@@ -11,18 +11,6 @@ from qportfolio.cqm import to_cqm, weights_from_samples
 
 from .conftest import random_small_problem
 
-pytest.importorskip("dwave.system")
-
-
-@pytest.fixture(autouse=True)
-def isolated_dwave_config(tmp_path, monkeypatch):
-    """No user config, token or cache leaks in from (or out to) the machine running the tests."""
-    for var in ("DWAVE_API_TOKEN", "DWAVE_CONFIG_FILE", "DWAVE_PROFILE", "DWAVE_API_ENDPOINT", "DWAVE_API_SOLVER"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("QPORTFOLIO_CACHE_DIR", str(tmp_path / "cache"))
-
 
 @pytest.mark.parametrize("seed", range(6))
 def test_cqm_optimum_equals_exact_discrete(seed):

@@ -53,10 +53,8 @@ def _html(summary: Any, title: str, plots: list[str], notes: str) -> str:
     cells = "".join(f"<th>{html.escape(h)}</th>" for _, h, _ in SUMMARY_COLUMNS)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(r.get(k), f))}</td>" for k, _, f in SUMMARY_COLUMNS) + "</tr>"
                    for r in summary.to_dict("records"))
-    images = "".join(
-        f'<figure><img src="{html.escape(p)}" alt="{html.escape(p)}"><figcaption>{html.escape(p)}</figcaption></figure>'
-        for p in plots
-    )
+    images = "".join(f'<figure><img src="{html.escape(p)}" alt="{html.escape(p)}">'
+                     f"<figcaption>{html.escape(p)}</figcaption></figure>" for p in plots)
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #bbb;padding:3px 6px;text-align:right}}
@@ -64,9 +62,8 @@ th{{background:#eee}}td:first-child,td:nth-child(2){{text-align:left}}img{{max-w
 <body><h1>{html.escape(title)}</h1><p>{html.escape(notes)}</p><table><tr>{cells}</tr>{body}</table>{images}</body></html>"""
 
 
-def _line_plot(
-    data: Any, path: Path, *, series: str, x: str, y: str, agg: str, xlabel: str, ylabel: str, title: str, decorate: Any = None
-) -> bool:
+def _line_plot(data: Any, path: Path, *, series: str, x: str, y: str, agg: str, xlabel: str, ylabel: str, title: str,
+               decorate: Any = None) -> bool:
     """One line per ``series`` value: ``y`` aggregated (``agg``) over ``x``; False when there is no data."""
     import matplotlib.pyplot as plt
 
@@ -97,34 +94,16 @@ def _plot_gap_vs_n(df: Any, path: Path) -> bool:
         if (data["gap_discrete"] >= 0).all():
             ax.set_ylim(bottom=0)
 
-    return _line_plot(
-        data,
-        path,
-        series="config",
-        x="n",
-        y="gap_discrete",
-        agg="mean",
-        xlabel="assets n",
-        ylabel="mean relative gap to exact-discrete optimum",
-        title="Optimality gap vs problem size",
-        decorate=scale,
-    )
+    return _line_plot(data, path, series="config", x="n", y="gap_discrete", agg="mean", xlabel="assets n",
+                      ylabel="mean relative gap to exact-discrete optimum", title="Optimality gap vs problem size",
+                      decorate=scale)
 
 
 def _plot_tts_vs_n(df: Any, path: Path) -> bool:
     data = df[df["tts99"].notna() & np.isfinite(df["tts99"].astype(float))]
-    return _line_plot(
-        data,
-        path,
-        series="config",
-        x="n",
-        y="tts99",
-        agg="median",
-        xlabel="assets n",
-        ylabel="median TTS99 (s)",
-        title="Time to solution at 99 % vs problem size (runs that found the optimum)",
-        decorate=lambda ax: ax.set_yscale("log"),
-    )
+    return _line_plot(data, path, series="config", x="n", y="tts99", agg="median", xlabel="assets n",
+                      ylabel="median TTS99 (s)", title="Time to solution at 99 % vs problem size (runs that found the optimum)",
+                      decorate=lambda ax: ax.set_yscale("log"))
 
 
 def _plot_feasibility_vs_penalty(df: Any, path: Path) -> bool:
@@ -134,18 +113,9 @@ def _plot_feasibility_vs_penalty(df: Any, path: Path) -> bool:
         ax.axvline(1.0, color="grey", ls=":", label="calibrated penalty (scale 1)")
         ax.set_ylim(-0.02, 1.02)
 
-    return _line_plot(
-        data,
-        path,
-        series="solver",
-        x="penalty_scale",
-        y="feasible_fraction",
-        agg="mean",
-        xlabel="penalty scale (multiple of the certified penalty strength)",
-        ylabel="mean share of feasible raw samples",
-        title="Feasibility vs penalty strength",
-        decorate=mark,
-    )
+    return _line_plot(data, path, series="solver", x="penalty_scale", y="feasible_fraction", agg="mean",
+                      xlabel="penalty scale (multiple of the certified penalty strength)",
+                      ylabel="mean share of feasible raw samples", title="Feasibility vs penalty strength", decorate=mark)
 
 
 def _plot_frontiers(df: Any, out: Path, data_dir: str | None) -> list[str]:
@@ -185,7 +155,7 @@ def _plot_frontiers(df: Any, out: Path, data_dir: str | None) -> list[str]:
             ax.set_ylabel("expected return (per period)")
             ax.grid(True, alpha=0.3)
             ax.legend(fontsize=7)
-        for ax in list(axes.flat)[len(instances) :]:
+        for ax in list(axes.flat)[len(instances):]:
             ax.set_visible(False)
         fig.suptitle(f"Cardinality-constrained frontiers: {iset}")
         fig.tight_layout()
@@ -214,33 +184,19 @@ def write_report(db: str, out: str | Path, *, data_dir: str | None = None) -> di
     by_instance = summarize(runs, by="instance").sort_values(["instance", "config"], kind="stable")
     by_instance.to_csv(out / "summary_by_instance.csv", index=False)
     plots = []
-    for name, fn in (
-        ("gap_vs_n.png", _plot_gap_vs_n),
-        ("tts99_vs_n.png", _plot_tts_vs_n),
-        ("feasibility_vs_penalty.png", _plot_feasibility_vs_penalty),
-    ):
+    for name, fn in (("gap_vs_n.png", _plot_gap_vs_n), ("tts99_vs_n.png", _plot_tts_vs_n),
+                     ("feasibility_vs_penalty.png", _plot_feasibility_vs_penalty)):
         if fn(runs, out / name):
             plots.append(name)
     plots += _plot_frontiers(runs, out, data_dir)
-    notes = (
-        f"{len(runs)} jobs from {db}. Gap = (f - f*)/max(|f|, |f*|) to the exact-discrete optimum f* of the same "
-        "instance; scaled gap = (f - f*)/S with S the objective's range bound; TTS99 = t ln(0.01)/ln(1 - P(opt)) "
-        "with t the sampling time per read; mean % deviation from the unconstrained frontier as in Chang et al. (2000). "
-        "See qportfolio/bench/metrics.py."
-    )
+    notes = (f"{len(runs)} jobs from {db}. Gap = (f - f*)/max(|f|, |f*|) to the exact-discrete optimum f* of the same "
+             "instance; scaled gap = (f - f*)/S with S the objective's range bound; TTS99 = t ln(0.01)/ln(1 - P(opt)) "
+             "with t the sampling time per read; mean % deviation from the unconstrained frontier as in Chang et al. (2000). "
+             "See qportfolio/bench/metrics.py.")
     table = markdown_table(summary)
     instance_table = markdown_table(by_instance, BY_INSTANCE_COLUMNS)
-    (out / "summary.md").write_text(
-        f"# Benchmark report\n\n{notes}\n\n{table}\n\n## By instance\n\n{instance_table}\n\n"
-        + "\n".join(f"![{p}]({p})" for p in plots)
-        + "\n"
-    )
+    (out / "summary.md").write_text(f"# Benchmark report\n\n{notes}\n\n{table}\n\n## By instance\n\n{instance_table}\n\n"
+                                    + "\n".join(f"![{p}]({p})" for p in plots) + "\n")
     (out / "summary.html").write_text(_html(summary, "Benchmark report", plots, notes))
-    return {
-        "summary": summary,
-        "by_instance": by_instance,
-        "runs": runs,
-        "files": sorted(p.name for p in out.iterdir()),
-        "table": table,
-        "instance_table": instance_table,
-    }
+    return {"summary": summary, "by_instance": by_instance, "runs": runs, "files": sorted(p.name for p in out.iterdir()),
+            "table": table, "instance_table": instance_table}

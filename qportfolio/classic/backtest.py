@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ValidationError
+from ..outcome import jsonable
 from .estimation import Estimate, estimate
 from .portfolios import equal_weight, max_sharpe, min_cvar, min_variance, risk_budgeting
 
@@ -72,12 +73,23 @@ def strategy(
 
 @dataclass(frozen=True, eq=False)
 class BacktestResult:
+    """A strategy's walk-forward history: a time series, not one portfolio, so not a
+    :class:`~qportfolio.outcome.PortfolioAnswer`; ``to_dict()`` is JSON-safe like every result's."""
+
     strategy: str
     equity: pd.Series  # portfolio value, starting at 1
     weights: pd.DataFrame  # target weights at each rebalance date
     turnover: pd.Series  # one-way turnover at each rebalance
     periods_per_year: float
     stats: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable({
+            "strategy": self.strategy, "stats": self.stats, "periods_per_year": self.periods_per_year,
+            "equity": {str(k.date()): v for k, v in self.equity.items()},
+            "weights": {str(k.date()): row.to_dict() for k, row in self.weights.iterrows()},
+            "turnover": {str(k.date()): v for k, v in self.turnover.items()},
+        })
 
 
 def performance(

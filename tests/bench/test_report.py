@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from qportfolio.bench import parse_suite, run_suite, write_report
 
-
-def cli(*args: str, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "qportfolio.cli", *args], capture_output=True, text=True, timeout=600, **kw)
+from .conftest import cli
 
 
 def test_quick_suite_and_report_from_the_command_line(tmp_path):

@@ -2,50 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from qportfolio.bench import load_suite, parse_suite
 from qportfolio.errors import DataError, ValidationError
 
-TINY_SUITE = """
-name = "tiny"
-repeats = {repeats}
-seed = 5
-time_limit = 10
-
-[[instances]]
-kind = "synthetic"
-n = [6, 7]
-seeds = [1]
-
-[parameters]
-cardinality = 2
-risk_aversion = [0.2, 0.6]
-weight_step = 0.25
-min_weight = 0.25
-
-[references]
-discrete = true
-continuous = false
-
-[[solvers]]
-name = "sa-fast"
-solver = "sa"
-options = {{ num_reads = 10, num_sweeps = {sweeps} }}
-
-[[solvers]]
-name = "steepest"
-solver = "steepest"
-options = {{ num_reads = 10 }}
-"""
-
-
-def write_suite(tmp_path: Path, repeats: int = 2, sweeps: int = 200) -> Path:
-    path = tmp_path / "tiny.toml"
-    path.write_text(TINY_SUITE.format(repeats=repeats, sweeps=sweeps))
-    return path
+from .conftest import write_suite
 
 
 def test_builtin_suites_expand():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,8 @@ def test_backtest_matches_a_hand_computed_buy_and_hold():
     assert len(result.weights) == 1 and result.stats["mean_turnover"] == 0.0
     dd = result.equity / result.equity.cummax() - 1
     assert result.stats["max_drawdown"] == pytest.approx(dd.min())
+    summary = json.loads(json.dumps(result.to_dict()))
+    assert summary["strategy"] == "fixed" and len(summary["equity"]) == len(result.equity)
 
 
 def test_backtest_of_builtin_strategies_including_a_qubo_solver():

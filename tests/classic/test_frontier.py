@@ -9,13 +9,6 @@ from qportfolio.classic import (
     efficient_frontier,
     max_sharpe,
 )
-from qportfolio.data import synthetic_problem
-
-
-@pytest.fixture(params=[1, 2, 3])
-def market(request):
-    p = synthetic_problem(10, seed=request.param)
-    return p.expected_returns, p.covariance
 
 
 def test_frontier_is_monotone_and_non_dominated(market):

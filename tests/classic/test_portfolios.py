@@ -24,12 +24,6 @@ from qportfolio.data import synthetic_problem
 from qportfolio.errors import ValidationError
 
 
-@pytest.fixture(params=[1, 2, 3])
-def market(request):
-    p = synthetic_problem(10, seed=request.param)
-    return p.expected_returns, p.covariance
-
-
 def test_min_variance_with_shorts_is_the_closed_form_and_the_qp_agrees(market):
     mu, cov = market
     closed = min_variance(mu, cov, SHORTS_ALLOWED)

@@ -15,23 +15,12 @@ from qportfolio.errors import ValidationError
 from qportfolio.result import relative_gap
 from qportfolio.solvers.dwave import mock_sampler
 
-from ..conftest import random_small_problem
+from ..conftest import random_small_problem, selection_problem
 
 pytest.importorskip("dwave.system")
 
 
-@pytest.fixture(autouse=True)
-def isolated_dwave_config(tmp_path, monkeypatch):
-    """No user config, token or cache leaks in from (or out to) the machine running the tests."""
-    for var in ("DWAVE_API_TOKEN", "DWAVE_CONFIG_FILE", "DWAVE_PROFILE", "DWAVE_API_ENDPOINT", "DWAVE_API_SOLVER"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("QPORTFOLIO_CACHE_DIR", str(tmp_path / "cache"))
-
-
-def selection_problem(n: int = 8, k: int = 3, seed: int = 1):
-    return synthetic_problem(n, seed=seed, cardinality=k).selection_only_variant()
+pytestmark = pytest.mark.usefixtures("isolated_dwave_config")
 
 
 def test_mock_qpu_returns_the_optimum_with_chain_statistics():

@@ -10,21 +10,12 @@ import qportfolio as qp
 from qportfolio.data import synthetic_problem
 from qportfolio.errors import SolverError
 
+from ..conftest import selection_problem
+
 pytest.importorskip("dwave.system")
 
 
-@pytest.fixture(autouse=True)
-def isolated_dwave_config(tmp_path, monkeypatch):
-    """No user config, token or cache leaks in from (or out to) the machine running the tests."""
-    for var in ("DWAVE_API_TOKEN", "DWAVE_CONFIG_FILE", "DWAVE_PROFILE", "DWAVE_API_ENDPOINT", "DWAVE_API_SOLVER"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("QPORTFOLIO_CACHE_DIR", str(tmp_path / "cache"))
-
-
-def selection_problem(n: int = 8, k: int = 3, seed: int = 1):
-    return synthetic_problem(n, seed=seed, cardinality=k).selection_only_variant()
+pytestmark = pytest.mark.usefixtures("isolated_dwave_config")
 
 
 def test_embedding_is_cached_and_reused(tmp_path):
