@@ -33,10 +33,8 @@ def main() -> None:
             t0 = time.perf_counter()
             f = efficient_frontier(mu, cov, c, points=args.points, risk_free=0.0, assets=assets)
             rows.append({"n": n, "constraints": label, "points": len(f.returns), "seconds": time.perf_counter() - t0})
-    print_table(
-        rows,
-        [("n", "assets", "d"), ("constraints", "constraints", "s"), ("points", "points", "d"), ("seconds", "seconds", ".3f")],
-    )
+    print_table(rows, [("n", "assets", "d"), ("constraints", "constraints", "s"), ("points", "points", "d"),
+                       ("seconds", "seconds", ".3f")])
     write_json("frontier_speed", rows, {"points": args.points})
 
 

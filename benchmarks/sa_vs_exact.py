@@ -40,50 +40,26 @@ def main() -> None:
             sa = qp.solve(problem, "sa", num_reads=args.num_reads, num_sweeps=args.num_sweeps, seed=args.seed, polish=True)
             exact = qp.solve(problem, "exact-discrete", time_limit=args.time_limit)
             row = {
-                "set": name,
-                "n": problem.n,
-                "lambda": lam,
-                "variables": sa.info["num_variables"],
-                "sa_objective": sa.info["raw_best_objective"],
-                "sa_feasible_fraction": sa.info["feasible_fraction"],
+                "set": name, "n": problem.n, "lambda": lam, "variables": sa.info["num_variables"],
+                "sa_objective": sa.info["raw_best_objective"], "sa_feasible_fraction": sa.info["feasible_fraction"],
                 "polished_objective": sa.objective if sa.feasible else None,
-                "exact_objective": exact.objective,
-                "exact_status": exact.status,
-                "exact_bound": exact.bound,
+                "exact_objective": exact.objective, "exact_status": exact.status, "exact_bound": exact.bound,
                 "exact_gap": exact.gap,
-                "sa_gap": relative_gap(sa.info["raw_best_objective"], exact.objective)
-                if sa.info["raw_best_objective"] is not None
-                else None,
+                "sa_gap": (relative_gap(sa.info["raw_best_objective"], exact.objective)
+                           if sa.info["raw_best_objective"] is not None else None),
                 "polished_gap": relative_gap(sa.objective, exact.objective) if sa.feasible else None,
-                "sa_s": sa.wall_time,
-                "exact_s": exact.wall_time,
-                "fingerprint": problem.fingerprint,
+                "sa_s": sa.wall_time, "exact_s": exact.wall_time, "fingerprint": problem.fingerprint,
             }
             rows.append(row)
-            print(
-                f"{name} lambda={lam}: SA {row['sa_objective']} polished {row['polished_objective']} "
-                f"exact {exact.objective:.8g} ({exact.status})",
-                flush=True,
-            )
+            print(f"{name} lambda={lam}: SA {row['sa_objective']} polished {row['polished_objective']} "
+                  f"exact {exact.objective:.8g} ({exact.status})", flush=True)
     print()
-    print_table(
-        rows,
-        [
-            ("set", "set", ""),
-            ("n", "n", "d"),
-            ("lambda", "λ", "g"),
-            ("variables", "qubits", "d"),
-            ("sa_objective", "SA best", ".7g"),
-            ("exact_objective", "exact", ".7g"),
-            ("exact_status", "exact status", ""),
-            ("exact_gap", "exact gap", ".1e"),
-            ("sa_gap", "SA gap", ".2e"),
-            ("polished_gap", "SA+polish gap", ".2e"),
-            ("sa_feasible_fraction", "SA feasible", ".2f"),
-            ("sa_s", "SA s", ".1f"),
-            ("exact_s", "exact s", ".1f"),
-        ],
-    )
+    print_table(rows, [("set", "set", ""), ("n", "n", "d"), ("lambda", "λ", "g"), ("variables", "qubits", "d"),
+                       ("sa_objective", "SA best", ".7g"), ("exact_objective", "exact", ".7g"),
+                       ("exact_status", "exact status", ""), ("exact_gap", "exact gap", ".1e"),
+                       ("sa_gap", "SA gap", ".2e"), ("polished_gap", "SA+polish gap", ".2e"),
+                       ("sa_feasible_fraction", "SA feasible", ".2f"),
+                       ("sa_s", "SA s", ".1f"), ("exact_s", "exact s", ".1f")])
     write_json("sa_vs_exact", rows, vars(args))
 
 

@@ -101,16 +101,13 @@ def demo_problem(args: argparse.Namespace) -> PortfolioProblem:
 def side_by_side(problem: PortfolioProblem, results: Sequence[Result], reference: Result) -> str:
     """A comparison table of several results on one problem, gaps taken to ``reference``."""
     lines = [f"{problem!r}", ""]
-    head = (
-        f"{'solver':<18}{'objective':>14}{'gap':>11}{'return':>11}{'volatility':>12}{'feasible':>10}{'status':>12}{'wall s':>9}"
-    )
+    head = (f"{'solver':<18}{'objective':>14}{'gap':>11}{'return':>11}{'volatility':>12}{'feasible':>10}{'status':>12}"
+            f"{'wall s':>9}")
     lines += [head, "-" * len(head)]
     for r in results:
         gap = relative_gap(r.objective, reference.objective)
-        lines.append(
-            f"{r.solver:<18}{r.objective:>14.8g}{gap:>11.2e}{r.expected_return:>11.5f}{r.volatility:>12.5f}"
-            f"{r.feasible!s:>10}{r.status:>12}{r.wall_time:>9.2f}"
-        )
+        lines.append(f"{r.solver:<18}{r.objective:>14.8g}{gap:>11.2e}{r.expected_return:>11.5f}{r.volatility:>12.5f}"
+                     f"{r.feasible!s:>10}{r.status:>12}{r.wall_time:>9.2f}")
     lines += ["", "weights"]
     assets = sorted({a for r in results for a in r.selected}, key=problem.assets.index)
     lines.append(f"  {'asset':<12}" + "".join(f"{r.solver:>18}" for r in results))
@@ -126,11 +123,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     exact = solver_registry.solve(problem, "exact-discrete", time_limit=args.time_limit)
     print("qportfolio demo: simulated annealing on the QUBO vs SCIP's proven optimum of the same grid problem\n")
     print(side_by_side(problem, [sa, exact], exact))
-    print(
-        f"\nSA: {sa.info['num_samples']} reads, {100 * sa.info['feasible_fraction']:.1f} % feasible; "
-        f"QUBO {sa.info['num_variables']} variables, {sa.info['num_interactions']} interactions; "
-        f"SCIP bound {exact.bound:.8g} ({exact.status})"
-    )
+    print(f"\nSA: {sa.info['num_samples']} reads, {100 * sa.info['feasible_fraction']:.1f} % feasible; "
+          f"QUBO {sa.info['num_variables']} variables, {sa.info['num_interactions']} interactions; "
+          f"SCIP bound {exact.bound:.8g} ({exact.status})")
     return 0
 
 
@@ -161,19 +156,10 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
     if not args.db:
         raise ValidationError("bench run needs --db FILE (the SQLite results database)")
     progress = "lines" if args.verbose else "auto"
-    summary = run_suite(
-        suite,
-        args.db,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        data_dir=args.data_dir,
-        progress=progress,
-        limit=args.limit,
-    )
-    print(
-        f"suite {suite.name}: {summary.done} jobs run, {summary.skipped} already in {args.db}, "
-        f"{summary.failed} failed, {summary.seconds:.1f} s"
-    )
+    summary = run_suite(suite, args.db, workers=args.workers, scheduler=args.scheduler, data_dir=args.data_dir,
+                        progress=progress, limit=args.limit)
+    print(f"suite {suite.name}: {summary.done} jobs run, {summary.skipped} already in {args.db}, "
+          f"{summary.failed} failed, {summary.seconds:.1f} s")
     for label, error in summary.failures[:10]:
         print(f"  failed: {label}: {error}")
     return 1 if summary.failed else 0
@@ -189,9 +175,8 @@ def cmd_bench_report(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="qportfolio", description="Cardinality-constrained portfolio selection on quantum and classical solvers."
-    )
+    parser = argparse.ArgumentParser(prog="qportfolio",
+                                     description="Cardinality-constrained portfolio selection on quantum and classical solvers.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def run_opts(p: argparse.ArgumentParser) -> None:
@@ -236,9 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("suite", help="built-in suite (quick, orlib, scaling) or a TOML file")
     p_run.add_argument("--db", help="SQLite results database (created if missing)")
     p_run.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
-    p_run.add_argument(
-        "--scheduler", metavar="ADDRESS", help="Dask scheduler address (tcp://host:8786): run jobs on that cluster"
-    )
+    p_run.add_argument("--scheduler", metavar="ADDRESS",
+                       help="Dask scheduler address (tcp://host:8786): run jobs on that cluster")
     p_run.add_argument("--dry-run", action="store_true", help="print the job count and exit")
     p_run.add_argument("--limit", type=int, help="run at most this many pending jobs")
     p_run.add_argument("--data-dir", help="folder of the OR-Library files")

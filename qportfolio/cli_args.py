@@ -16,6 +16,8 @@ from .errors import ValidationError
 from .problem import PortfolioProblem
 
 DEMO_SPEC = "demo.json"
+#: The argument names of the problem sources; a command takes exactly one.
+SOURCES = ("spec", "orlib", "synthetic")
 
 
 def demo_spec_path() -> str:
@@ -61,12 +63,12 @@ def add_problem_args(p: argparse.ArgumentParser, spec_optional: bool = True) -> 
 
 
 def has_problem_source(args: argparse.Namespace) -> bool:
-    return any(getattr(args, s, None) is not None for s in ("spec", "orlib", "synthetic"))
+    return any(getattr(args, s, None) is not None for s in SOURCES)
 
 
 def problem_from_args(args: argparse.Namespace) -> PortfolioProblem:
     """Build the problem named on the command line (exactly one source)."""
-    sources = [s for s in ("spec", "orlib", "synthetic") if getattr(args, s, None) is not None]
+    sources = [s for s in SOURCES if getattr(args, s, None) is not None]
     if len(sources) != 1:
         raise ValidationError("give exactly one problem source: a SPEC file, --orlib NAME or --synthetic N")
     overrides = {

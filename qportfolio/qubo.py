@@ -142,9 +142,8 @@ def single_violation_cap(problem: PortfolioProblem) -> int:
     return problem.units - max(problem.cardinality - 2, 0) * int(lo.min())
 
 
-def calibrate_penalties(
-    problem: PortfolioProblem, margin: float = 0.05, lagrangian_shift: bool = True
-) -> tuple[Penalties, PenaltyCalibration]:
+def calibrate_penalties(problem: PortfolioProblem, margin: float = 0.05,
+                        lagrangian_shift: bool = True) -> tuple[Penalties, PenaltyCalibration]:
     """Smallest penalties (times 1 + margin) that the bound in the module docstring certifies."""
     step = problem.weight_step
     upper = problem.unit_bounds[1] * step

@@ -109,9 +109,8 @@ def polish_units(problem: PortfolioProblem, units: np.ndarray, max_moves: int | 
         if free.size:
             mi = m[held].astype(float)[:, None]
             pair_s = diag[held][:, None] + diag[free][None, :] - 2 * cov[np.ix_(held, free)]
-            swap = a * (mi * mi * pair_s + 2 * mi * (g[free][None, :] - g[held][:, None])) - b * mi * (
-                mu[free][None, :] - mu[held][:, None]
-            )
+            swap = (a * (mi * mi * pair_s + 2 * mi * (g[free][None, :] - g[held][:, None]))
+                    - b * mi * (mu[free][None, :] - mu[held][:, None]))
             ok_s = (m[held][:, None] >= lo[free][None, :]) & (m[held][:, None] <= hi[free][None, :])
             swap = np.where(ok_s, swap, np.inf)
             best_s = np.unravel_index(np.argmin(swap), swap.shape)

@@ -18,19 +18,8 @@ def run(*args):
 def test_solve_json_fields(capsys):
     assert main(["solve", "--synthetic", "8", "--seed", "1", "--k", "3", "--solver", "exact-discrete", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    for key in (
-        "objective",
-        "weights",
-        "selected",
-        "feasible",
-        "status",
-        "solver",
-        "wall_s",
-        "expected_return",
-        "volatility",
-        "bound",
-        "gap",
-    ):
+    for key in ("objective", "weights", "selected", "feasible", "status", "solver", "wall_s", "expected_return", "volatility",
+                "bound", "gap"):
         assert key in out
     assert out["status"] == "optimal" and len(out["selected"]) == 3
 
@@ -89,25 +78,8 @@ def test_orlib_from_the_shell():
 @pytest.mark.parametrize("solver", ["qaoa-fast", "qaoa"])
 def test_qaoa_from_the_command_line(capsys, solver):
     pytest.importorskip("qiskit_aer")
-    args = [
-        "solve",
-        "--synthetic",
-        "6",
-        "--seed",
-        "1",
-        "--k",
-        "2",
-        "--selection-only",
-        "--solver",
-        solver,
-        "--reps",
-        "2",
-        "--shots",
-        "512",
-        "--mixer",
-        "xy-ring",
-        "--json",
-    ]
+    args = ["solve", "--synthetic", "6", "--seed", "1", "--k", "2", "--selection-only", "--solver", solver,
+            "--reps", "2", "--shots", "512", "--mixer", "xy-ring", "--json"]
     assert main(args) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["feasible"] and out["parameters"]["reps"] == 2 and out["parameters"]["mixer"] == "xy-ring"

@@ -44,9 +44,8 @@ def objective_scale(problem: PortfolioProblem) -> float:
     return float(lam * np.max(np.diag(problem.covariance)) + (1.0 - lam) * (mu.max() - mu.min())) or 1.0
 
 
-def optimum_probability(
-    sample_objectives: list[list[float]] | None, num_samples: float | None, f_star: float, scale: float
-) -> float | None:
+def optimum_probability(sample_objectives: list[list[float]] | None, num_samples: float | None, f_star: float,
+                        scale: float) -> float | None:
     """Share of all samples whose objective is within tolerance of f* (None for non-samplers)."""
     if sample_objectives is None or not num_samples:
         return None
@@ -90,13 +89,9 @@ def add_metrics(runs: Any, *, data_dir: str | None = None) -> Any:
     df = runs.copy()
     refs = df[df["role"] == "reference"]
     for kind, solver in (("discrete", "exact-discrete"), ("continuous", "exact-continuous")):
-        table = (
-            refs[refs["solver"] == solver]
-            .sort_values("finished_at")
-            .groupby("fingerprint")
-            .last()[["objective", "status", "bound"]]
-            .rename(columns={"objective": f"ref_{kind}", "status": f"ref_{kind}_status", "bound": f"ref_{kind}_bound"})
-        )
+        table = (refs[refs["solver"] == solver].sort_values("finished_at")
+                 .groupby("fingerprint").last()[["objective", "status", "bound"]]
+                 .rename(columns={"objective": f"ref_{kind}", "status": f"ref_{kind}_status", "bound": f"ref_{kind}_bound"}))
         df = df.merge(table, left_on="fingerprint", right_index=True, how="left")
         ok = df["feasible"].astype(bool) & df[f"ref_{kind}"].notna()
         diff = df["objective"] - df[f"ref_{kind}"]
@@ -138,7 +133,7 @@ def _frontier_deviations(df: Any, data_dir: str | None) -> list[float]:
             except DataError:
                 cache[row.instance] = None
         uef = cache[row.instance]
-        dev = None if uef is None else frontier_deviation(row.volatility**2, row.expected_return, uef)
+        dev = None if uef is None else frontier_deviation(row.volatility ** 2, row.expected_return, uef)
         out.append(np.nan if dev is None else dev)
     return out
 
@@ -155,30 +150,24 @@ def summarize(df: Any, by: str = "instance_set") -> Any:
     rows = []
     for (config, iset), g in df.groupby(["config", by], sort=True):
         finite_tts = g["tts99"].replace(np.inf, np.nan)
-        rows.append(
-            {
-                "config": config,
-                "solver": g["solver"].iloc[0],
-                by: iset,
-                "jobs": len(g),
-                "feasible": float(g["feasible"].mean()),
-                "sample_feasibility": float(g["feasible_fraction"].mean()) if g["feasible_fraction"].notna().any() else np.nan,
-                "gap_median": q(g["gap_discrete"], 0.5),
-                "gap_q25": q(g["gap_discrete"], 0.25),
-                "gap_q75": q(g["gap_discrete"], 0.75),
-                "scaled_gap_median": q(g["scaled_gap_discrete"], 0.5),
-                "gap_continuous_median": q(g["gap_continuous"], 0.5),
-                "optimal_share": float((g["gap_discrete"].dropna() <= 1e-6).mean())
-                if g["gap_discrete"].notna().any()
-                else np.nan,
-                "p_opt_median": q(g["p_opt"], 0.5),
-                "tts99_median": q(finite_tts, 0.5)
-                if finite_tts.notna().any()
-                else (np.inf if g["tts99"].notna().any() else np.nan),
-                "wall_median": q(g["wall_time"], 0.5),
-                "qpu_time_mean": float(g["qpu_access_time"].mean()) if g["qpu_access_time"].notna().any() else np.nan,
-                "mean_pct_deviation": float(g["frontier_deviation"].mean()) if g["frontier_deviation"].notna().any() else np.nan,
-                "proven_optimal": float((g["status"] == "optimal").mean()) if (g["role"] == "reference").all() else np.nan,
-            }
-        )
+        rows.append({
+            "config": config,
+            "solver": g["solver"].iloc[0],
+            by: iset,
+            "jobs": len(g),
+            "feasible": float(g["feasible"].mean()),
+            "sample_feasibility": float(g["feasible_fraction"].mean()) if g["feasible_fraction"].notna().any() else np.nan,
+            "gap_median": q(g["gap_discrete"], 0.5),
+            "gap_q25": q(g["gap_discrete"], 0.25),
+            "gap_q75": q(g["gap_discrete"], 0.75),
+            "scaled_gap_median": q(g["scaled_gap_discrete"], 0.5),
+            "gap_continuous_median": q(g["gap_continuous"], 0.5),
+            "optimal_share": float((g["gap_discrete"].dropna() <= 1e-6).mean()) if g["gap_discrete"].notna().any() else np.nan,
+            "p_opt_median": q(g["p_opt"], 0.5),
+            "tts99_median": q(finite_tts, 0.5) if finite_tts.notna().any() else (np.inf if g["tts99"].notna().any() else np.nan),
+            "wall_median": q(g["wall_time"], 0.5),
+            "qpu_time_mean": float(g["qpu_access_time"].mean()) if g["qpu_access_time"].notna().any() else np.nan,
+            "mean_pct_deviation": float(g["frontier_deviation"].mean()) if g["frontier_deviation"].notna().any() else np.nan,
+            "proven_optimal": float((g["status"] == "optimal").mean()) if (g["role"] == "reference").all() else np.nan,
+        })
     return pd.DataFrame(rows)

@@ -201,33 +201,21 @@ def parse_suite(data: dict[str, Any], *, name: str, base_dir: Path = Path(".")) 
         if "solver" not in s:
             raise ValidationError(f"suite {name}: solvers[{i}] needs 'solver' (one of {', '.join(available())})")
         if s["solver"] not in available():
-            raise ValidationError(
-                f"suite {name}: solvers[{i}].solver {s['solver']!r} is not registered; available: {', '.join(available())}"
-            )
+            raise ValidationError(f"suite {name}: solvers[{i}].solver {s['solver']!r} is not registered; "
+                                  f"available: {', '.join(available())}")
         config_name = s.get("name", s["solver"])
         if config_name in names or config_name in REFERENCE_CONFIGS.values():
-            raise ValidationError(
-                f"suite {name}: solver configuration name {config_name!r} is used twice; give each a unique name"
-            )
+            raise ValidationError(f"suite {name}: solver configuration name {config_name!r} is used twice; "
+                                  "give each a unique name")
         names.add(config_name)
-        configs.append(
-            SolverConfig(name=config_name, solver=s["solver"], options=dict(s.get("options", {})), repeats=s.get("repeats"))
-        )
+        configs.append(SolverConfig(name=config_name, solver=s["solver"], options=dict(s.get("options", {})),
+                                    repeats=s.get("repeats")))
     references = dict(data.get("references") or {"discrete": True, "continuous": False})
     if not configs and not any(references.get(k) for k in REFERENCE_CONFIGS):
         raise ValidationError(f"suite {name}: needs at least one [[solvers]] table or a reference")
-    return Suite(
-        name=data.get("name", name),
-        instances=instances,
-        parameters=parameters,
-        solvers=configs,
-        references=references,
-        repeats=int(data.get("repeats", 1)),
-        seed=int(data.get("seed", 0)),
-        time_limit=data.get("time_limit"),
-        base_dir=base_dir,
-        description=data.get("description", ""),
-    )
+    return Suite(name=data.get("name", name), instances=instances, parameters=parameters, solvers=configs,
+                 references=references, repeats=int(data.get("repeats", 1)), seed=int(data.get("seed", 0)),
+                 time_limit=data.get("time_limit"), base_dir=base_dir, description=data.get("description", ""))
 
 
 def load_suite(name_or_path: str) -> Suite:

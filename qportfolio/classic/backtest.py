@@ -38,24 +38,15 @@ def _qubo_strategy(solver: str, cardinality: int, weight_step: float, risk_avers
                                    min_weight=weight_step, name="backtest-window")
         result = solve(problem, solver, **options)
         if not result.feasible:
-            raise ValidationError(
-                f"qubo:{solver} returned no feasible portfolio in a window; raise num_reads or pass repair=True"
-            )
+            raise ValidationError(f"qubo:{solver} returned no feasible portfolio in a window; "
+                                  "raise num_reads or pass repair=True")
         return result.weights
 
     return run
 
 
-def strategy(
-    name: str,
-    *,
-    risk_free: float = 0.0,
-    cardinality: int = 5,
-    weight_step: float = 0.05,
-    risk_aversion: float = 0.5,
-    alpha: float = 0.95,
-    options: dict[str, Any] | None = None,
-) -> Strategy:
+def strategy(name: str, *, risk_free: float = 0.0, cardinality: int = 5, weight_step: float = 0.05,
+             risk_aversion: float = 0.5, alpha: float = 0.95, options: dict[str, Any] | None = None) -> Strategy:
     """A named strategy (see the module docstring)."""
     if name.startswith("qubo:"):
         return _qubo_strategy(name.split(":", 1)[1], cardinality, weight_step, risk_aversion, dict(options or {}))
@@ -92,9 +83,8 @@ class BacktestResult:
         })
 
 
-def performance(
-    equity: pd.Series, periods_per_year: float, turnover: pd.Series | None = None, risk_free: float = 0.0
-) -> dict[str, float]:
+def performance(equity: pd.Series, periods_per_year: float, turnover: pd.Series | None = None,
+                risk_free: float = 0.0) -> dict[str, float]:
     """Annualised return (geometric) and volatility, Sharpe, maximum drawdown, mean turnover."""
     rets = equity.pct_change().dropna()
     years = len(rets) / periods_per_year
@@ -102,27 +92,15 @@ def performance(
     ann_ret = total ** (1 / years) - 1 if years > 0 else float("nan")
     ann_vol = float(rets.std(ddof=1) * math.sqrt(periods_per_year)) if len(rets) > 1 else float("nan")
     drawdown = equity / equity.cummax() - 1
-    return {
-        "annual_return": ann_ret,
-        "annual_volatility": ann_vol,
-        "sharpe": (ann_ret - risk_free) / ann_vol if ann_vol and ann_vol > 0 else float("nan"),
-        "max_drawdown": float(drawdown.min()),
-        "total_return": total - 1,
-        "mean_turnover": float(turnover.mean()) if turnover is not None and len(turnover) else 0.0,
-    }
+    return {"annual_return": ann_ret, "annual_volatility": ann_vol,
+            "sharpe": (ann_ret - risk_free) / ann_vol if ann_vol and ann_vol > 0 else float("nan"),
+            "max_drawdown": float(drawdown.min()), "total_return": total - 1,
+            "mean_turnover": float(turnover.mean()) if turnover is not None and len(turnover) else 0.0}
 
 
-def backtest(
-    returns: pd.DataFrame,
-    strategy_fn: Strategy | str,
-    *,
-    window: int = 252,
-    rebalance: str = "quarterly",
-    method: str = "ledoit-wolf",
-    periods_per_year: float = 252.0,
-    name: str | None = None,
-    **strategy_options: Any,
-) -> BacktestResult:
+def backtest(returns: pd.DataFrame, strategy_fn: Strategy | str, *, window: int = 252, rebalance: str = "quarterly",
+             method: str = "ledoit-wolf", periods_per_year: float = 252.0, name: str | None = None,
+             **strategy_options: Any) -> BacktestResult:
     """Walk forward over ``returns`` (rows: dates): estimate on the last ``window`` rows at each rebalance."""
     if not isinstance(returns.index, pd.DatetimeIndex):
         raise ValidationError("returns must be indexed by dates (a DatetimeIndex) to rebalance on a calendar")
@@ -139,11 +117,9 @@ def backtest(
     for t in range(window, len(dates)):
         date = dates[t - 1]
         if w_held is None or date in period_ends:
-            est = estimate(returns.iloc[t - window : t], method, periods_per_year=1.0)
-            target = np.asarray(fn(est, returns.iloc[t - window : t]), dtype=float)
-            turns[date] = (
-                0.5 * float(np.abs(target - (w_held if w_held is not None else 0.0)).sum()) if w_held is not None else 0.0
-            )
+            est = estimate(returns.iloc[t - window:t], method, periods_per_year=1.0)
+            target = np.asarray(fn(est, returns.iloc[t - window:t]), dtype=float)
+            turns[date] = 0.5 * float(np.abs(target - w_held).sum()) if w_held is not None else 0.0
             targets[date] = target
             w_held = target
         r = returns.iloc[t].to_numpy(dtype=float)

@@ -108,9 +108,8 @@ def _tiers(costs: Any) -> list[tuple[float, float]] | None:
     return None
 
 
-def build(
-    w: Any, assets: Sequence[str], c: Constraints, *, scale: Any = 1.0
-) -> tuple[list[tuple[str, Any]], Any, dict[str, Any]]:
+def build(w: Any, assets: Sequence[str], c: Constraints, *,
+          scale: Any = 1.0) -> tuple[list[tuple[str, Any]], Any, dict[str, Any]]:
     """cvxpy constraints on ``w`` as (name, constraint) pairs, the transaction-cost expression, and
     extra variables. ``scale`` multiplies every right-hand side (the max-Sharpe homogenisation)."""
     import cvxpy as cp
@@ -158,7 +157,7 @@ def build(
             else:  # convex piecewise linear: sum of max over tier lines, per asset
                 size = cp.abs(trade)
                 pieces, start, offset = [], 0.0, 0.0
-                for edge, rate in tiers:
+                for (edge, rate) in tiers:
                     pieces.append(offset + rate * (size - start))
                     offset += rate * (edge - start)
                     start = edge

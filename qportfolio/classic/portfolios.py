@@ -317,15 +317,8 @@ def max_sharpe(expected_returns: Any, covariance: Any, risk_free: float = 0.0, c
     return _result("max-sharpe", names, w, mu, cov, sharpe, problem.status, {}, solver, start, {"risk_free": risk_free})
 
 
-def risk_budgeting(
-    expected_returns: Any,
-    covariance: Any,
-    budgets: Any = None,
-    *,
-    assets: Sequence[str] | None = None,
-    tol: float = 1e-12,
-    max_iter: int = 100,
-) -> PortfolioResult:
+def risk_budgeting(expected_returns: Any, covariance: Any, budgets: Any = None, *, assets: Sequence[str] | None = None,
+                   tol: float = 1e-12, max_iter: int = 100) -> PortfolioResult:
     """Long-only portfolio whose risk contributions equal ``budgets`` (equal: risk parity).
 
     Solves min 1/2 y'Sigma y - sum b_i log y_i (strictly convex; Spinu 2013) by damped Newton, then
@@ -347,7 +340,7 @@ def risk_budgeting(
         grad = cov @ y - b / y
         if np.max(np.abs(grad * y)) < tol:
             break
-        hess = cov + np.diag(b / y**2)
+        hess = cov + np.diag(b / y ** 2)
         step = np.linalg.solve(hess, grad)
         t = 1.0
         while np.any(y - t * step <= 0):
@@ -356,29 +349,12 @@ def risk_budgeting(
     w = y / y.sum()
     rc = risk_contributions(w, cov)
     strategy = "risk-parity" if budgets is None else "risk-budgeting"
-    return _result(
-        strategy,
-        names,
-        w,
-        mu,
-        cov,
-        None,
-        Status.OPTIMAL,
-        {},
-        "newton",
-        start,
-        {"iterations": iterations, "budgets": b.tolist(), "max_contribution_error": float(np.max(np.abs(rc - b)))},
-    )
+    return _result(strategy, names, w, mu, cov, None, Status.OPTIMAL, {}, "newton", start,
+                   {"iterations": iterations, "budgets": b.tolist(), "max_contribution_error": float(np.max(np.abs(rc - b)))})
 
 
-def min_cvar(
-    scenarios: Any,
-    alpha: float = 0.95,
-    constraints: Constraints = LONG_ONLY,
-    *,
-    target_return: float | None = None,
-    assets: Sequence[str] | None = None,
-) -> PortfolioResult:
+def min_cvar(scenarios: Any, alpha: float = 0.95, constraints: Constraints = LONG_ONLY, *, target_return: float | None = None,
+             assets: Sequence[str] | None = None) -> PortfolioResult:
     """Minimum conditional value-at-risk of the loss -r'w at level ``alpha`` over return scenarios
     (T x n), by the Rockafellar-Uryasev LP: min z + sum(u) / ((1 - alpha) T), u >= -R w - z, u >= 0."""
     import cvxpy as cp
@@ -404,19 +380,8 @@ def min_cvar(
         named.append(("target_return", mu @ w >= target_return))
     objective = cp.Minimize(z + cp.sum(u) / ((1 - alpha) * t) + cost)
     problem, solver, duals = solve_named(objective, named, what="min-CVaR portfolio")
-    return _result(
-        "min-cvar",
-        names,
-        w.value,
-        mu,
-        cov,
-        float(problem.value),
-        problem.status,
-        duals,
-        solver,
-        start,
-        {"alpha": alpha, "value_at_risk": float(z.value), "scenarios": t},
-    )
+    return _result("min-cvar", names, w.value, mu, cov, float(problem.value), problem.status, duals, solver, start,
+                   {"alpha": alpha, "value_at_risk": float(z.value), "scenarios": t})
 
 
 def cvar(weights: Any, scenarios: Any, alpha: float = 0.95) -> float:
@@ -429,15 +394,8 @@ def cvar(weights: Any, scenarios: Any, alpha: float = 0.95) -> float:
     return float(tail / k)
 
 
-def score_tradeoff(
-    expected_returns: Any,
-    covariance: Any,
-    score: Any,
-    tradeoff: float,
-    constraints: Constraints = LONG_ONLY,
-    *,
-    assets: Sequence[str] | None = None,
-) -> PortfolioResult:
+def score_tradeoff(expected_returns: Any, covariance: Any, score: Any, tradeoff: float, constraints: Constraints = LONG_ONLY,
+                   *, assets: Sequence[str] | None = None) -> PortfolioResult:
     """Weighted multi-objective: min w'Sigma w - tradeoff * score'w (score: ESG, momentum, a signal);
     ``expected_returns`` may be None."""
     check_constraints(constraints)

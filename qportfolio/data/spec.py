@@ -21,17 +21,8 @@ from ..linalg import covariance_from_correlation, nearest_psd
 from ..problem import PortfolioProblem
 
 REQUIRED = ("assets", "expected_returns", "cardinality")
-OPTIONAL = (
-    "covariance",
-    "volatilities",
-    "correlations",
-    "risk_aversion",
-    "min_weight",
-    "max_weight",
-    "weight_step",
-    "name",
-    "description",
-)
+OPTIONAL = ("covariance", "volatilities", "correlations", "risk_aversion", "min_weight", "max_weight", "weight_step", "name",
+            "description")
 
 
 def problem_from_spec(spec: Mapping[str, Any], *, repair_covariance: bool = False, **overrides: Any) -> PortfolioProblem:
@@ -55,9 +46,8 @@ def problem_from_spec(spec: Mapping[str, Any], *, repair_covariance: bool = Fals
         else:
             if "volatilities" not in merged or "correlations" not in merged:
                 raise ValidationError("spec gives only one of 'volatilities' and 'correlations'; give both")
-            cov = covariance_from_correlation(
-                np.asarray(merged["volatilities"], float), np.asarray(merged["correlations"], float)
-            )
+            cov = covariance_from_correlation(np.asarray(merged["volatilities"], float),
+                                              np.asarray(merged["correlations"], float))
         mu = np.asarray(merged["expected_returns"], dtype=float)
     except (TypeError, ValueError) as exc:
         if isinstance(exc, ValidationError):

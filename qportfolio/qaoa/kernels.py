@@ -82,9 +82,8 @@ if HAVE_NUMBA:
         r = ((theta - q * _P1) - q * _P2) - q * _P3
         r2 = r * r
         sn = r + r * r2 * (_S1 + r2 * (_S2 + r2 * (_S3 + r2 * (_S4 + r2 * (_S5 + r2 * (_S6 + r2 * (_S7 + r2 * _S8)))))))
-        cs = 1.0 + r2 * (
-            _C1 + r2 * (_C2 + r2 * (_C3 + r2 * (_C4 + r2 * (_C5 + r2 * (_C6 + r2 * (_C7 + r2 * (_C8 + r2 * _C9)))))))
-        )
+        cs = 1.0 + r2 * (_C1 + r2 * (_C2 + r2 * (_C3 + r2 * (_C4 + r2 * (_C5 + r2 * (_C6 + r2 * (_C7
+                                                                                          + r2 * (_C8 + r2 * _C9))))))))
         m = int(q) & 3
         cc = cs if m == 0 else (-sn if m == 1 else (-cs if m == 2 else sn))
         ss = sn if m == 0 else (cs if m == 1 else (-sn if m == 2 else -cs))
@@ -236,17 +235,8 @@ if HAVE_NUMBA:
         high = min(MAX_HIGH, n // 2)
         return n - high, high
 
-    def layer(
-        psi: np.ndarray,
-        energies: np.ndarray,
-        gamma: float,
-        shift: float,
-        n: int,
-        beta: float | None,
-        *,
-        from_plus: bool = False,
-        energy: bool = False,
-    ) -> float | None:
+    def layer(psi: np.ndarray, energies: np.ndarray, gamma: float, shift: float, n: int, beta: float | None,
+              *, from_plus: bool = False, energy: bool = False) -> float | None:
         """In place: psi <- exp(-i beta sum X) exp(-i gamma (E - shift)) psi (no mixer when beta is None).
 
         ``from_plus``: psi's content is ignored and taken to be |+>^n (the first layer writes the state

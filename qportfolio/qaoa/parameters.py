@@ -108,9 +108,8 @@ def optimize_angles(
 
     if strategy == "interp":
         # depth 1 from the ramp and `restarts` random points (cheap, and XY landscapes are rugged)
-        firsts = [
-            _local(sim, s, sigma, maxiter, outcome) for s in [linear_ramp(1, sigma)] + [random_start(1) for _ in range(restarts)]
-        ]
+        starts = [linear_ramp(1, sigma)] + [random_start(1) for _ in range(restarts)]
+        firsts = [_local(sim, s, sigma, maxiter, outcome) for s in starts]
         params, value = min(firsts, key=lambda pv: pv[1])
         keep(params, value, 1)
         for depth in range(2, reps + 1):

@@ -76,11 +76,8 @@ def _valid(embedding: dict, bqm: dimod.BinaryQuadraticModel, target: TargetGraph
 def _find(bqm: dimod.BinaryQuadraticModel, sampler: Any, target: TargetGraph, method: str, timeout: float, seed: int) -> dict:
     variables = list(bqm.variables)
     if method == "auto":
-        method = (
-            "clique"
-            if _density(bqm) >= DENSE and target.topology.get("type") in ("chimera", "pegasus", "zephyr")
-            else "minorminer"
-        )
+        clique_ok = target.topology.get("type") in ("chimera", "pegasus", "zephyr")
+        method = "clique" if _density(bqm) >= DENSE and clique_ok else "minorminer"
     if method == "clique":
         from minorminer.busclique import busgraph_cache
 
@@ -91,8 +88,7 @@ def _find(bqm: dimod.BinaryQuadraticModel, sampler: Any, target: TargetGraph, me
             raise SolverError(
                 f"the QUBO has {len(variables)} variables, all coupled, but the largest clique {target.name} "
                 f"({target.topology.get('type')} {target.topology.get('shape')}, {len(target.nodes)} qubits) can embed has "
-                f"{largest}; use fewer assets, a coarser weight_step, selection-only mode or a hybrid solver"
-            )
+                f"{largest}; use fewer assets, a coarser weight_step, selection-only mode or a hybrid solver")
         chains = cache.find_clique_embedding(len(variables))
         return {v: list(map(int, chains[i])) for i, v in enumerate(variables)}
     import minorminer
@@ -102,8 +98,7 @@ def _find(bqm: dimod.BinaryQuadraticModel, sampler: Any, target: TargetGraph, me
         raise SolverError(
             f"minorminer found no embedding of the {len(variables)}-variable QUBO into {target.name} "
             f"({len(target.nodes)} qubits) within {timeout:g} s; raise embedding_timeout, or use fewer assets, "
-            "a coarser weight_step or embedding='clique'"
-        )
+            "a coarser weight_step or embedding='clique'")
     return {v: list(map(int, found[v])) for v in variables}
 
 
@@ -126,8 +121,7 @@ def embedding_for(
     if bqm.num_variables > len(target.nodes):
         raise SolverError(
             f"the QUBO has {bqm.num_variables} variables but {target.name} has only {len(target.nodes)} working qubits; "
-            "use fewer assets, a coarser weight_step, selection-only mode or a hybrid solver"
-        )
+            "use fewer assets, a coarser weight_step, selection-only mode or a hybrid solver")
     key = structure_key(bqm, target, method)
     path = None if cache_dir is False else Path(cache_dir or default_cache_dir()) / f"{key}.json"
     if path is not None and path.exists():
@@ -142,16 +136,8 @@ def embedding_for(
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(
-            json.dumps(
-                {
-                    "solver": target.name,
-                    "topology": target.topology,
-                    "method": method,
-                    "chains": {str(v): c for v, c in embedding.items()},
-                }
-            )
-        )
+        tmp.write_text(json.dumps({"solver": target.name, "topology": target.topology, "method": method,
+                                   "chains": {str(v): c for v, c in embedding.items()}}))
         os.replace(tmp, path)  # atomic: concurrent runs never read half a file
     return embedding, {"embedding_source": "computed", "embedding_key": key}
 

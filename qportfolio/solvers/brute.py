@@ -60,16 +60,12 @@ class BruteForceSolver(Solver):
             raise ValidationError(f"max_portfolios must be a positive integer, got {max_portfolios!r}")
         subsets = math.comb(problem.n, problem.cardinality)
         if subsets > max_portfolios:
-            raise SolverError(
-                f"brute force refuses: {subsets} subsets of {problem.cardinality} of {problem.n} assets "
-                f"exceed max_portfolios={max_portfolios}"
-            )
+            raise SolverError(f"brute force refuses: {subsets} subsets of {problem.cardinality} of {problem.n} assets "
+                              f"exceed max_portfolios={max_portfolios}")
         total_count = count_portfolios(problem)
         if total_count > max_portfolios:
-            raise SolverError(
-                f"brute force refuses: {total_count} feasible portfolios exceed max_portfolios={max_portfolios}; "
-                "use exact-discrete"
-            )
+            raise SolverError(f"brute force refuses: {total_count} feasible portfolios exceed max_portfolios={max_portfolios}; "
+                              "use exact-discrete")
         lo, hi = problem.unit_bounds
         k, step, lam = problem.cardinality, problem.weight_step, problem.risk_aversion
         valid = lo <= hi
@@ -90,11 +86,5 @@ class BruteForceSolver(Solver):
                 best_units[idx] = rows[j]
         assert best_units is not None, "validated problems are feasible"
         weights = best_units * step
-        return SolverOutput(
-            weights=weights,
-            feasible=True,
-            status=Status.OPTIMAL,
-            parameters={"max_portfolios": max_portfolios},
-            bound=float(problem.objective(weights)),
-            info={"num_portfolios": total_count},
-        )
+        return SolverOutput(weights=weights, feasible=True, status=Status.OPTIMAL, parameters={"max_portfolios": max_portfolios},
+                            bound=float(problem.objective(weights)), info={"num_portfolios": total_count})

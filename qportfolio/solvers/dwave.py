@@ -36,7 +36,7 @@ from ..result import Result
 from ._dwave_cloud import cloud_config, cloud_errors
 from ._embedding import METHODS, chain_statistics, embedding_for
 from .base import Solver, SolverOutput
-from .qubo_solver import QuboSolver, SampleRun, sample_metrics, samples_report_line, with_portfolio_vectors
+from .qubo_solver import QuboSolver, SampleRun, sample_metrics, samples_report_lines, with_portfolio_vectors
 from .registry import register
 
 INSTALL_HINT = "dwave-system is not installed: pip install 'qportfolio[dwave]'"
@@ -115,9 +115,8 @@ class DWaveQPUSolver(QuboSolver):
             raise ValidationError("give sampler= or mock=, not both")
         if sampler is not None:
             if not all(hasattr(sampler, a) for a in ("sample", "nodelist", "edgelist", "properties")):
-                raise ValidationError(
-                    f"sampler must be a structured dimod sampler (nodelist, edgelist), got {type(sampler).__name__}"
-                )
+                raise ValidationError("sampler must be a structured dimod sampler (nodelist, edgelist), "
+                                      f"got {type(sampler).__name__}")
             return sampler
         if mock:
             return mock_sampler(mock, seed)
@@ -130,38 +129,21 @@ class DWaveQPUSolver(QuboSolver):
         with cloud_errors("connecting to the D-Wave QPU"):
             return DWaveSampler(**{k: v for k, v in kwargs.items() if v is not None})
 
-    def _sample(
-        self,
-        qubo: QuboModel,
-        *,
-        seed: int | None,
-        num_reads: int = 100,
-        annealing_time: float | None = None,
-        chain_strength: Any = None,
-        auto_scale: bool = True,
-        postprocess: str = "none",
-        embedding: str = "auto",
-        embedding_cache: Any = None,
-        embedding_timeout: float = 60.0,
-        qpu: Any = None,
-        sampler: Any = None,
-        mock: Any = None,
-        label: str | None = None,
-        profile: str | None = None,
-        config_file: str | None = None,
-    ) -> SampleRun:
+    def _sample(self, qubo: QuboModel, *, seed: int, num_reads: int = 100, annealing_time: float | None = None,
+                chain_strength: Any = None, auto_scale: bool = True, postprocess: str = "none", embedding: str = "auto",
+                embedding_cache: Any = None, embedding_timeout: float = 60.0, qpu: Any = None, sampler: Any = None,
+                mock: Any = None, label: str | None = None, profile: str | None = None,
+                config_file: str | None = None) -> SampleRun:
         _require_dwave_system()
         from dwave.system import FixedEmbeddingComposite
 
-        assert seed is not None  # QuboSolver resolves it
         if isinstance(num_reads, bool) or not isinstance(num_reads, (int, np.integer)) or not 1 <= num_reads <= 10000:
             raise ValidationError(f"num_reads must be an integer in [1, 10000], got {num_reads!r}")
         if postprocess not in ("none", "steepest"):
             raise ValidationError(f"postprocess must be 'none' or 'steepest', got {postprocess!r}")
         child = self._child(sampler, mock, qpu, profile, config_file, seed)
-        chosen, emb_info = embedding_for(
-            qubo.bqm, child, method=embedding, cache_dir=embedding_cache, timeout=float(embedding_timeout), seed=seed
-        )
+        chosen, emb_info = embedding_for(qubo.bqm, child, method=embedding, cache_dir=embedding_cache,
+                                         timeout=float(embedding_timeout), seed=seed)
         strength = self._chain_strength(chain_strength, qubo.bqm, chosen)
         params: dict[str, Any] = {
             "num_reads": int(num_reads),
@@ -210,7 +192,7 @@ class DWaveQPUSolver(QuboSolver):
         info = result.info
         access = f", QPU access {1e3 * info['qpu_access_time_s']:.2f} ms" if "qpu_access_time_s" in info else ""
         return [
-            *samples_report_line(result),
+            *samples_report_lines(result),
             f"qpu         {info['qpu']} ({info.get('problem_id', 'no problem id')}){access}",
             f"chains      max length {info['chain_length_max']}, mean {info['chain_length_mean']:.2f}, "
             f"{info['physical_qubits']} qubits, chain-break fraction {info.get('chain_break_fraction', 0.0):.3f}, "
@@ -229,9 +211,8 @@ class DWaveQPUSolver(QuboSolver):
         if value == "scaled":
             return float(scaled(bqm, embedding))
         if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or not value > 0:
-            raise ValidationError(
-                f"chain_strength must be a positive number, 'uniform_torque_compensation' or 'scaled', got {value!r}"
-            )
+            raise ValidationError("chain_strength must be a positive number, 'uniform_torque_compensation' or 'scaled', "
+                                  f"got {value!r}")
         return float(value)
 
     @staticmethod
@@ -286,17 +267,8 @@ class LeapHybridBQMSolver(_LeapHybrid, QuboSolver):
         **HYBRID_OPTIONS,
     }
 
-    def _sample(
-        self,
-        qubo: QuboModel,
-        *,
-        seed: int | None,
-        time_limit: float | None = None,
-        label: str | None = None,
-        sampler: Any = None,
-        profile: str | None = None,
-        config_file: str | None = None,
-    ) -> SampleRun:
+    def _sample(self, qubo: QuboModel, *, seed: int | None, time_limit: float | None = None, label: str | None = None,
+                sampler: Any = None, profile: str | None = None, config_file: str | None = None) -> SampleRun:
         hybrid = self._sampler(sampler, profile, config_file)
         params = self._params(hybrid, qubo.problem, label, time_limit)
         with cloud_errors(f"sampling on {self.leap_class}"):
@@ -315,15 +287,8 @@ class LeapHybridCQMSolver(_LeapHybrid, Solver):
         **HYBRID_OPTIONS,
     }
 
-    def _solve(
-        self,
-        problem: PortfolioProblem,
-        time_limit: float | None = None,
-        label: str | None = None,
-        sampler: Any = None,
-        profile: str | None = None,
-        config_file: str | None = None,
-    ) -> SolverOutput:
+    def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, label: str | None = None,
+               sampler: Any = None, profile: str | None = None, config_file: str | None = None) -> SolverOutput:
         cqm = to_cqm(problem)
         hybrid = self._sampler(sampler, profile, config_file)
         if not hasattr(hybrid, "sample_cqm"):
@@ -358,18 +323,11 @@ class LeapHybridCQMSolver(_LeapHybrid, Solver):
         else:
             chosen = weights[0] if len(weights) else np.zeros(problem.n)
             status, message = Status.INFEASIBLE, "no feasible sample; raise time_limit"
-        return SolverOutput(
-            weights=chosen,
-            feasible=bool(ours.any()),
-            status=status,
-            parameters=params,
-            message=message,
-            sampleset=with_portfolio_vectors(sampleset, objective, ours),
-            info=info,
-        )
+        return SolverOutput(weights=chosen, feasible=bool(ours.any()), status=status, parameters=params, message=message,
+                            sampleset=with_portfolio_vectors(sampleset, objective, ours), info=info)
 
     def report_lines(self, result: Result) -> list[str]:
-        return samples_report_line(result)
+        return samples_report_lines(result)
 
     def benchmark_metrics(self, result: Result) -> dict[str, Any]:
         return sample_metrics(result)

@@ -86,29 +86,15 @@ class QiskitQAOASolver(QuboSolver):
         "seed": "random seed (simulator, transpiler, optimizer)",
     }
 
-    def _sample(
-        self,
-        qubo: QuboModel,
-        *,
-        seed: int | None,
-        reps: int = 1,
-        mixer: str = "x",
-        optimizer: Any = "cobyla",
-        maxiter: int = 100,
-        initial_point: Any = None,
-        shots: int = 1024,
-        sampler: Any = "aer",
-        pass_manager: Any = None,
-        max_memory_gb: float = 8.0,
-    ) -> SampleRun:
+    def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", optimizer: Any = "cobyla",
+                maxiter: int = 100, initial_point: Any = None, shots: int = 1024, sampler: Any = "aer",
+                pass_manager: Any = None, max_memory_gb: float = 8.0) -> SampleRun:
         try:
             from qiskit_algorithms import QAOA
             from qiskit_optimization.algorithms import MinimumEigenOptimizer
         except ImportError as exc:
-            raise SolverError(
-                "solver 'qaoa' needs qiskit, qiskit-aer, qiskit-algorithms and qiskit-optimization: "
-                "pip install 'qportfolio[qaoa]'"
-            ) from exc
+            raise SolverError("solver 'qaoa' needs qiskit, qiskit-aer, qiskit-algorithms and qiskit-optimization: "
+                              "pip install 'qportfolio[qaoa]'") from exc
         from ..export import qubo_to_quadratic_program
         from ..qaoa.circuits import qaoa_parts
         from ..qaoa.parameters import linear_ramp
@@ -132,16 +118,9 @@ class QiskitQAOASolver(QuboSolver):
         _, ising_offset, mixer_qc, initial_state = qaoa_parts(qubo, mixer)
         program = qubo_to_quadratic_program(qubo, scale=1.0 / sigma)
         trace: list[float] = []
-        qaoa = QAOA(
-            prim,
-            _optimizer(optimizer, maxiter, seed),
-            reps=reps,
-            initial_state=initial_state,
-            mixer=mixer_qc,
-            initial_point=initial_point * to_scaled,
-            transpiler=pm,
-            callback=lambda count, params, mean, meta: trace.append(sigma * float(np.real(mean)) + ising_offset),
-        )
+        qaoa = QAOA(prim, _optimizer(optimizer, maxiter, seed), reps=reps, initial_state=initial_state,
+                    mixer=mixer_qc, initial_point=initial_point * to_scaled, transpiler=pm,
+                    callback=lambda count, params, mean, meta: trace.append(sigma * float(np.real(mean)) + ising_offset))
         t0 = time.perf_counter()
         result = MinimumEigenOptimizer(qaoa).solve(program)
         run_seconds = time.perf_counter() - t0
@@ -149,17 +128,10 @@ class QiskitQAOASolver(QuboSolver):
         counts = np.maximum(np.rint(prob * shots).astype(np.int64), 1)
         stats = distribution_stats(qubo, masks, prob, energies[masks], _spectrum(qubo, energies))
         eigen = result.min_eigen_solver_result
-        info = {
-            "qubits": n,
-            "sampler": label,
-            "optimal_params": (np.asarray(eigen.optimal_point) / to_scaled).tolist(),
-            "energy_scale": sigma,
-            "optimizer_trace": trace,
-            "optimizer_evaluations": int(eigen.cost_function_evals or len(trace)),
-            "qaoa_seconds": run_seconds,
-            "negative_quasi_probability": negative_mass,
-            **stats,
-        }
+        info = {"qubits": n, "sampler": label, "optimal_params": (np.asarray(eigen.optimal_point) / to_scaled).tolist(),
+                "energy_scale": sigma,
+                "optimizer_trace": trace, "optimizer_evaluations": int(eigen.cost_function_evals or len(trace)),
+                "qaoa_seconds": run_seconds, "negative_quasi_probability": negative_mass, **stats}
         sampleset = sampleset_from_counts(qubo, masks, counts, {"solver": self.name})
         params = {
             "reps": reps,

@@ -125,7 +125,7 @@ def decode_samples(qubo: QuboModel, sampleset: dimod.SampleSet, *, parameters: d
                         seed=seed, message=message, sampleset=sampleset, info=info)
 
 
-def samples_report_line(result: Result) -> list[str]:
+def samples_report_lines(result: Result) -> list[str]:
     """The CLI line about a sampler's reads and their feasibility."""
     info = result.info
     if info.get("feasible_fraction") is None:
@@ -176,7 +176,7 @@ class QuboSolver(Solver):
         """Sample ``qubo.bqm`` with the backend's own ``params`` (the remaining options, defaults applied)."""
 
     def report_lines(self, result: Result) -> list[str]:
-        return samples_report_line(result)
+        return samples_report_lines(result)
 
     def benchmark_metrics(self, result: Result) -> dict[str, Any]:
         info = result.info
