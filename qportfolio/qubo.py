@@ -1,11 +1,12 @@
 """QUBO encoding of a PortfolioProblem as a ``dimod.BinaryQuadraticModel``.
 
-Variables, per asset i: a selection bit ``s_i`` ("<asset>:sel") and weight bits ``b_ij``
-("<asset>:w<j>") with bounded coefficients c_ij = 1, 2, 4, ..., 2^(k-1), r where
-r = R_i - (2^k - 1) and R_i = hi_i - lo_i, so every bit pattern encodes 0..R_i and nothing
-more. An asset's units are m_i = lo_i s_i + sum_j c_ij b_ij, hence m = M x for a fixed matrix M,
-and a held asset can never leave [lo_i, hi_i]. In selection-only mode (lo == hi) there are no
-weight bits: one variable per asset.
+Variables, per asset i: a selection bit ``s_i`` ("<asset>:sel") worth lo_i units and weight bits
+``b_ij`` ("<asset>:w<j>") worth c_ij units, sum_j c_ij = R_i = hi_i - lo_i, laid out by a weight
+encoding (:mod:`qportfolio.encodings`: bounded binary by default, unary, domain-wall,
+bounded-coefficient). An asset's units are m_i = lo_i s_i + sum_j c_ij b_ij, hence m = M x for a
+fixed matrix M, and m_i never leaves [0, hi_i]. Each weight bit has a parent (the selection bit,
+or the previous bit in a domain wall). In selection-only mode (lo == hi) there are no weight
+bits: one variable per asset.
 
 Energy (``bqm.energy`` includes ``bqm.offset``):
 
@@ -13,7 +14,7 @@ Energy (``bqm.energy`` includes ``bqm.offset``):
          - nu step (sum_i m_i - U)                    Lagrangian shift: zero on every feasible x
          + A (sum_i s_i - K)^2                        cardinality
          + B (sum_i m_i - U)^2                        budget (U = 1/step)
-         + C sum_ij b_ij (1 - s_i)                    weight bits of an unselected asset
+         + C sum_ij b_ij (1 - parent(b_ij))           a weight bit set above an unset parent
 
 On a feasible x the shift and the three penalties vanish, so E(x) = f(w). The shift prices the
 budget at its relaxation multiplier nu, so adding or removing units no longer pays off by itself;
@@ -25,8 +26,10 @@ Calibrated penalties (the default) provably make every infeasible x cost more th
 optimum f*. Let F_up = f of a known feasible portfolio (>= f*). For a box [0, u] and any nu, the
 relaxation gives a certified D_u(nu) with f(m) - nu step t >= D_u(nu) for every x whose weights
 step * m(x) lie in the box, t = sum m - U (``relaxation.py``). With A = B = C = P the penalty
-part of E is P * (v^2 + t^2 + l), where v = sum s - K and l counts weight bits of unselected
-assets, so an infeasible x pays P times a positive integer:
+part of E is P * (v^2 + t^2 + l), where v = sum s - K and l counts weight bits set above an unset
+parent, so an infeasible x pays P times a positive integer. The argument needs only that every
+asset's units lie in [0, hi_i] and that an unselected asset holding units adds at least 1 to l,
+which every encoding guarantees:
 - two or more unit violations: E >= D_full + 2 P, safe when P > (F_up - D_full) / 2;
 - exactly one (|v| = 1, |t| = 1 or l = 1, the rest zero): at most K + 1 assets are held, K - 2 of
   them with at least lo_min units, so no asset exceeds U - (K - 2) lo_min units; on that smaller
@@ -51,6 +54,7 @@ from typing import Any
 import dimod
 import numpy as np
 
+from .encodings import WeightEncoding, get_encoding
 from .errors import ValidationError
 from .problem import PortfolioProblem
 from .relaxation import lagrangian_bound, max_eigenvalue, solve_relaxation
@@ -85,13 +89,15 @@ class PenaltyCalibration:
 
 @dataclass(frozen=True)
 class VariableLayout:
-    """Where each variable sits: its label, owning asset, unit coefficient and role."""
+    """Where each variable sits: its label, owning asset, unit coefficient, role and parent."""
 
     labels: tuple[str, ...]
     asset: np.ndarray  # owning asset index of each variable
     coefficient: np.ndarray  # units contributed when the variable is 1 (lo_i for a selection bit)
     is_selection: np.ndarray  # bool per variable
     selection_index: np.ndarray  # variable index of each asset's selection bit
+    parent: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # parent variable (-1: none)
+    encoding: str = "binary"
 
     @property
     def num_variables(self) -> int:
@@ -100,39 +106,40 @@ class VariableLayout:
 
 def bounded_coefficients(span: int) -> np.ndarray:
     """Coefficients 1, 2, ..., 2^(k-1), r whose subset sums are exactly 0..span."""
-    if span <= 0:
-        return np.zeros(0, dtype=np.int64)
-    k = int(np.floor(np.log2(span + 1)))
-    coeffs = [1 << j for j in range(k)]
-    rest = span - ((1 << k) - 1)
-    if rest > 0:
-        coeffs.append(rest)
-    return np.array(coeffs, dtype=np.int64)
+    return get_encoding("binary").coefficients(span)
 
 
-def build_layout(problem: PortfolioProblem) -> VariableLayout:
+def build_layout(problem: PortfolioProblem, encoding: str | WeightEncoding | None = None) -> VariableLayout:
+    """Variables of ``problem`` under ``encoding`` (see :mod:`qportfolio.encodings`)."""
+    enc = get_encoding(encoding)
     lo, hi = problem.unit_bounds
     labels: list[str] = []
-    asset, coefficient, is_sel, sel_index = [], [], [], []
+    asset, coefficient, is_sel, sel_index, parent = [], [], [], [], []
     for i, name in enumerate(problem.assets):
         if lo[i] > hi[i]:
             raise ValidationError(f"asset {name!r} has no grid weight inside its bounds")
-        sel_index.append(len(labels))
+        first = len(labels)
+        sel_index.append(first)
         labels.append(f"{name}:sel")
         asset.append(i)
         coefficient.append(lo[i])
         is_sel.append(True)
-        for j, c in enumerate(bounded_coefficients(int(hi[i] - lo[i]))):
+        parent.append(-1)
+        coeffs = enc.coefficients(int(hi[i] - lo[i]))
+        for j, (c, up) in enumerate(zip(coeffs, enc.parents(len(coeffs)))):
             labels.append(f"{name}:w{j}")
             asset.append(i)
             coefficient.append(int(c))
             is_sel.append(False)
+            parent.append(first if up < 0 else first + 1 + int(up))
     return VariableLayout(
         labels=tuple(labels),
         asset=np.array(asset, dtype=np.int64),
         coefficient=np.array(coefficient, dtype=np.int64),
         is_selection=np.array(is_sel, dtype=bool),
         selection_index=np.array(sel_index, dtype=np.int64),
+        parent=np.array(parent, dtype=np.int64),
+        encoding=enc.name,
     )
 
 
@@ -237,8 +244,8 @@ class QuboModel:
         selected = x[:, lay.selection_index].astype(bool)
         card = selected.sum(axis=1) - problem.cardinality
         budget = units.sum(axis=1) - problem.units
-        owner_selected = selected[:, lay.asset]
-        linking = (x.astype(bool) & ~owner_selected & ~lay.is_selection).sum(axis=1)
+        bits = np.flatnonzero(~lay.is_selection)
+        linking = (x[:, bits] > x[:, lay.parent[bits]]).sum(axis=1)  # bits set above an unset parent
         weights = units * problem.weight_step
         return DecodedSamples(
             units=units,
@@ -254,24 +261,36 @@ class QuboModel:
     def encode_units(self, units: np.ndarray) -> dict[str, int]:
         """The assignment (label -> 0/1) of a feasible unit vector: the inverse of ``decode``."""
         units = np.asarray(units, dtype=np.int64)
-        lo, _ = self.problem.unit_bounds
+        lo, hi = self.problem.unit_bounds
+        enc = get_encoding(self.layout.encoding)
         x = np.zeros(self.num_variables, dtype=np.int64)
         for i in np.flatnonzero(units):
-            rest = int(units[i] - lo[i])
-            x[self.layout.selection_index[i]] = 1
-            bits = np.flatnonzero((self.layout.asset == i) & ~self.layout.is_selection)
-            for v in bits[::-1]:  # largest coefficients first (the remainder term is last)
-                c = int(self.layout.coefficient[v])
-                if c <= rest:
-                    x[v], rest = 1, rest - c
-            if rest:
+            if not lo[i] <= units[i] <= hi[i]:
                 raise ValidationError(f"units[{i}]={units[i]} is outside the grid range of asset {self.problem.assets[i]!r}")
+            first = int(self.layout.selection_index[i])
+            span = int(hi[i] - lo[i])
+            x[first] = 1
+            x[first + 1:first + 1 + len(enc.coefficients(span))] = enc.canonical_bits(int(units[i] - lo[i]), span)
         return dict(zip(self.layout.labels, x.tolist()))
+
+    def coefficient_ranges(self) -> dict[str, float]:
+        """Largest / smallest non-zero |bias| of the linear and quadratic parts and of both: the
+        dynamic range a device must resolve (hardware has a few bits of precision)."""
+        lin = np.abs(np.asarray(list(self.bqm.linear.values()), dtype=float))
+        quad = np.abs(np.asarray(list(self.bqm.quadratic.values()), dtype=float))
+
+        def ratio(values: np.ndarray) -> float:
+            values = values[values > 0]
+            return float(values.max() / values.min()) if values.size else 1.0
+
+        return {"linear": ratio(lin), "quadratic": ratio(quad), "all": ratio(np.concatenate([lin, quad]))}
 
     def summary(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "num_variables": self.num_variables,
             "num_interactions": self.num_interactions,
+            "encoding": self.layout.encoding,
+            "coefficient_ratio": self.coefficient_ranges()["all"],
             "selection_only": self.problem.selection_only,
             "penalties": self.penalties.as_dict(),
             "offset": self.offset,
@@ -311,18 +330,20 @@ def encode(
     penalty_scale: float = 1.0,
     margin: float = 0.05,
     lagrangian_shift: bool = True,
+    encoding: str | WeightEncoding | None = None,
 ) -> QuboModel:
     """Encode ``problem`` as a QUBO (see module docstring for the energy and the penalty bound).
 
     ``penalties`` overrides the calibrated strengths; ``penalty_scale`` multiplies either.
     ``lagrangian_shift`` adds -nu step (sum m - U), zero on feasible points (needs calibration).
+    ``encoding`` names the weight encoding (:mod:`qportfolio.encodings`; default ``binary``).
     """
     start = time.perf_counter()
     if not np.isfinite(penalty_scale) or penalty_scale <= 0:
         raise ValidationError(f"penalty_scale must be a positive number, got {penalty_scale}")
     if not margin >= 0:
         raise ValidationError(f"margin must be >= 0, got {margin}")
-    layout = build_layout(problem)
+    layout = build_layout(problem, encoding)
     calibration = None
     if penalties is None or lagrangian_shift:
         calibrated, calibration = calibrate_penalties(problem, margin, lagrangian_shift)
@@ -344,9 +365,9 @@ def encode(
     linear += -2.0 * pen.cardinality * k * sel - (2.0 * pen.budget * total + shift) * coef
     bits = np.flatnonzero(~layout.is_selection)
     linear[bits] += pen.linking
-    owners = layout.selection_index[layout.asset[bits]]
-    quad[bits, owners] -= 0.5 * pen.linking
-    quad[owners, bits] -= 0.5 * pen.linking
+    parents = layout.parent[bits]  # linking: C b (1 - parent(b))
+    quad[bits, parents] -= 0.5 * pen.linking
+    quad[parents, bits] -= 0.5 * pen.linking
     offset = pen.cardinality * k * k + pen.budget * total * total + shift * total
 
     linear = linear + np.diag(quad)  # x_i^2 = x_i

@@ -13,8 +13,9 @@ from qportfolio.errors import DataError
 from qportfolio.problem import PortfolioProblem
 
 
-def random_small_problem(seed: int, max_vars: int = 16) -> PortfolioProblem:
-    """A random problem whose QUBO has at most ``max_vars`` variables (exhaustively checkable)."""
+def random_small_problem(seed: int, max_vars: int = 16, encoding: str = "binary") -> PortfolioProblem:
+    """A random problem whose QUBO (under ``encoding``) has at most ``max_vars`` variables
+    (exhaustively checkable)."""
     rng = np.random.default_rng(seed)
     while True:
         n = int(rng.integers(3, 7))
@@ -31,7 +32,7 @@ def random_small_problem(seed: int, max_vars: int = 16) -> PortfolioProblem:
             continue
         from qportfolio.qubo import build_layout
 
-        if build_layout(p).num_variables <= max_vars:
+        if build_layout(p, encoding).num_variables <= max_vars:
             return p
 
 
