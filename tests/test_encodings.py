@@ -12,6 +12,7 @@ from qportfolio import encode, synthetic_problem
 from qportfolio.encodings import available_encodings, get_encoding
 from qportfolio.errors import ValidationError
 from qportfolio.qubo import build_layout
+from qportfolio.solvers.brute import count_portfolios
 
 from .conftest import all_assignments, random_small_problem
 from .test_qubo import random_feasible_units
@@ -66,8 +67,9 @@ def test_exhaustive_energy_and_penalty_separation(encoding, seed):
     if (~feasible).any():
         assert energy[~feasible].min() > f.min()
     assert np.array_equal(~feasible, (d.cardinality_violation != 0) | (d.budget_violation != 0) | (d.linking_violation != 0))
-    # every feasible portfolio appears, once per valid pattern: once for domain-wall and binary
+    # every feasible portfolio appears (the capped unit range loses none), once in a domain wall
     portfolios = {tuple(u) for u in d.units[feasible]}
+    assert len(portfolios) == count_portfolios(problem)
     if encoding == "domain-wall":
         assert len(portfolios) == int(feasible.sum())
 
@@ -114,8 +116,9 @@ def test_round_trip_and_energy_on_feasible(seed, encoding, step, k, lam):
 def test_sizes_and_coefficient_ratio_reported():
     problem = synthetic_problem(8, seed=3, cardinality=3, weight_step=0.05, min_weight=0.05)
     sizes = {name: encode(problem, encoding=name).summary() for name in ENCODINGS}
-    assert sizes["binary"]["num_variables"] == 8 * (1 + len(get_encoding("binary").coefficients(19)))
-    assert sizes["unary"]["num_variables"] == sizes["domain-wall"]["num_variables"] == 8 * 20
+    # K = 3 of 20 units, minimum 1: no asset can hold more than 18 units, so 17 bits above the minimum
+    assert sizes["binary"]["num_variables"] == 8 * (1 + len(get_encoding("binary").coefficients(17)))
+    assert sizes["unary"]["num_variables"] == sizes["domain-wall"]["num_variables"] == 8 * 18
     assert all(s["encoding"] == name for name, s in sizes.items())
     # unit coefficients shrink the range of the budget term's couplings (c_u c_v = 1 for unary)
     assert sizes["unary"]["coefficient_ratio"] < sizes["binary"]["coefficient_ratio"]

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from qportfolio import encode, synthetic_problem
 from qportfolio.errors import ValidationError
 from qportfolio.qubo import bounded_coefficients, build_layout
-from qportfolio.solvers.brute import compositions
+from qportfolio.solvers.brute import compositions, count_portfolios
 
 from .conftest import all_assignments, random_small_problem, requires_orlib
 
@@ -64,6 +64,7 @@ def test_exhaustive_energy_and_penalty_separation(seed):
     # calibrated penalties: every infeasible assignment is above the feasible optimum
     if (~feasible).any():
         assert energy[~feasible].min() > f.min()
+    assert len({tuple(u) for u in d.units[feasible]}) == count_portfolios(problem)  # none lost to the unit cap
     # decoded infeasibility is exactly a violated constraint
     assert np.array_equal(~feasible, (d.cardinality_violation != 0) | (d.budget_violation != 0) | (d.linking_violation != 0))
 

@@ -36,9 +36,16 @@ from ..result import Result
 from .base import BENCHMARK_METRICS, Solver, SolverOutput, resolve_seed
 
 ENCODE_OPTIONS: Mapping[str, str] = {
+    "encoding": "weight encoding: binary (default), unary, domain-wall, bounded-coefficient:<cap>",
     "penalty_scale": "multiply the calibrated penalties (below 1 loses the separation guarantee)",
     "penalties": "explicit penalty strength(s): a number or {cardinality, budget, linking}",
     "margin": "relative safety margin of the calibrated penalties (default 0.05)",
+    "lagrangian_shift": "price the budget at its relaxation multiplier (default True)",
+}
+RUN_OPTIONS: Mapping[str, str] = {
+    "penalty_strategy": "calibrated (default: the certified penalties) or tuned (pilot runs pick the penalty scale)",
+    "time_budget": "seconds of sampling: repeat the sampler (new seeds) until spent; pilots included when tuned",
+    "batches": "number of sampler calls when no time_budget is given (default 1)",
 }
 RESULT_OPTIONS: Mapping[str, str] = {
     "repair": "map infeasible samples to the nearest feasible portfolio (default False)",
@@ -141,6 +148,22 @@ def sample_metrics(result: Result) -> dict[str, Any]:
             "num_variables": info.get("num_variables")}
 
 
+def budget_seconds(value: Any) -> float | None:
+    """A time budget option: None or a positive finite number of seconds."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(value) or value <= 0:
+        raise ValidationError(f"time_budget must be a positive number of seconds, got {value!r}")
+    return float(value)
+
+
+def _positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValidationError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
 class QuboSolver(Solver):
     """Base of every QUBO backend; a subclass sets ``name``, ``sampler_options`` (its own options,
     name -> help), optional ``defaults``, and implements :meth:`_sample`."""
@@ -153,23 +176,66 @@ class QuboSolver(Solver):
 
     @property
     def options(self) -> Mapping[str, str]:  # type: ignore[override]
-        return {"seed": "random seed", **self.sampler_options, **ENCODE_OPTIONS, **RESULT_OPTIONS}
+        return {"seed": "random seed", **self.sampler_options, **ENCODE_OPTIONS, **RUN_OPTIONS, **RESULT_OPTIONS}
 
     def _solve(self, problem: PortfolioProblem, **options: Any) -> SolverOutput:
         encode_opts = {k: options.pop(k) for k in list(options) if k in ENCODE_OPTIONS}
+        run_opts = {k: options.pop(k) for k in list(options) if k in RUN_OPTIONS}
         repair = bool(options.pop("repair", False))
         polish = bool(options.pop("polish", False))
         seed = options.pop("seed", None)
         seed = resolve_seed(seed) if self.seeded else None
         params = {**self.defaults, **options}
-        qubo = encode(problem, **encode_opts)
+        strategy = run_opts.get("penalty_strategy", "calibrated")
+        budget = budget_seconds(run_opts.get("time_budget"))
+        batches = _positive_int(run_opts.get("batches", 1), "batches")
+        extra: dict[str, Any] = {}
         t0 = time.perf_counter()
-        run = self._sample(qubo, seed=seed, **params)
-        sample_seconds = time.perf_counter() - t0
+        if strategy == "tuned":
+            from .penalty_tuning import tune_penalty_scale
+
+            tuning = tune_penalty_scale(self, problem, encode_opts, params, seed=seed, time_budget=budget)
+            encode_opts = {**encode_opts, "penalty_scale": tuning.scale * float(encode_opts.get("penalty_scale", 1.0))}
+            extra["penalty_tuning"] = tuning.as_info()
+            budget = None if budget is None else max(budget - (time.perf_counter() - t0), 0.0)
+        elif strategy != "calibrated":
+            raise ValidationError(f"penalty_strategy must be 'calibrated' or 'tuned', got {strategy!r}; "
+                                  "explicit strengths go in penalties=... or penalty_scale=...")
+        qubo = encode(problem, **encode_opts)
+        t1 = time.perf_counter()
+        run = self.sample_repeatedly(qubo, seed=seed, params=params, time_budget=budget, batches=batches)
+        sample_seconds = time.perf_counter() - t1
         recorded = dict(params) if run.parameters is None else dict(run.parameters)
-        parameters = {**recorded, **encode_opts, "repair": repair, "polish": polish}
+        parameters = {**recorded, **encode_opts, **run_opts, "repair": repair, "polish": polish}
         return decode_samples(qubo, run.sampleset, parameters=parameters, seed=seed, repair=repair, polish=polish,
-                              extra_info={"sample_seconds": sample_seconds, **run.info})
+                              extra_info={"sample_seconds": sample_seconds, "solve_seconds": time.perf_counter() - t0,
+                                          **extra, **run.info})
+
+    def sample_repeatedly(self, qubo: QuboModel, *, seed: int | None, params: Mapping[str, Any],
+                          time_budget: float | None = None, batches: int = 1) -> SampleRun:
+        """``batches`` calls of :meth:`_sample` (seeds seed, seed + 1, ...), or as many as fit in
+        ``time_budget`` seconds (at least one; a call is not started when the last one's duration
+        says it would overrun). The sample sets are concatenated; ``info["batches"]`` says how many
+        ran, and ``time_budget=None, batches=<that number>`` repeats the run exactly."""
+        runs: list[SampleRun] = []
+        start = time.perf_counter()
+        last = 0.0
+        while True:
+            t = time.perf_counter()
+            batch_seed = None if seed is None else (seed + len(runs)) % 2**32
+            runs.append(self._sample(qubo, seed=batch_seed, **dict(params)))
+            last = time.perf_counter() - t
+            elapsed = time.perf_counter() - start
+            if time_budget is None:
+                if len(runs) >= batches:
+                    break
+            elif elapsed + last > time_budget:
+                break
+        if len(runs) == 1:
+            first = runs[0]
+            return SampleRun(first.sampleset, {**first.info, "batches": 1}, first.parameters)
+        sampleset = dimod.concatenate([r.sampleset for r in runs])
+        return SampleRun(sampleset, {**runs[0].info, "batches": len(runs)}, runs[0].parameters)
 
     @abstractmethod
     def _sample(self, qubo: QuboModel, *, seed: int | None, **params: Any) -> SampleRun:

@@ -18,7 +18,7 @@ from ..result import Result
 from .base import Solver
 
 #: Modules of the built-in backends (each registers its solvers when imported).
-BUILTIN_MODULES = ("annealing", "brute", "dwave", "exact", "qaoa", "qaoa_fast")
+BUILTIN_MODULES = ("annealing", "baselines", "brute", "dwave", "exact", "qaoa", "qaoa_fast")
 
 _REGISTRY: dict[str, Callable[[], Solver]] = {}
 
