@@ -32,7 +32,8 @@ from .result import Result, relative_gap
 
 def _solver_options(args: argparse.Namespace) -> dict[str, Any]:
     opts = parse_key_values(args.option)
-    for name in ("num_reads", "num_sweeps", "time_limit", "penalty_scale", "reps", "shots", "mixer", "profile"):
+    for name in ("num_reads", "num_sweeps", "time_limit", "penalty_scale", "encoding", "penalty_strategy", "time_budget",
+                 "reps", "shots", "mixer", "profile"):
         value = getattr(args, name, None)
         if value is not None:
             opts[name] = value
@@ -64,7 +65,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 def cmd_encode(args: argparse.Namespace) -> int:
     problem = problem_from_args(args)
-    qubo = encode(problem, penalty_scale=args.penalty_scale or 1.0)
+    qubo = encode(problem, penalty_scale=args.penalty_scale or 1.0, encoding=args.encoding)
     summary = {"problem": problem.name, "fingerprint": problem.fingerprint, "n": problem.n, **qubo.summary()}
     if args.out:
         if args.out.endswith(".json"):
@@ -79,7 +80,10 @@ def cmd_encode(args: argparse.Namespace) -> int:
         _print_json(summary)
     else:
         print(f"problem        {problem!r}")
-        print(f"variables      {qubo.num_variables}   interactions {qubo.num_interactions}")
+        print(f"variables      {qubo.num_variables}   interactions {qubo.num_interactions}   encoding {qubo.layout.encoding}")
+        ranges = qubo.coefficient_ranges()
+        print(f"coefficients   max/min |bias|: linear {ranges['linear']:.4g}   quadratic {ranges['quadratic']:.4g}   "
+              f"all {ranges['all']:.4g}")
         pen = qubo.penalties
         print(f"penalties      cardinality {pen.cardinality:.4g}   budget {pen.budget:.4g}   linking {pen.linking:.4g}")
         if qubo.calibration:
@@ -185,6 +189,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--num-reads", type=int, help="samples to draw (annealing solvers)")
         p.add_argument("--num-sweeps", type=int, help="sweeps per read (simulated annealing)")
         p.add_argument("--penalty-scale", type=float, help="multiply the calibrated QUBO penalties")
+        p.add_argument("--encoding", help="QUBO weight encoding: binary, unary, domain-wall, bounded-coefficient:<cap>")
+        p.add_argument("--penalty-strategy", choices=["calibrated", "tuned"],
+                       help="calibrated (certified) penalties, or tuned by pilot runs of the sampler")
+        p.add_argument("--time-budget", type=float, help="seconds of sampling for QUBO solvers (repeated calls, pilots included)")
         p.add_argument("--repair", action="store_true", help="map infeasible samples to the nearest feasible portfolio")
         p.add_argument("--reps", type=int, help="QAOA depth p (qaoa, qaoa-fast)")
         p.add_argument("--shots", type=int, help="QAOA measurements (qaoa, qaoa-fast)")
@@ -204,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_problem_args(p_enc)
     p_enc.add_argument("--seed", type=int, help="synthetic instance seed")
     p_enc.add_argument("--penalty-scale", type=float, help="multiply the calibrated penalties")
+    p_enc.add_argument("--encoding", help="weight encoding: binary (default), unary, domain-wall, bounded-coefficient:<cap>")
     p_enc.add_argument("--out", help="write the BQM: *.json as dimod's serialisable JSON, anything else as dimod's binary file")
     p_enc.add_argument("--json", action="store_true", help="print the summary as JSON")
     p_enc.set_defaults(func=cmd_encode)

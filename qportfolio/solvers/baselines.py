@@ -19,6 +19,7 @@ Energies in every returned sample set are recomputed on the QUBO that was encode
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import dimod
@@ -94,6 +95,9 @@ class ParallelTempering(QuboSolver):
     }
     defaults = {"num_replicas": 10, "num_sweeps": 1000, "max_time": 1.0, "max_iter": None}
 
+    def budget_params(self, params: Mapping[str, Any], seconds: float) -> dict[str, Any]:
+        return _capped(params, "max_time", seconds)
+
     def _sample(self, qubo: QuboModel, *, seed: int | None, num_replicas: int = 10, num_sweeps: int = 1000,
                 max_time: float | None = 1.0, max_iter: int | None = None) -> SampleRun:
         hybrid = _import_hybrid()
@@ -122,6 +126,9 @@ class Kerberos(QuboSolver):
     defaults = {"max_time": 1.0, "max_iter": None, "subproblem_size": 50, "sa_sweeps": 10000, "tabu_timeout": 500,
                 "subproblem_reads": 10}
 
+    def budget_params(self, params: Mapping[str, Any], seconds: float) -> dict[str, Any]:
+        return _capped(params, "max_time", seconds)
+
     def _sample(self, qubo: QuboModel, *, seed: int | None, max_time: float | None = 1.0, max_iter: int | None = None,
                 subproblem_size: int = 50, sa_sweeps: int = 10000, tabu_timeout: int = 500,
                 subproblem_reads: int = 10) -> SampleRun:
@@ -142,6 +149,12 @@ class Kerberos(QuboSolver):
         return SampleRun(_on_qubo(qubo, sampleset), {}, params)
 
 
+def _capped(params: Mapping[str, Any], key: str, seconds: float) -> dict[str, Any]:
+    out = dict(params)
+    out[key] = max(0.01, seconds if out.get(key) is None else min(float(out[key]), seconds))
+    return out
+
+
 def _seed_numpy(seed: int | None) -> None:
     """dwave-hybrid's samplers draw from numpy's global generator and take no seed; seeding it is
     the only way to make a run repeatable (timed loops still vary with the machine's speed)."""
@@ -154,6 +167,11 @@ class TabuRestarts(DimodSamplerSolver):
     name = "tabu-restarts"
     description = "tabu search with multistart restarts until a timeout (dwave-samplers TabuSampler)"
     defaults = {"num_reads": 1, "timeout": 1000, "num_restarts": 1_000_000}
+
+    def budget_params(self, params: Mapping[str, Any], seconds: float) -> dict[str, Any]:
+        out = dict(params)
+        out["timeout"] = max(1, min(int(out.get("timeout", 1000)), int(1000 * seconds)))
+        return out
 
     def __init__(self) -> None:
         super().__init__(samplers.TabuSampler())

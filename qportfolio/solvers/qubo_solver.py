@@ -223,7 +223,8 @@ class QuboSolver(Solver):
         while True:
             t = time.perf_counter()
             batch_seed = None if seed is None else (seed + len(runs)) % 2**32
-            runs.append(self._sample(qubo, seed=batch_seed, **dict(params)))
+            call = dict(params) if time_budget is None else self.budget_params(params, time_budget - (t - start))
+            runs.append(self._sample(qubo, seed=batch_seed, **call))
             last = time.perf_counter() - t
             elapsed = time.perf_counter() - start
             if time_budget is None:
@@ -236,6 +237,11 @@ class QuboSolver(Solver):
             return SampleRun(first.sampleset, {**first.info, "batches": 1}, first.parameters)
         sampleset = dimod.concatenate([r.sampleset for r in runs])
         return SampleRun(sampleset, {**runs[0].info, "batches": len(runs)}, runs[0].parameters)
+
+    def budget_params(self, params: Mapping[str, Any], seconds: float) -> dict[str, Any]:
+        """The parameters of one call that has ``seconds`` left of a time budget: a backend with a
+        per-call time limit caps it here (the default changes nothing)."""
+        return dict(params)
 
     @abstractmethod
     def _sample(self, qubo: QuboModel, *, seed: int | None, **params: Any) -> SampleRun:
