@@ -203,7 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_solve = sub.add_parser("solve", help="solve one problem with one solver")
     add_problem_args(p_solve)
-    p_solve.add_argument("--solver", default="sa", help="solver name (see `qportfolio solvers`; default sa)")
+    p_solve.add_argument("--solver", default=solver_registry.DEFAULT_SOLVER,
+                         help="solver name (see `qportfolio solvers`; default qubo, the recommended QUBO configuration)")
     run_opts(p_solve)
     p_solve.add_argument("--json", action="store_true", help="print the result as JSON")
     p_solve.set_defaults(func=cmd_solve)

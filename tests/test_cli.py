@@ -59,6 +59,9 @@ def test_demo_runs(capsys):
         (["solve", "missing.json"], "does not exist"),
         (["solve"], "exactly one problem source"),
         (["solve", "--synthetic", "5", "--k", "2", "-o", "bogus=1"], "does not take option"),
+        (["solve", "--synthetic", "5", "--k", "2", "--encoding", "one-hot"], "unknown encoding 'one-hot'; choose one of binary"),
+        (["encode", "--synthetic", "5", "--k", "2", "--encoding", "bounded-coefficient:3"], "cap must be a power of two"),
+        (["solve", "--synthetic", "5", "--k", "2", "--solver", "sa", "--time-budget", "-1"], "time_budget must be a positive"),
     ],
 )
 def test_errors_are_one_line_exit_2(args, text):
@@ -90,3 +93,22 @@ def test_qaoa_too_large_is_one_line():
     proc = run("solve", "--synthetic", "40", "--k", "10", "--selection-only", "--solver", "qaoa-fast")
     assert proc.returncode == 2 and "40 qubits need 2^40 amplitudes" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_default_solver_is_the_recommended_qubo_configuration():
+    proc = run("solve", "--synthetic", "8", "--seed", "1", "--k", "3", "--time-budget", "0.5", "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["solver"] == "qubo" and out["feasible"]
+    assert out["info"]["backend"] == "tabu-restarts" and out["parameters"]["encoding"] == "domain-wall"
+    assert out["parameters"]["polish"] is False and out["info"]["raw_best_objective"] == out["objective"]
+
+
+def test_solve_with_encoding_and_tuned_penalties(capsys):
+    assert main(["solve", "--synthetic", "8", "--seed", "1", "--k", "3", "--solver", "sa", "--encoding", "unary",
+                 "--penalty-strategy", "tuned", "--num-reads", "10", "--num-sweeps", "200", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["parameters"]["encoding"] == "unary" and "penalty_tuning" in out["info"]
+    assert main(["encode", "--synthetic", "8", "--seed", "1", "--k", "3", "--encoding", "domain-wall"]) == 0
+    text = capsys.readouterr().out
+    assert "encoding domain-wall" in text and "max/min |bias|" in text

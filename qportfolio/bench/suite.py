@@ -48,7 +48,7 @@ from typing import Any
 from ..errors import DataError, ValidationError
 from ..problem import PortfolioProblem
 
-BUILTIN = ("quick", "orlib", "scaling")
+BUILTIN = ("quick", "orlib", "scaling", "formulations")
 KINDS = ("orlib", "synthetic", "file")
 PARAMETER_KEYS = ("cardinality", "risk_aversion", "weight_step", "min_weight", "max_weight", "selection_only")
 REFERENCE_CONFIGS = {"discrete": "exact-discrete", "continuous": "exact-continuous"}

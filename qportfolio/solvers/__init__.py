@@ -7,11 +7,12 @@ hook, ``_sample(qubo, **params)``.
 
 from .base import Solver, SolverOutput
 from .qubo_solver import DimodSamplerSolver, QuboSolver, SampleRun
-from .registry import available, get, load_builtins, register, solve, unregister
+from .registry import DEFAULT_SOLVER, available, get, load_builtins, register, solve, unregister
 
 load_builtins()
 
 __all__ = [
+    "DEFAULT_SOLVER",
     "DimodSamplerSolver",
     "QuboSolver",
     "SampleRun",

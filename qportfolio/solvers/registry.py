@@ -18,7 +18,7 @@ from ..result import Result
 from .base import Solver
 
 #: Modules of the built-in backends (each registers its solvers when imported).
-BUILTIN_MODULES = ("annealing", "baselines", "brute", "dwave", "exact", "qaoa", "qaoa_fast")
+BUILTIN_MODULES = ("annealing", "baselines", "brute", "dwave", "exact", "qaoa", "qaoa_fast", "recommended")
 
 _REGISTRY: dict[str, Callable[[], Solver]] = {}
 
@@ -64,6 +64,11 @@ def get(solver: str | Solver | Any) -> Solver:
     raise ValidationError(f"solver must be a name ({', '.join(available())}), a Solver or a dimod sampler, got {solver!r}")
 
 
-def solve(problem: PortfolioProblem, solver: str | Solver | Any = "sa", **options: Any) -> Result:
-    """Solve ``problem`` with ``solver`` (a registered name, a Solver, or a dimod sampler)."""
+#: The solver used when none is named: the recommended raw QUBO configuration (``solvers/recommended.py``).
+DEFAULT_SOLVER = "qubo"
+
+
+def solve(problem: PortfolioProblem, solver: str | Solver | Any = DEFAULT_SOLVER, **options: Any) -> Result:
+    """Solve ``problem`` with ``solver`` (a registered name, a Solver, or a dimod sampler; by
+    default the recommended QUBO configuration, ``qubo``)."""
     return get(solver).solve(problem, **options)

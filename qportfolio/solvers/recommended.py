@@ -1,0 +1,50 @@
+"""``qubo``: the recommended raw QUBO configuration, what ``qportfolio solve`` and
+``qp.solve(problem)`` use when no solver is named.
+
+It is one registered backend with the encoding, penalty strategy and time budget that gave the
+best raw gap to the proven optimum on the OR-Library at a 10-second budget in
+``benchmarks/qubo_formulations.py`` (the table is in the README). Repair and polish stay off, so
+the answer is the sampler's own best feasible sample (``info["raw_best_objective"]``). Every
+option of the backend can still be passed and overrides the recommended value; ``info["backend"]``
+names the backend.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from ..problem import PortfolioProblem
+from ..result import Result
+from .base import Solver, SolverOutput
+from .registry import get, register
+
+#: (backend, options) measured best at a 10 s budget; see the module docstring.
+RECOMMENDED: tuple[str, Mapping[str, Any]] = (
+    "tabu-restarts", {"encoding": "domain-wall", "penalty_strategy": "calibrated", "time_budget": 10.0})
+
+
+@register
+class RecommendedQubo(Solver):
+    name: ClassVar[str] = "qubo"
+    description = "recommended raw QUBO configuration ({}: {})".format(
+        RECOMMENDED[0], ", ".join(f"{k}={v}" for k, v in RECOMMENDED[1].items()))
+
+    @property
+    def backend(self) -> Solver:
+        return get(RECOMMENDED[0])
+
+    @property
+    def options(self) -> Mapping[str, str]:  # type: ignore[override]
+        return self.backend.options
+
+    def _solve(self, problem: PortfolioProblem, **options: Any) -> SolverOutput:
+        out = self.backend._solve(problem, **{**RECOMMENDED[1], **options})
+        return dataclasses.replace(out, info={**out.info, "backend": RECOMMENDED[0]})
+
+    def report_lines(self, result: Result) -> list[str]:
+        return self.backend.report_lines(result)
+
+    def benchmark_metrics(self, result: Result) -> dict[str, Any]:
+        return self.backend.benchmark_metrics(result)
