@@ -61,11 +61,11 @@ def configurations() -> dict[str, tuple[str, dict[str, Any]]]:
     return configs
 
 
-def run_one(job: tuple[str, str, float, float | None, int]) -> dict[str, Any]:
-    config, name, lam, budget, seed = job
+def run_one(job: tuple[str, str, float, float | None, int, bool]) -> dict[str, Any]:
+    config, name, lam, budget, seed, polish = job
     solver, options = configurations()[config]
     problem = orlib_point(name, lam)
-    opts = dict(options, seed=seed, polish=True)
+    opts = dict(options, seed=seed, polish=polish)
     if config != "baseline":
         opts["time_budget"] = budget
     start = time.perf_counter()
@@ -89,6 +89,8 @@ def summarise(rows: list[dict[str, Any]], refs: dict[str, dict]) -> list[dict[st
     for config, budget in keys:
         group = [r for r in rows if r["config"] == config and (r["budget"] or 0.0) == budget]
         for label, field in (("raw", "raw"), ("+polish", "polished")):
+            if all(r[field] is None for r in group) and label == "+polish":
+                continue
             gaps_by_point: dict[tuple, list[float]] = {}
             for r in group:
                 gaps_by_point.setdefault((r["set"], r["lambda"]), []).append(gap(r[field], refs[r["fingerprint"]]["objective"]))
@@ -119,6 +121,7 @@ def main() -> None:
     parser.add_argument("--reference-time-limit", type=float, default=240.0)
     parser.add_argument("--name", default="qubo_formulations", help="output name under benchmarks/out/")
     parser.add_argument("--plots", help="folder for the gap and P(optimum) plots")
+    parser.add_argument("--no-polish", action="store_true", help="skip the +polish rows (saves the local search time)")
     parser.add_argument("--list", action="store_true", help="list the configuration names and exit")
     args = parser.parse_args()
     configs = configurations()
@@ -133,7 +136,7 @@ def main() -> None:
     for name in args.sets:
         for lam in args.lambdas:
             reference(orlib_point(name, lam), args.reference_time_limit, refs)
-    jobs = [(c, s, lam, b, seed) for b in args.budgets for c in chosen for s in args.sets for lam in args.lambdas
+    jobs = [(c, s, lam, b, seed, not args.no_polish) for b in args.budgets for c in chosen for s in args.sets for lam in args.lambdas
             for seed in range(1, args.seeds + 1) if not (c == "baseline" and b != args.budgets[0])]
     print(f"{len(jobs)} runs on {args.workers} workers", flush=True)
     rows = []

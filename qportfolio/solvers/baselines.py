@@ -159,7 +159,7 @@ def _seed_numpy(seed: int | None) -> None:
     """dwave-hybrid's samplers draw from numpy's global generator and take no seed; seeding it is
     the only way to make a run repeatable (timed loops still vary with the machine's speed)."""
     if seed is not None:
-        np.random.seed(seed % 2**32)
+        np.random.seed(seed % 2**32)  # noqa: NPY002 (dwave-hybrid reads the legacy global generator)
 
 
 @register
