@@ -17,15 +17,19 @@ import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from ..problem import PortfolioProblem
-from ..qubo import encode
+from ..qubo import QuboModel, encode
 
-if TYPE_CHECKING:
-    from .qubo_solver import QuboSolver
+
+class RepeatedSampler(Protocol):
+    """What the pilots need of a QUBO solver (``QuboSolver.sample_repeatedly``)."""
+
+    def sample_repeatedly(self, qubo: QuboModel, *, seed: int | None, params: Mapping[str, Any],
+                          time_budget: float | None = None, batches: int = 1) -> Any: ...
 
 #: Candidate multiples of the calibrated penalty strengths, from the certified one down.
 DEFAULT_SCALES: tuple[float, ...] = (1.0, 0.5, 0.25, 0.125, 0.0625)
@@ -71,7 +75,7 @@ def choose_scale(scales: Sequence[float], best: Sequence[float | None]) -> float
     return max(-neg for b, neg in found if b <= low + tol)
 
 
-def tune_penalty_scale(solver: QuboSolver, problem: PortfolioProblem, encode_opts: Mapping[str, Any],
+def tune_penalty_scale(solver: RepeatedSampler, problem: PortfolioProblem, encode_opts: Mapping[str, Any],
                        params: Mapping[str, Any], *, seed: int | None, time_budget: float | None,
                        scales: Sequence[float] = DEFAULT_SCALES, fraction: float = PILOT_FRACTION) -> PenaltyTuning:
     """Run ``solver``'s sampler on the QUBO at each scale and pick one (see the module docstring)."""

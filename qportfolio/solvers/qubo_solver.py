@@ -34,6 +34,7 @@ from ..qubo import QuboModel, encode
 from ..repair import nearest_feasible_units, polish_units
 from ..result import Result
 from .base import BENCHMARK_METRICS, Solver, SolverOutput, resolve_seed
+from .penalty_tuning import tune_penalty_scale
 
 ENCODE_OPTIONS: Mapping[str, str] = {
     "encoding": "weight encoding: binary (default), unary, domain-wall, bounded-coefficient:<cap>",
@@ -192,8 +193,6 @@ class QuboSolver(Solver):
         extra: dict[str, Any] = {}
         t0 = time.perf_counter()
         if strategy == "tuned":
-            from .penalty_tuning import tune_penalty_scale
-
             tuning = tune_penalty_scale(self, problem, encode_opts, params, seed=seed, time_budget=budget)
             encode_opts = {**encode_opts, "penalty_scale": tuning.scale * float(encode_opts.get("penalty_scale", 1.0))}
             extra["penalty_tuning"] = tuning.as_info()
