@@ -16,7 +16,8 @@ from the same samples; polishing happens after sampling and does not touch the r
 
 Per configuration and budget the table gives: median raw gap over the points, worst point's
 gap, the mean wall time per run (a backend whose calls cannot be interrupted, e.g. kerberos's
-full-problem SA branch, overruns its budget: read this column), P(optimum) (share of runs whose raw best is within 1e-9 relative of the proven optimum),
+full-problem SA branch, overruns its budget: read this column), P(optimum) (share of runs whose
+raw best is within 1e-9 relative of the proven optimum),
 the mean feasible fraction of samples, and TTS99 = budget · ln(0.01)/ln(1 - P) (∞ when P = 0).
 """
 
@@ -137,8 +138,8 @@ def main() -> None:
     for name in args.sets:
         for lam in args.lambdas:
             reference(orlib_point(name, lam), args.reference_time_limit, refs)
-    jobs = [(c, s, lam, b, seed, not args.no_polish) for b in args.budgets for c in chosen for s in args.sets for lam in args.lambdas
-            for seed in range(1, args.seeds + 1) if not (c == "baseline" and b != args.budgets[0])]
+    jobs = [(c, s, lam, b, seed, not args.no_polish)
+            for b in args.budgets for c in chosen for s in args.sets for lam in args.lambdas for seed in range(1, args.seeds + 1) if not (c == "baseline" and b != args.budgets[0])]
     print(f"{len(jobs)} runs on {args.workers} workers", flush=True)
     rows = []
     with ProcessPoolExecutor(args.workers) as pool:
