@@ -139,7 +139,8 @@ def main() -> None:
         for lam in args.lambdas:
             reference(orlib_point(name, lam), args.reference_time_limit, refs)
     jobs = [(c, s, lam, b, seed, not args.no_polish)
-            for b in args.budgets for c in chosen for s in args.sets for lam in args.lambdas for seed in range(1, args.seeds + 1) if not (c == "baseline" and b != args.budgets[0])]
+            for b in args.budgets for c in chosen for s in args.sets for lam in args.lambdas
+            for seed in range(1, args.seeds + 1) if not (c == "baseline" and b != args.budgets[0])]
     print(f"{len(jobs)} runs on {args.workers} workers", flush=True)
     rows = []
     with ProcessPoolExecutor(args.workers) as pool:
