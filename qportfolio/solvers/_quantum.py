@@ -10,12 +10,9 @@ import numpy as np
 from ..errors import ValidationError
 from ..qaoa.mixers import MIXERS
 from ..qubo import QuboModel
+from .base import check_positive_int
 
-
-def check_positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValidationError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+__all__ = ["bits_of", "check_mixer", "check_positive_int", "distribution_stats", "sampleset_from_counts"]
 
 
 def check_mixer(mixer: str, qubo: QuboModel) -> None:

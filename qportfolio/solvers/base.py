@@ -26,6 +26,21 @@ from ..problem import PortfolioProblem
 from ..result import Result
 
 
+def check_positive_int(name: str, value: Any) -> int:
+    """An option that must be a positive integer (bools and strings refused, nothing coerced)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValidationError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def check_positive_number(name: str, value: Any) -> float:
+    """An option that must be a positive finite number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(value) or value <= 0:
+        raise ValidationError(f"{name} must be a positive number, got {value!r}")
+    return float(value)
+
+
 def resolve_seed(seed: int | None) -> int:
     """The seed to use: the caller's, or a fresh one that is then recorded with the result."""
     if seed is None:

@@ -19,7 +19,7 @@ Energies in every returned sample set are recomputed on the QUBO that was encode
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import dimod
@@ -28,6 +28,7 @@ from dwave import samplers
 
 from ..errors import SolverError
 from ..qubo import QuboModel
+from .base import check_positive_int, check_positive_number
 from .qubo_solver import DimodSamplerSolver, QuboSolver, SampleRun
 from .registry import register
 
@@ -73,12 +74,15 @@ class SimulatedQuantumAnnealing(QuboSolver):
             import openjij
         except ImportError as exc:
             raise SolverError("openjij is not installed: pip install 'qportfolio[baselines]'") from exc
+        num_reads, num_sweeps, trotter = (check_positive_int(k, v) for k, v in
+                                          (("num_reads", num_reads), ("num_sweeps", num_sweeps), ("trotter", trotter)))
+        beta, gamma = check_positive_number("beta", beta), check_positive_number("gamma", gamma)
         bqm, scale = _normalised(qubo.bqm)
         sampler = openjij.SQASampler()
         rng = np.random.default_rng(seed)
-        sets = [sampler.sample(bqm, num_reads=1, num_sweeps=int(num_sweeps), trotter=int(trotter), beta=float(beta),
-                               gamma=float(gamma), seed=int(rng.integers(2**31 - 1)))
-                for _ in range(int(num_reads))]
+        sets = [sampler.sample(bqm, num_reads=1, num_sweeps=num_sweeps, trotter=trotter, beta=beta, gamma=gamma,
+                               seed=int(rng.integers(2**31 - 1)))
+                for _ in range(num_reads)]
         params = {"num_reads": num_reads, "num_sweeps": num_sweeps, "trotter": trotter, "beta": beta, "gamma": gamma}
         return SampleRun(_on_qubo(qubo, dimod.concatenate(sets)), {"bqm_scale": scale}, params)
 
@@ -104,8 +108,10 @@ class ParallelTempering(QuboSolver):
         from hybrid.reference.pt import ParallelTempering as Workflow
 
         _seed_numpy(seed)
-        workflow = Workflow(num_sweeps=int(num_sweeps), num_replicas=int(num_replicas), max_iter=max_iter,
-                            max_time=max_time, convergence=None)
+        workflow = Workflow(num_sweeps=check_positive_int("num_sweeps", num_sweeps),
+                            num_replicas=check_positive_int("num_replicas", num_replicas),
+                            max_iter=_optional(check_positive_int, "max_iter", max_iter),
+                            max_time=_optional(check_positive_number, "max_time", max_time), convergence=None)
         sampleset = hybrid.HybridSampler(workflow).sample(qubo.bqm)
         params = {"num_replicas": num_replicas, "num_sweeps": num_sweeps, "max_time": max_time, "max_iter": max_iter}
         return SampleRun(_on_qubo(qubo, sampleset), {}, params)
@@ -133,13 +139,18 @@ class Kerberos(QuboSolver):
                 subproblem_size: int = 50, sa_sweeps: int = 10000, tabu_timeout: int = 500,
                 subproblem_reads: int = 10) -> SampleRun:
         hybrid = _import_hybrid()
+        subproblem_size, sa_sweeps, tabu_timeout, subproblem_reads = (check_positive_int(k, v) for k, v in (
+            ("subproblem_size", subproblem_size), ("sa_sweeps", sa_sweeps), ("tabu_timeout", tabu_timeout),
+            ("subproblem_reads", subproblem_reads)))
+        max_iter = _optional(check_positive_int, "max_iter", max_iter)
+        max_time = _optional(check_positive_number, "max_time", max_time)
         _seed_numpy(seed)
         iteration = hybrid.Race(
             hybrid.BlockingIdentity(),
-            hybrid.InterruptableTabuSampler(timeout=int(tabu_timeout)),
-            hybrid.InterruptableSimulatedAnnealingProblemSampler(num_reads=1, num_sweeps=int(sa_sweeps)),
-            hybrid.EnergyImpactDecomposer(size=int(subproblem_size), rolling=True, rolling_history=0.3, traversal="bfs")
-            | hybrid.SimulatedAnnealingSubproblemSampler(num_reads=int(subproblem_reads), num_sweeps=1000)
+            hybrid.InterruptableTabuSampler(timeout=tabu_timeout),
+            hybrid.InterruptableSimulatedAnnealingProblemSampler(num_reads=1, num_sweeps=sa_sweeps),
+            hybrid.EnergyImpactDecomposer(size=subproblem_size, rolling=True, rolling_history=0.3, traversal="bfs")
+            | hybrid.SimulatedAnnealingSubproblemSampler(num_reads=subproblem_reads, num_sweeps=1000)
             | hybrid.SplatComposer(),
         ) | hybrid.ArgMin()
         workflow = hybrid.Loop(iteration, max_iter=max_iter, max_time=max_time, convergence=None)
@@ -149,9 +160,13 @@ class Kerberos(QuboSolver):
         return SampleRun(_on_qubo(qubo, sampleset), {}, params)
 
 
+def _optional(check: Callable[[str, Any], Any], name: str, value: Any) -> Any:
+    return None if value is None else check(name, value)
+
+
 def _capped(params: Mapping[str, Any], key: str, seconds: float) -> dict[str, Any]:
     out = dict(params)
-    out[key] = max(0.01, seconds if out.get(key) is None else min(float(out[key]), seconds))
+    out[key] = max(0.01, seconds if out.get(key) is None else min(check_positive_number(key, out[key]), seconds))
     return out
 
 
@@ -170,7 +185,7 @@ class TabuRestarts(DimodSamplerSolver):
 
     def budget_params(self, params: Mapping[str, Any], seconds: float) -> dict[str, Any]:
         out = dict(params)
-        out["timeout"] = max(1, min(int(out.get("timeout", 1000)), int(1000 * seconds)))
+        out["timeout"] = max(1, min(check_positive_int("timeout", out.get("timeout", 1000)), int(1000 * seconds)))
         return out
 
     def __init__(self) -> None:

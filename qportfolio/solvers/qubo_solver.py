@@ -33,7 +33,7 @@ from ..problem import PortfolioProblem
 from ..qubo import QuboModel, encode
 from ..repair import nearest_feasible_units, polish_units
 from ..result import Result
-from .base import BENCHMARK_METRICS, Solver, SolverOutput, resolve_seed
+from .base import BENCHMARK_METRICS, Solver, SolverOutput, check_positive_int, check_positive_number, resolve_seed
 from .penalty_tuning import tune_penalty_scale
 
 ENCODE_OPTIONS: Mapping[str, str] = {
@@ -149,22 +149,6 @@ def sample_metrics(result: Result) -> dict[str, Any]:
             "num_variables": info.get("num_variables")}
 
 
-def budget_seconds(value: Any) -> float | None:
-    """A time budget option: None or a positive finite number of seconds."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(value) or value <= 0:
-        raise ValidationError(f"time_budget must be a positive number of seconds, got {value!r}")
-    return float(value)
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValidationError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 class QuboSolver(Solver):
     """Base of every QUBO backend; a subclass sets ``name``, ``sampler_options`` (its own options,
     name -> help), optional ``defaults``, and implements :meth:`_sample`."""
@@ -188,8 +172,9 @@ class QuboSolver(Solver):
         seed = resolve_seed(seed) if self.seeded else None
         params = {**self.defaults, **options}
         strategy = run_opts.get("penalty_strategy", "calibrated")
-        budget = budget_seconds(run_opts.get("time_budget"))
-        batches = _positive_int(run_opts.get("batches", 1), "batches")
+        budget = run_opts.get("time_budget")
+        budget = None if budget is None else check_positive_number("time_budget", budget)
+        batches = check_positive_int("batches", run_opts.get("batches", 1))
         extra: dict[str, Any] = {}
         t0 = time.perf_counter()
         if strategy == "tuned":
@@ -218,7 +203,6 @@ class QuboSolver(Solver):
         ran, and ``time_budget=None, batches=<that number>`` repeats the run exactly."""
         runs: list[SampleRun] = []
         start = time.perf_counter()
-        last = 0.0
         while True:
             t = time.perf_counter()
             batch_seed = None if seed is None else (seed + len(runs)) % 2**32

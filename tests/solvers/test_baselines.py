@@ -46,3 +46,14 @@ def test_time_budget_caps_the_per_call_limits():
 def test_sqa_reads_differ_between_seeds():
     r = solve(SMALL[6], "sqa", num_reads=4, num_sweeps=50, seed=1)
     assert r.info["num_samples"] == 4 and r.info["bqm_scale"] > 0
+
+
+@pytest.mark.parametrize("name, option", [("kerberos", {"subproblem_size": "x"}), ("kerberos", {"max_time": -1}),
+                                          ("pt", {"num_replicas": 0}), ("sqa", {"beta": "x"}),
+                                          ("tabu-restarts", {"timeout": "x", "time_budget": 0.2})])
+def test_bad_backend_options_are_clear_errors(name, option):
+    from qportfolio.errors import ValidationError
+
+    key = next(k for k in option if k != "time_budget")
+    with pytest.raises(ValidationError, match=key):
+        solve(SMALL[0], name, seed=1, **option)
