@@ -1,70 +1,64 @@
 """Exact baselines in SCIP: the discretised problem (MIQP, integer units) and the continuous one.
 
 Formulation (x = units for ``exact-discrete``, x = weights for ``exact-continuous``; w = s x with
-s = weight_step or 1):
+s = weight_step or 1; all quadratic terms in scaled objective units):
 
-    min  lambda s^2 (sum_i d_i p_i + eta) - (1 - lambda) s mu'x
+    min  lambda s^2 (sum_i d_i p_i + sum_k t_k) - (1 - lambda) s mu'x
     s.t. sum z = K,  sum x = 1/s,  lo_i z_i <= x_i <= hi_i z_i,  z binary,
-         x_i^2 <= p_i z_i              (perspective cuts of the diagonal part)
-         eta >= x' R x                 (convex remainder)
+         x_i^2 <= p_i z_i                  (perspective terms of the diagonal part)
+         y = L'x,  y_k^2 <= t_k            (remainder R = L L', one term per eigenvector)
+         p_i >= (2j+1) x_i - j(j+1) z_i    (discrete only: secants of x^2 between grid points)
 
-with Sigma = diag(d) + R, R PSD. The plain big-M model (eta >= x'Sigma x) has a weak continuous
-relaxation and stalls on the 85- to 98-asset OR-Library sets; the perspective terms make the
-relaxation of an unheld asset's variance exact. The diagonal d is the largest uniform multiple of
-the variances that keeps R PSD (``split="correlation"``) or, with ``split="sdp"``, the solution of
-max sum d s.t. Sigma - diag(d) PSD (cvxpy).
+with Sigma = diag(d) + R, R PSD, d from :mod:`qportfolio.perspective` (the SDP split by default).
+Each piece answers a measured weakness (``benchmarks/exact_speed.py``, OR-Library, K = 10):
+
+* the plain big-M model (eta >= x'Sigma x) has a weak relaxation; the perspective terms make an
+  unheld asset's variance exact, and the SDP split puts two to three times more variance there
+  than the correlation split;
+* one dense constraint eta >= x'Rx is cut by SCIP one gradient at a time, each cut a dense row;
+  the extended form (Vielma, Dunning, Huchette & Lubin 2017) lets SCIP cut each eigen-direction
+  separately, which closes the root gap much faster;
+* on the grid, x_i is an integer and x_i^2 lies above the secants through consecutive integers,
+  so the secant cuts are valid and tighten the perspective between grid points;
+* branching on the selection z before the units x.
+
+``model="compact"`` keeps the earlier model (one dense remainder constraint, no secants, no
+priorities) for comparisons. Both are exact: every constraint holds at every feasible portfolio.
 
 The objective is divided by its natural size before it reaches SCIP so that SCIP's absolute
-tolerances (1e-6) do not swamp objectives of order 1e-5; the reported objective is recomputed in
-float64 from the weights. ``exact-continuous`` polishes the weights of SCIP's support with a
-convex QP (cvxpy, Clarabel) because SCIP's tolerances distort small objectives by ~1 %.
+tolerances do not swamp objectives of order 1e-5, and the feasibility tolerance is 1e-8 (SCIP's
+default 1e-6, summed over ~2n quadratic constraints, understated port5's optimum by 1e-4
+relative); the reported objective is recomputed in float64 from the weights. ``exact-continuous``
+polishes the weights of SCIP's support with a convex QP (cvxpy, Clarabel).
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import cvxpy as cp
 import numpy as np
 import pyscipopt
 
 from ..errors import SolverError, ValidationError
-from ..linalg import smallest_eigenvalue
 from ..outcome import Status
+from ..perspective import SPLITS, diagonal_split
 from ..problem import PortfolioProblem
 from ..relaxation import solve_relaxation
 from ..repair import heuristic_units, nearest_feasible_units
 from .base import Solver, SolverOutput
 from .registry import register
 
-
-def diagonal_split(cov: np.ndarray, method: Literal["correlation", "sdp", "none"] = "correlation") -> np.ndarray:
-    """A diagonal d >= 0 with Sigma - diag(d) PSD (see module docstring)."""
-    var = np.diag(cov)
-    if method == "none" or not np.all(var > 0):
-        return np.zeros_like(var)
-    if method == "correlation":
-        scale = np.sqrt(var)
-        corr = cov / np.outer(scale, scale)
-        d = max(smallest_eigenvalue(corr), 0.0) * var
-    elif method == "sdp":
-        dvar = cp.Variable(cov.shape[0], nonneg=True)
-        scaled = cov / var.mean()
-        prob = cp.Problem(cp.Maximize(cp.sum(dvar)), [scaled - cp.diag(dvar) >> 0, dvar <= np.diag(scaled)])
-        prob.solve(solver=cp.CLARABEL)
-        if dvar.value is None:
-            raise SolverError(f"the SDP diagonal split failed ({prob.status}); use split='correlation'")
-        d = np.clip(dvar.value, 0.0, None) * var.mean()
-    else:
-        raise ValidationError(f"split must be 'correlation', 'sdp' or 'none', got {method!r}")
-    d = d * (1.0 - 1e-7)
-    slack = smallest_eigenvalue(cov - np.diag(d))  # keep the remainder safely PSD
-    margin = 1e-9 * float(var.max())
-    if slack < margin:
-        d = np.clip(d - (margin - slack), 0.0, None)
-    return d
+MODELS = ("extended", "compact")
+#: SCIP's feasibility tolerance in the exact models (see the module docstring).
+FEASIBILITY_TOLERANCE = 1e-7
+#: Secant cuts per asset, from its lowest unit up: above ~16 units a secant gains < 0.1 % of x^2.
+MAX_SECANTS = 16
+#: Eigen-directions of the remainder with eigenvalues below this fraction of the largest are dropped
+#: (their share of any portfolio's variance is below SCIP's tolerances).
+EIGEN_RTOL = 1e-12
 
 
 def natural_objective_size(problem: PortfolioProblem) -> float:
@@ -90,13 +84,18 @@ def build_scip_model(
     problem: PortfolioProblem,
     *,
     integer: bool,
-    split: str = "correlation",
+    model: str = "extended",
+    split: str = "sdp",
     time_limit: float | None = None,
     threads: int = 1,
     verbose: bool = False,
     start: np.ndarray | None = None,
+    feasibility_tolerance: float = FEASIBILITY_TOLERANCE,
 ) -> ScipModel:
     """The SCIP model of the module docstring, optionally warm-started at the weights/units ``start``."""
+    if model not in MODELS:
+        raise ValidationError(f"model must be one of {', '.join(MODELS)}; got {model!r}")
+    extended = model == "extended"
     n, lam = problem.n, problem.risk_aversion
     cov, mu = problem.covariance, problem.expected_returns
     if integer:
@@ -107,56 +106,87 @@ def build_scip_model(
         step, total = 1.0, 1.0
         lo, hi = np.asarray(problem.min_weight, float), np.asarray(problem.max_weight, float)
     scale = natural_objective_size(problem)
-    model = pyscipopt.Model(f"qportfolio-{'discrete' if integer else 'continuous'}")
+    scip = pyscipopt.Model(f"qportfolio-{'discrete' if integer else 'continuous'}-{model}")
     if not verbose:
-        model.hideOutput()
+        scip.hideOutput()
     if time_limit is not None:
-        model.setParam("limits/time", float(time_limit))
-    model.setParam("parallel/maxnthreads", int(threads))
+        scip.setParam("limits/time", float(time_limit))
+    scip.setParam("parallel/maxnthreads", int(threads))
+    scip.setParam("numerics/feastol", float(feasibility_tolerance))
+    scip.setParam("constraints/nonlinear/tightenlpfeastol", False)
     vtype = "I" if integer else "C"
-    x = [model.addVar(f"x{i}", vtype=vtype, lb=0.0, ub=hi[i]) for i in range(n)]
-    z = [model.addVar(f"z{i}", vtype="B") for i in range(n)]
+    x = [scip.addVar(f"x{i}", vtype=vtype, lb=0.0, ub=hi[i]) for i in range(n)]
+    z = [scip.addVar(f"z{i}", vtype="B") for i in range(n)]
     for i in range(n):
-        model.addCons(x[i] <= hi[i] * z[i])
-        model.addCons(x[i] >= lo[i] * z[i])
-    model.addCons(pyscipopt.quicksum(z) == problem.cardinality)
-    model.addCons(pyscipopt.quicksum(x) == total)
-    objective = pyscipopt.quicksum(-(1.0 - lam) * step * mu[i] / scale * x[i] for i in range(n))
-    aux: list[tuple[Any, Any]] = []  # (variable, value at the start point) for the warm start
+        scip.addCons(x[i] <= hi[i] * z[i])
+        scip.addCons(x[i] >= lo[i] * z[i])
+        if extended:
+            scip.chgVarBranchPriority(z[i], 10)
+    scip.addCons(pyscipopt.quicksum(z) == problem.cardinality)
+    scip.addCons(pyscipopt.quicksum(x) == total)
+    objective = pyscipopt.quicksum(float(-(1.0 - lam) * step * mu[i] / scale) * x[i] for i in range(n))
     x0 = None if start is None else np.asarray(start, dtype=float)
+    aux: list[tuple[Any, float, bool]] = []  # (variable, value at the start, is an objective term)
     if lam > 0:
-        # eta and p_i are in (scaled) objective units, so SCIP's absolute tolerances act on O(1) numbers
         d = diagonal_split(cov, split)  # type: ignore[arg-type]
         quad_coef = lam * step * step / scale
         rem = (cov - np.diag(d)) * quad_coef
-        eta = model.addVar("eta", lb=0.0)
-        rows, cols = np.triu_indices(n)
-        vals = np.where(rows == cols, 1.0, 2.0) * rem[rows, cols]
-        model.addCons(pyscipopt.quicksum(v * x[r] * x[c] for r, c, v in zip(rows, cols, vals) if v != 0) <= eta)
-        objective += eta
-        if x0 is not None:
-            aux.append((eta, float(x0 @ rem @ x0) * (1 + 1e-9)))
+        if extended:
+            objective += _add_eigen_terms(scip, x, rem, x0, aux)
+        else:
+            eta = scip.addVar("eta", lb=0.0)
+            rows, cols = np.triu_indices(n)
+            vals = np.where(rows == cols, 1.0, 2.0) * rem[rows, cols]
+            scip.addCons(pyscipopt.quicksum(float(v) * x[r] * x[c] for r, c, v in zip(rows, cols, vals) if v != 0) <= eta)
+            objective += eta
+            if x0 is not None:
+                aux.append((eta, float(x0 @ rem @ x0) * (1 + 1e-9), True))
         for i in np.flatnonzero(d > 0):
-            p = model.addVar(f"p{i}", lb=0.0)
-            model.addCons(quad_coef * d[i] * x[i] * x[i] <= p * z[i])
+            coef = float(quad_coef * d[i])
+            p = scip.addVar(f"p{i}", lb=0.0)
+            scip.addCons(coef * x[i] * x[i] <= p * z[i])
+            if extended and integer:
+                for j in range(int(lo[i]), int(min(hi[i], lo[i] + MAX_SECANTS))):
+                    scip.addCons(p >= coef * ((2 * j + 1) * x[i] - j * (j + 1) * z[i]))
             objective += p
             if x0 is not None:
-                aux.append((p, quad_coef * d[i] * x0[i] ** 2 * (1 + 1e-9)))
-    obj_var = model.addVar("objective", lb=None)
-    model.addCons(obj_var >= objective)
-    model.setObjective(obj_var, "minimize")
+                aux.append((p, coef * x0[i] ** 2 * (1 + 1e-9), True))
+    obj_var = scip.addVar("objective", lb=None)
+    scip.addCons(obj_var >= objective)
+    scip.setObjective(obj_var, "minimize")
     if x0 is not None:
         linear = float(-(1.0 - lam) * step * (mu @ x0) / scale)
-        sol = model.createSol()
+        sol = scip.createSol()
         for i in range(n):
-            model.setSolVal(sol, x[i], float(x0[i]))
-            model.setSolVal(sol, z[i], 1.0 if x0[i] > 0 else 0.0)
-        for var, value in aux:
-            model.setSolVal(sol, var, value)
-        model.setSolVal(sol, obj_var, linear + sum(value for _, value in aux))
-        if not model.addSol(sol, free=True):
+            scip.setSolVal(sol, x[i], float(x0[i]))
+            scip.setSolVal(sol, z[i], 1.0 if x0[i] > 0 else 0.0)
+        for var, value, _ in aux:
+            scip.setSolVal(sol, var, value)
+        scip.setSolVal(sol, obj_var, linear + sum(value for _, value, in_objective in aux if in_objective))
+        if not scip.addSol(sol, free=True):
             raise SolverError("SCIP rejected the warm-start portfolio (internal error: please report)")
-    return ScipModel(model, x, z, step, scale)
+    return ScipModel(scip, x, z, step, scale)
+
+
+def _add_eigen_terms(scip: pyscipopt.Model, x: list[Any], rem: np.ndarray, x0: np.ndarray | None,
+                     aux: list[tuple[Any, float, bool]]) -> Any:
+    """x'Rx as sum_k t_k with y_k = (L'x)_k, y_k^2 <= t_k, R = L L' by eigenvectors; returns sum t."""
+    eigval, eigvec = np.linalg.eigh(0.5 * (rem + rem.T))
+    keep = eigval > EIGEN_RTOL * max(float(eigval[-1]), 0.0)
+    factor = eigvec[:, keep] * np.sqrt(eigval[keep])
+    total = 0.0
+    for k in range(factor.shape[1]):
+        column = factor[:, k]
+        y = scip.addVar(f"y{k}", lb=None)
+        t = scip.addVar(f"t{k}", lb=0.0)
+        scip.addCons(pyscipopt.quicksum(float(c) * xi for c, xi in zip(column, x) if c != 0.0) == y)
+        scip.addCons(y * y <= t)
+        total += t
+        if x0 is not None:
+            y0 = float(column @ x0)
+            aux.append((y, y0, False))
+            aux.append((t, y0 * y0 * (1 + 1e-9) + 1e-15, True))
+    return total
 
 
 def scip_output(problem: PortfolioProblem, scip: ScipModel, weights: np.ndarray | None, params: dict[str, Any], *,
@@ -191,7 +221,11 @@ def _heuristic_start(problem: PortfolioProblem) -> np.ndarray:
     return heuristic_units(problem, solve_relaxation(problem, upper))
 
 
-def _check_common(time_limit: Any, threads: Any) -> None:
+def _check_common(time_limit: Any, threads: Any, model: Any, split: Any) -> None:
+    if model not in MODELS:
+        raise ValidationError(f"model must be one of {', '.join(MODELS)}; got {model!r}")
+    if split not in SPLITS:
+        raise ValidationError(f"split must be one of {', '.join(SPLITS)}; got {split!r}")
     if time_limit is not None and (not isinstance(time_limit, (int, float)) or time_limit <= 0):
         raise ValidationError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
     if not isinstance(threads, int) or threads < 1:
@@ -200,7 +234,8 @@ def _check_common(time_limit: Any, threads: Any) -> None:
 
 COMMON_OPTIONS = {
     "time_limit": "seconds before SCIP stops with its best solution and bound (default: none)",
-    "split": "diagonal split for the perspective terms: correlation (default), sdp, none",
+    "model": "extended (default: eigen-split remainder, secant cuts, z branched first) or compact (the earlier model)",
+    "split": "diagonal split for the perspective terms: sdp (default), correlation, none",
     "threads": "SCIP threads (default 1)",
     "verbose": "show SCIP's log",
     "seed": "accepted for a uniform interface; SCIP is deterministic",
@@ -213,22 +248,22 @@ class ExactDiscreteSolver(Solver):
     description = "the discretised problem as a MIQP in SCIP, solved to proven optimality"
     options = dict(COMMON_OPTIONS)
 
-    def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, split: str = "correlation",
-               threads: int = 1, verbose: bool = False, seed: int | None = None) -> SolverOutput:
-        _check_common(time_limit, threads)
+    def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
+               split: str = "sdp", threads: int = 1, verbose: bool = False, seed: int | None = None) -> SolverOutput:
+        _check_common(time_limit, threads, model, split)
         start = _heuristic_start(problem)
-        scip = build_scip_model(problem, integer=True, split=split, time_limit=time_limit, threads=threads,
+        scip = build_scip_model(problem, integer=True, model=model, split=split, time_limit=time_limit, threads=threads,
                                 verbose=verbose, start=start)
-        model = scip.model
-        model.optimize()
+        solver_model = scip.model
+        solver_model.optimize()
         weights = None
-        if model.getNSols() > 0:
-            sol = model.getBestSol()
-            units = np.round([model.getSolVal(sol, v) for v in scip.x]).astype(np.int64)
+        if solver_model.getNSols() > 0:
+            sol = solver_model.getBestSol()
+            units = np.round([solver_model.getSolVal(sol, v) for v in scip.x]).astype(np.int64)
             if not problem.is_feasible(units * scip.step):  # rounding of a tolerance-feasible point
                 units = nearest_feasible_units(problem, units)
             weights = units * scip.step
-        params = {"time_limit": time_limit, "split": split, "threads": threads}
+        params = {"time_limit": time_limit, "model": model, "split": split, "threads": threads}
         return scip_output(problem, scip, weights, params, discrete=True)
 
 
@@ -259,25 +294,25 @@ class ExactContinuousSolver(Solver):
     description = "cardinality-constrained problem with continuous weights in SCIP (perspective), polished by a QP"
     options = dict(COMMON_OPTIONS)
 
-    def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, split: str = "correlation",
-               threads: int = 1, verbose: bool = False, seed: int | None = None) -> SolverOutput:
-        _check_common(time_limit, threads)
+    def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
+               split: str = "sdp", threads: int = 1, verbose: bool = False, seed: int | None = None) -> SolverOutput:
+        _check_common(time_limit, threads, model, split)
         start = polish_support(problem, _heuristic_start(problem) > 0)
-        scip = build_scip_model(problem, integer=False, split=split, time_limit=time_limit, threads=threads,
+        scip = build_scip_model(problem, integer=False, model=model, split=split, time_limit=time_limit, threads=threads,
                                 verbose=verbose, start=start)
-        model = scip.model
+        solver_model = scip.model
         t0 = time.perf_counter()
-        model.optimize()
+        solver_model.optimize()
         weights, message = None, ""
-        if model.getNSols() > 0:
-            sol = model.getBestSol()
-            support = np.array([model.getSolVal(sol, v) > 0.5 for v in scip.z])
-            scip_w = np.array([model.getSolVal(sol, v) for v in scip.x])
+        if solver_model.getNSols() > 0:
+            sol = solver_model.getBestSol()
+            support = np.array([solver_model.getSolVal(sol, v) > 0.5 for v in scip.z])
+            scip_w = np.array([solver_model.getSolVal(sol, v) for v in scip.x])
             weights = polish_support(problem, support)
             if weights is None:
                 weights = scip_w
                 message = "QP polish failed; weights are SCIP's own"
-        params = {"time_limit": time_limit, "split": split, "threads": threads}
+        params = {"time_limit": time_limit, "model": model, "split": split, "threads": threads}
         out = scip_output(problem, scip, weights, params, discrete=False, message=message)
         out.info["optimize_seconds"] = time.perf_counter() - t0
         return out

@@ -82,3 +82,82 @@ def test_time_limit_reports_incumbent_bound_and_gap():
     assert r.feasible  # the warm start guarantees an incumbent
     assert r.bound <= r.objective + 1e-12
     assert r.gap >= 0 and r.to_dict()["gap"] == r.gap
+
+
+# --- the extended and compact models, every diagonal split, against brute force -----------------
+
+from qportfolio.perspective import SPLITS  # noqa: E402
+from qportfolio.solvers.exact import MODELS  # noqa: E402
+
+FINE_GRID = [  # many units per asset, so the secant cuts between grid points are exercised
+    synthetic_problem(8, seed=s, cardinality=3, weight_step=0.05, min_weight=0.05, max_weight=0.6, risk_aversion=lam)
+    for s, lam in ((21, 0.9), (22, 0.5), (23, 0.97))
+]
+
+
+@pytest.fixture(scope="module")
+def brute_optima() -> dict[str, float]:
+    return {p.fingerprint: solve(p, "brute").objective for p in SMALL + FINE_GRID}
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("split", SPLITS)
+def test_every_model_and_split_finds_the_brute_force_optimum(model, split, brute_optima):
+    for problem in SMALL + FINE_GRID:
+        exact = solve(problem, "exact-discrete", model=model, split=split)
+        assert exact.status == "optimal" and exact.feasible, problem.name
+        assert rel(exact.objective, brute_optima[problem.fingerprint]) <= 1e-9, problem.name
+        assert exact.bound <= exact.objective + 1e-12 * abs(exact.objective)
+        assert exact.parameters["model"] == model and exact.parameters["split"] == split
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_continuous_models_agree_with_support_enumeration(model):
+    import itertools
+
+    from qportfolio.solvers.exact import polish_support
+
+    for seed, lam in ((31, 0.6), (32, 0.95)):
+        problem = synthetic_problem(8, seed=seed, cardinality=3, risk_aversion=lam, min_weight=0.05)
+        best = min(
+            problem.objective(w)
+            for s in itertools.combinations(range(8), 3)
+            if (w := polish_support(problem, np.isin(np.arange(8), s))) is not None
+        )
+        assert rel(solve(problem, "exact-continuous", model=model).objective, best) <= 1e-7
+
+
+def test_unknown_model_or_split_is_refused_naming_the_choices():
+    problem = SMALL[0]
+    with pytest.raises(qp.ValidationError, match="model must be one of extended, compact"):
+        solve(problem, "exact-discrete", model="dense")
+    with pytest.raises(qp.ValidationError, match="split must be one of sdp, correlation, none"):
+        solve(problem, "exact-continuous", split="eigen")
+
+
+@requires_orlib
+@pytest.mark.parametrize("integer", [True, False], ids=["discrete", "continuous"])
+def test_port2_at_high_risk_aversion_is_proven_quickly(integer):
+    """CI's one OR-Library proof: port2, lambda = 0.9 (the compact model needed ~60 s; now ~3 s)."""
+    from qportfolio.data import load_orlib
+
+    problem = load_orlib("port2", risk_aversion=0.9, weight_step=0.05, min_weight=0.05)
+    r = solve(problem, "exact-discrete" if integer else "exact-continuous", time_limit=60)
+    assert r.status == "optimal" and r.feasible
+    assert len(r.selected) == 10
+    assert r.gap <= 1e-4
+
+
+@pytest.mark.slow
+@requires_orlib
+@pytest.mark.parametrize("name", ["port1", "port2", "port3", "port4", "port5"])
+@pytest.mark.parametrize("lam", [0.1, 0.3, 0.5, 0.7, 0.9])
+@pytest.mark.parametrize("integer", [True, False], ids=["discrete", "continuous"])
+def test_every_orlib_suite_point_is_proven_within_60s(name, lam, integer):
+    """The built-in ``orlib`` suite's 25 points (K = 10, grid and minimum 0.05), both references."""
+    from qportfolio.data import load_orlib
+
+    problem = load_orlib(name, risk_aversion=lam, weight_step=0.05, min_weight=0.05)
+    r = solve(problem, "exact-discrete" if integer else "exact-continuous", time_limit=60)
+    assert r.status == "optimal", (r.status, r.gap)
+    assert r.bound <= r.objective
