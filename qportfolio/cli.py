@@ -18,6 +18,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from . import solvers as solver_registry
@@ -149,13 +150,7 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
     suite = load_suite(args.suite)
     jobs = suite.jobs(args.data_dir)
     if args.dry_run:
-        from collections import Counter
-
-        per_config = Counter(j.config.name for j in jobs)
-        instances = len({j.problem.fingerprint for j in jobs})
-        print(f"suite {suite.name}: {len(jobs)} jobs ({instances} instance x parameter points)")
-        for name, count in per_config.items():
-            print(f"  {name:<24}{count:>6}")
+        print(_dry_run_text(suite, jobs, args.db, args.workers if args.scheduler is None else None))
         return 0
     if not args.db:
         raise ValidationError("bench run needs --db FILE (the SQLite results database)")
@@ -167,6 +162,31 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
     for label, error in summary.failures[:10]:
         print(f"  failed: {label}: {error}")
     return 1 if summary.failed else 0
+
+
+def _dry_run_text(suite: Any, jobs: list[Any], db: str | None, workers: int | None) -> str:
+    """Job counts per configuration, what is already done in ``db``, and a time estimate."""
+    from collections import Counter
+
+    from .bench import ResultStore
+    from .bench.estimate import estimate_jobs
+
+    history: list[dict[str, Any]] = []
+    done: set[str] = set()
+    if db and Path(db).exists():
+        with ResultStore(db) as store:
+            history, done = store.rows(), store.done_keys()
+    pending = [j for j in jobs if j.key not in done]
+    instances = len({j.problem.fingerprint for j in jobs})
+    est = estimate_jobs(pending, history)
+    lines = [f"suite {suite.name}: {len(jobs)} jobs ({instances} instance x parameter points), "
+             f"{len(pending)} pending" + (f", {len(jobs) - len(pending)} already in {db}" if done else "")]
+    total, todo = Counter(j.config.name for j in jobs), Counter(j.config.name for j in pending)
+    for name, count in total.items():
+        lines.append(f"  {name:<28}{todo[name]:>6} pending of {count:<6} ~{est.per_config.get(name, 0.0) / 60:8.1f} min")
+    lines.append(est.describe(workers or 1) if workers is not None else
+                 est.describe(1) + "\n(on a Dask cluster, divide by the number of worker threads)")
+    return "\n".join(lines)
 
 
 def cmd_bench_report(args: argparse.Namespace) -> int:
@@ -228,12 +248,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_bench = sub.add_parser("bench", help="benchmark suites: run (resumable) and report")
     bench_sub = p_bench.add_subparsers(dest="bench_command", required=True)
     p_run = bench_sub.add_parser("run", help="run a suite's jobs not yet in the database")
-    p_run.add_argument("suite", help="built-in suite (quick, orlib, scaling) or a TOML file")
+    p_run.add_argument("suite", help="built-in suite (quick, orlib, scaling, formulations, chang2000) or a TOML file")
     p_run.add_argument("--db", help="SQLite results database (created if missing)")
     p_run.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
     p_run.add_argument("--scheduler", metavar="ADDRESS",
                        help="Dask scheduler address (tcp://host:8786): run jobs on that cluster")
-    p_run.add_argument("--dry-run", action="store_true", help="print the job count and exit")
+    p_run.add_argument("--dry-run", action="store_true",
+                       help="print the job counts (pending and done in --db) and a time estimate, and exit")
     p_run.add_argument("--limit", type=int, help="run at most this many pending jobs")
     p_run.add_argument("--data-dir", help="folder of the OR-Library files")
     p_run.add_argument("--verbose", "-v", action="store_true", help="one line per finished job instead of a progress bar")

@@ -168,6 +168,8 @@ def summarize(df: Any, by: str = "instance_set") -> Any:
             "wall_median": q(g["wall_time"], 0.5),
             "qpu_time_mean": float(g["qpu_access_time"].mean()) if g["qpu_access_time"].notna().any() else np.nan,
             "mean_pct_deviation": float(g["frontier_deviation"].mean()) if g["frontier_deviation"].notna().any() else np.nan,
+            "median_pct_deviation": (float(g["frontier_deviation"].median()) if g["frontier_deviation"].notna().any()
+                                     else np.nan),
             "proven_optimal": float((g["status"] == "optimal").mean()) if (g["role"] == "reference").all() else np.nan,
         })
     return pd.DataFrame(rows)

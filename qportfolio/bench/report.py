@@ -4,7 +4,10 @@ Files written to ``out``: ``summary.md``, ``summary.html``, ``summary.csv``, ``r
 ``runs.parquet`` (every job with its metrics), and the plots ``gap_vs_n.png``, ``tts99_vs_n.png``,
 ``feasibility_vs_penalty.png`` and ``frontier_<set>.png`` (one per instance set that has several
 risk-aversion values: each solver's cardinality-constrained frontier against the unconstrained
-frontier, as in Chang et al. 2000, Figure 1).
+frontier, as in Chang et al. 2000, Figure 1), plus, for every OR-Library instance traced over
+several risk aversions, ``frontier_<set>_<instance>.png`` and the table of Chang et al.'s mean and
+median percentage deviation from the unconstrained frontier (``frontier_deviation.csv`` and a
+section of ``summary.md``).
 """
 
 from __future__ import annotations
@@ -166,6 +169,82 @@ def _plot_frontiers(df: Any, out: Path, data_dir: str | None) -> list[str]:
     return written
 
 
+DEVIATION_COLUMNS = [("instance", "set", "s"), ("config", "configuration", "s"), ("points", "points", "d"),
+                     ("proven", "proven optimal", ".0f"), ("mean_pct_deviation", "mean % deviation", ".4f"),
+                     ("median_pct_deviation", "median % deviation", ".4f")]
+
+
+def _orlib_frontier_runs(df: Any) -> Any:
+    """Feasible runs on OR-Library instances traced over at least two risk aversions: the best run
+    (lowest objective over seeds) per instance set, instance, configuration and lambda."""
+    from ..data.orlib import ORLIB_SETS
+
+    data = df[df["feasible"].astype(bool) & df["instance"].isin(ORLIB_SETS)]
+    if data.empty:
+        return data
+    traced = data.groupby(["instance_set", "instance"])["risk_aversion"].transform("nunique") >= 2
+    data = data[traced]
+    if data.empty:
+        return data
+    best = data.loc[data.groupby(["instance_set", "instance", "config", "risk_aversion"])["objective"].idxmin()]
+    return best.sort_values(["instance_set", "instance", "config", "risk_aversion"])
+
+
+def frontier_deviation_table(df: Any) -> Any:
+    """Chang et al.'s mean and median percentage deviation from the UEF per instance and configuration."""
+    import pandas as pd
+
+    best = _orlib_frontier_runs(df)
+    rows = []
+    if not best.empty:
+        for (iset, instance, config), g in best.groupby(["instance_set", "instance", "config"], sort=True):
+            dev = g["frontier_deviation"].dropna()
+            rows.append({"instance_set": iset, "instance": instance, "config": config, "points": len(g),
+                         "proven": int((g["status"] == "optimal").sum()) if (g["role"] == "reference").all() else None,
+                         "mean_pct_deviation": float(dev.mean()) if len(dev) else np.nan,
+                         "median_pct_deviation": float(dev.median()) if len(dev) else np.nan})
+    return pd.DataFrame(rows, columns=["instance_set", "instance", "config", "points", "proven",
+                                       "mean_pct_deviation", "median_pct_deviation"])
+
+
+def _plot_instance_frontiers(df: Any, out: Path, data_dir: str | None) -> list[str]:
+    """One plot per traced OR-Library instance: the UEF, the exact frontier as a line, other
+    configurations as markers (Chang et al. 2000, Figure 1, one set per figure)."""
+    import matplotlib.pyplot as plt
+
+    from ..data import load_orlib_frontier
+    from ..errors import DataError
+
+    best = _orlib_frontier_runs(df)
+    written = []
+    for (iset, instance), g in best.groupby(["instance_set", "instance"], sort=True):
+        fig, ax = plt.subplots(figsize=(6.4, 4.6))
+        try:
+            uef = load_orlib_frontier(instance, data_dir=data_dir)
+            order = np.argsort(uef[:, 1])
+            ax.plot(np.sqrt(uef[order, 1]), uef[order, 0], color="k", lw=1.0, label="unconstrained frontier (UEF)")
+        except DataError:
+            pass
+        for config, gc in g.groupby("config"):
+            gc = gc.sort_values("volatility")
+            if (gc["role"] == "reference").all():
+                ax.plot(gc["volatility"], gc["expected_return"], marker=".", ms=4, lw=1.2, label=f"{config} (exact)")
+            else:
+                ax.plot(gc["volatility"], gc["expected_return"], ls="none", marker="o", ms=3.5, mfc="none", label=config)
+        k = int(g["cardinality"].iloc[0])
+        ax.set_title(f"{instance}: K = {k}, {g['risk_aversion'].nunique()} risk aversions", fontsize=10)
+        ax.set_xlabel("volatility σ (per period)")
+        ax.set_ylabel("expected return (per period)")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        name = f"frontier_{iset}_{instance}.png"
+        fig.savefig(out / name, dpi=110)
+        plt.close(fig)
+        written.append(name)
+    return written
+
+
 def write_report(db: str, out: str | Path, *, data_dir: str | None = None) -> dict[str, Any]:
     """Write every report file for ``db`` into ``out``; returns the summary DataFrame and file list."""
     import matplotlib
@@ -189,6 +268,16 @@ def write_report(db: str, out: str | Path, *, data_dir: str | None = None) -> di
         if fn(runs, out / name):
             plots.append(name)
     plots += _plot_frontiers(runs, out, data_dir)
+    plots += _plot_instance_frontiers(runs, out, data_dir)
+    deviations = frontier_deviation_table(runs)
+    deviation_section = ""
+    if not deviations.empty:
+        deviations.to_csv(out / "frontier_deviation.csv", index=False)
+        deviation_section = ("## Percentage deviation from the unconstrained frontier (Chang et al. 2000)\n\n"
+                             "Per point, the smaller of the variance deviation at equal return and the return deviation "
+                             "at equal variance from the interpolated UEF (portefN.txt); mean and median over the "
+                             "configuration's points (best run per risk aversion).\n\n"
+                             + markdown_table(deviations, DEVIATION_COLUMNS) + "\n\n")
     notes = (f"{len(runs)} jobs from {db}. Gap = (f - f*)/max(|f|, |f*|) to the exact-discrete optimum f* of the same "
              "instance; scaled gap = (f - f*)/S with S the objective's range bound; TTS99 = t ln(0.01)/ln(1 - P(opt)) "
              "with t the sampling time per read; mean % deviation from the unconstrained frontier as in Chang et al. (2000). "
@@ -196,7 +285,8 @@ def write_report(db: str, out: str | Path, *, data_dir: str | None = None) -> di
     table = markdown_table(summary)
     instance_table = markdown_table(by_instance, BY_INSTANCE_COLUMNS)
     (out / "summary.md").write_text(f"# Benchmark report\n\n{notes}\n\n{table}\n\n## By instance\n\n{instance_table}\n\n"
+                                    + deviation_section
                                     + "\n".join(f"![{p}]({p})" for p in plots) + "\n")
     (out / "summary.html").write_text(_html(summary, "Benchmark report", plots, notes))
     return {"summary": summary, "by_instance": by_instance, "runs": runs, "files": sorted(p.name for p in out.iterdir()),
-            "table": table, "instance_table": instance_table}
+            "table": table, "instance_table": instance_table, "deviations": deviations}

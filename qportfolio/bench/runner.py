@@ -97,6 +97,16 @@ def _safe_execute(job: Job) -> tuple[str, dict[str, Any] | None, str | None]:
         return job.key, None, f"{type(exc).__name__}: {exc}"
 
 
+def _pooled_execute(job: Job) -> tuple[str, dict[str, Any] | None, str | None]:
+    """_safe_execute() with one BLAS thread: jobs run side by side (worker processes, Dask worker
+    threads), and BLAS threads on top of them only contend (OpenBLAS with 2 threads per job on a
+    2-core machine made the SDP split of port5 8x slower)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1, user_api="blas"):
+        return _safe_execute(job)
+
+
 @dataclass
 class RunSummary:
     total: int
@@ -138,7 +148,7 @@ def _local_results(jobs: list[Job], workers: int) -> Iterable[tuple[str, dict | 
             yield _safe_execute(job)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending = {pool.submit(_safe_execute, job) for job in jobs}
+        pending = {pool.submit(_pooled_execute, job) for job in jobs}
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in finished:
@@ -152,7 +162,7 @@ def _dask_results(jobs: list[Job], scheduler: Any) -> Iterable[tuple[str, dict |
         raise ValidationError("--scheduler needs dask.distributed: pip install 'qportfolio[bench]'") from None
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
     try:
-        futures = client.map(_safe_execute, jobs, pure=False, key=[f"qportfolio-{j.key}" for j in jobs])
+        futures = client.map(_pooled_execute, jobs, pure=False, key=[f"qportfolio-{j.key}" for j in jobs])
         for fut in as_completed(futures):
             yield fut.result()
     finally:

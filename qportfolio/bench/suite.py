@@ -28,6 +28,8 @@
     solver = "sa"
     options = { num_reads = 50, num_sweeps = 1000 }
     repeats = 3                     # optional override (deterministic solvers: 1)
+    expected_seconds = 2.5          # optional: typical seconds per job, for `bench run --dry-run`
+                                    # (also in [references]; a table {port1 = 1, default = 5} works too)
 
 A job is one (instance, parameters, configuration, seed); its key is a hash of the instance
 fingerprint (which covers K, lambda, step and bounds), the solver, its options, the time limit and
@@ -48,7 +50,7 @@ from typing import Any
 from ..errors import DataError, ValidationError
 from ..problem import PortfolioProblem
 
-BUILTIN = ("quick", "orlib", "scaling", "formulations")
+BUILTIN = ("quick", "orlib", "scaling", "formulations", "chang2000")
 KINDS = ("orlib", "synthetic", "file")
 PARAMETER_KEYS = ("cardinality", "risk_aversion", "weight_step", "min_weight", "max_weight", "selection_only")
 REFERENCE_CONFIGS = {"discrete": "exact-discrete", "continuous": "exact-continuous"}
@@ -63,6 +65,9 @@ class SolverConfig:
     options: dict[str, Any] = field(default_factory=dict)
     repeats: int | None = None
     role: str = "solver"  # or "reference"
+    #: typical seconds per job (a number, or a table instance -> seconds with an optional "default"),
+    #: used only by ``bench run --dry-run`` (see :mod:`qportfolio.bench.estimate`); not part of the job key
+    expected_seconds: float | dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -145,7 +150,8 @@ class Suite:
                 yield full.stem, lambda p, full=full: load_spec(full, **p)
 
     def configs(self) -> list[SolverConfig]:
-        refs = [SolverConfig(name=solver, solver=solver, options={}, repeats=1, role="reference")
+        refs = [SolverConfig(name=solver, solver=solver, options={}, repeats=1, role="reference",
+                             expected_seconds=self.references.get("expected_seconds"))
                 for key, solver in REFERENCE_CONFIGS.items() if self.references.get(key)]
         return refs + list(self.solvers)
 
@@ -170,6 +176,18 @@ class Suite:
 
 def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _expected_seconds(value: Any, where: str) -> float | dict[str, float] | None:
+    """A validated ``expected_seconds`` hint: a non-negative number or a table of them."""
+    if value is None:
+        return None
+    items = value.items() if isinstance(value, dict) else [("", value)]
+    for key, seconds in items:
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
+            label = f"expected_seconds.{key}" if key else "expected_seconds"
+            raise ValidationError(f"suite {where}.{label} must be a non-negative number of seconds, got {seconds!r}")
+    return {k: float(v) for k, v in value.items()} if isinstance(value, dict) else float(value)
 
 
 def parse_suite(data: dict[str, Any], *, name: str, base_dir: Path = Path(".")) -> Suite:
@@ -209,8 +227,10 @@ def parse_suite(data: dict[str, Any], *, name: str, base_dir: Path = Path(".")) 
                                   "give each a unique name")
         names.add(config_name)
         configs.append(SolverConfig(name=config_name, solver=s["solver"], options=dict(s.get("options", {})),
-                                    repeats=s.get("repeats")))
+                                    repeats=s.get("repeats"),
+                                    expected_seconds=_expected_seconds(s.get("expected_seconds"), f"{name}: solvers[{i}]")))
     references = dict(data.get("references") or {"discrete": True, "continuous": False})
+    references["expected_seconds"] = _expected_seconds(references.get("expected_seconds"), f"{name}: [references]")
     if not configs and not any(references.get(k) for k in REFERENCE_CONFIGS):
         raise ValidationError(f"suite {name}: needs at least one [[solvers]] table or a reference")
     return Suite(name=data.get("name", name), instances=instances, parameters=parameters, solvers=configs,
@@ -219,7 +239,7 @@ def parse_suite(data: dict[str, Any], *, name: str, base_dir: Path = Path(".")) 
 
 
 def load_suite(name_or_path: str) -> Suite:
-    """A built-in suite by name (quick, orlib, scaling) or a TOML file."""
+    """A built-in suite by name (see ``BUILTIN``) or a TOML file."""
     path = Path(name_or_path)
     if name_or_path in BUILTIN and not path.exists():
         text = resources.files("qportfolio.bench").joinpath("suites", f"{name_or_path}.toml").read_text()

@@ -58,3 +58,12 @@ def test_report_includes_the_orlib_frontier_deviation(tmp_path):
     dev = report["runs"]["frontier_deviation"]
     assert dev.notna().all() and (dev >= 0).all() and dev.max() < 50  # K = 10 portfolios lie near the UEF
     assert "frontier_orlib.png" in report["files"]
+    assert "frontier_orlib_port1.png" in report["files"] and "frontier_deviation.csv" in report["files"]
+    table = report["deviations"].set_index("config")
+    assert set(table.index) == {"exact-discrete", "sa"} and (table["points"] == 2).all()
+    assert table.loc["exact-discrete", "proven"] == 2
+    runs = report["runs"]
+    exact = runs[runs["config"] == "exact-discrete"]["frontier_deviation"]
+    assert table.loc["exact-discrete", "mean_pct_deviation"] == pytest.approx(exact.mean())
+    assert table.loc["exact-discrete", "median_pct_deviation"] == pytest.approx(exact.median())
+    assert "Percentage deviation from the unconstrained frontier" in (tmp_path / "rep" / "summary.md").read_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from qportfolio.bench import load_suite, parse_suite
@@ -55,3 +56,29 @@ def test_suite_errors_name_the_key(change, match):
 def test_unknown_suite_is_a_data_error():
     with pytest.raises(DataError, match="neither a built-in suite"):
         load_suite("no-such-suite")
+
+
+def test_chang2000_is_chang_et_al_s_setup():
+    suite = load_suite("chang2000")
+    problems = suite.problems()
+    lambdas = sorted({p.risk_aversion for _, _, p, _ in problems})
+    assert len(lambdas) == 51 and lambdas[0] == 0.0 and lambdas[-1] == 1.0
+    assert np.allclose(np.diff(lambdas), 0.02, rtol=0, atol=1e-12)
+    assert {name for _, name, _, _ in problems} == {"port1", "port2", "port3", "port4", "port5"}
+    for _, _, p, _ in problems:
+        assert p.cardinality == 10 and p.weight_step == 0.01
+        assert np.all(p.min_weight == 0.01) and np.all(p.max_weight == 1.0)
+    jobs = suite.jobs()
+    refs = [j for j in jobs if j.config.role == "reference"]
+    assert len(refs) == 255 and {j.config.solver for j in refs} == {"exact-continuous"}
+    assert all(j.time_limit == 60 for j in refs)
+    assert len(jobs) == 255 * 3
+
+
+def test_expected_seconds_hints_are_validated():
+    data = {"instances": [{"kind": "synthetic", "n": [5]}], "solvers": [{"solver": "sa", "expected_seconds": -1}]}
+    with pytest.raises(ValidationError, match=r"solvers\[0\].expected_seconds must be a non-negative number"):
+        parse_suite(data, name="bad")
+    data = {"instances": [{"kind": "synthetic", "n": [5]}], "references": {"discrete": True, "expected_seconds": {"a": "x"}}}
+    with pytest.raises(ValidationError, match=r"\[references\].expected_seconds.a"):
+        parse_suite(data, name="bad")

@@ -1,0 +1,93 @@
+"""Time to proof of SCIP's exact references, model against model, on the OR-Library points.
+
+    python benchmarks/exact_speed.py [--sets port1 ...] [--lambdas 0.1 0.3 0.5 0.7 0.9]
+                                     [--kinds discrete continuous] [--models new old plain]
+                                     [--time-limit 60]
+
+The points are the built-in ``orlib`` suite's: K = 10, weights on a 0.05 grid with minimum 0.05
+(discrete) or in [0.05, 1] (continuous). For each point every model solves the same problem in
+the same process, one after the other, so a row's times share the machine's load:
+
+* ``new``: ``model="extended", split="sdp"`` (the default since issue 12);
+* ``old``: ``model="compact", split="correlation"`` (the default before it);
+* ``plain``: ``model="compact", split="none"``, the textbook big-M MIQP (eta >= x'Sigma x) that a
+  user would write for SCIP without perspective terms.
+
+A time is the solver's wall time (heuristic warm start, model build and SCIP) when SCIP proves
+optimality, else "> limit" with the gap left. The speed-up column is old / new (time-limited
+runs count as the limit, so the ratio is a lower bound). Prints a Markdown table and writes JSON to
+benchmarks/out/exact_speed.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from threadpoolctl import threadpool_limits
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import print_table, write_json
+
+import qportfolio as qp
+
+MODELS = {
+    "new": {"model": "extended", "split": "sdp"},
+    "old": {"model": "compact", "split": "correlation"},
+    "plain": {"model": "compact", "split": "none"},
+}
+SOLVERS = {"discrete": "exact-discrete", "continuous": "exact-continuous"}
+
+
+def cell(result: qp.Result, limit: float) -> str:
+    if result.status == "optimal":
+        return f"{result.wall_time:.1f}"
+    gap = "—" if result.gap is None else f"{100 * result.gap:.2f} %"
+    return f"> {limit:g} (gap {gap})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sets", nargs="+", default=["port1", "port2", "port3", "port4", "port5"])
+    parser.add_argument("--lambdas", nargs="+", type=float, default=[0.1, 0.3, 0.5, 0.7, 0.9])
+    parser.add_argument("--kinds", nargs="+", choices=sorted(SOLVERS), default=["discrete", "continuous"])
+    parser.add_argument("--models", nargs="+", choices=list(MODELS), default=["new", "old", "plain"])
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--out", default="exact_speed", help="name of the JSON file in benchmarks/out/")
+    args = parser.parse_args()
+    rows = []
+    for name in args.sets:
+        for lam in args.lambdas:
+            problem = qp.load_orlib(name, risk_aversion=lam, weight_step=0.05, min_weight=0.05)
+            for kind in args.kinds:
+                row: dict = {"set": name, "n": problem.n, "lambda": lam, "kind": kind, "fingerprint": problem.fingerprint}
+                for label in args.models:
+                    r = qp.solve(problem, SOLVERS[kind], time_limit=args.time_limit, **MODELS[label])
+                    row[f"{label}_s"] = r.wall_time
+                    row[f"{label}_status"] = str(r.status)
+                    row[f"{label}_gap"] = r.gap
+                    row[f"{label}_nodes"] = r.info.get("nodes")
+                    row[f"{label}_objective"] = r.objective if r.feasible else None
+                    row[f"{label}_cell"] = cell(r, args.time_limit)
+                if "new" in args.models and "old" in args.models:
+                    row["speedup"] = row["old_s"] / row["new_s"]
+                rows.append(row)
+                print(f"{name} λ={lam:g} {kind}: " + ", ".join(f"{m} {row[m + '_cell']}" for m in args.models), flush=True)
+    print()
+    columns = [("set", "set", ""), ("n", "n", "d"), ("lambda", "λ", "g"), ("kind", "weights", "")]
+    columns += [(f"{m}_cell", f"{m} s", "") for m in args.models]
+    columns += [(f"{m}_nodes", f"{m} nodes", "d") for m in args.models]
+    if "speedup" in rows[0]:
+        columns.append(("speedup", "old/new", ".1f"))
+    print_table(rows, columns)
+    for label in args.models:
+        proven = sum(r[f"{label}_status"] == "optimal" for r in rows)
+        slowest = max(r[f"{label}_s"] for r in rows)
+        print(f"{label}: {proven}/{len(rows)} proven within {args.time_limit:g} s; slowest {slowest:.1f} s")
+    write_json(args.out, rows, vars(args))
+
+
+if __name__ == "__main__":
+    with threadpool_limits(1, user_api="blas"):  # two benchmark processes on two cores must not contend
+        main()
