@@ -23,7 +23,7 @@ from typing import Any
 
 from . import solvers as solver_registry
 from .classic.cli import add_commands as add_classic_commands
-from .cli_args import add_problem_args, demo_spec_path, parse_key_values, problem_from_args
+from .cli_args import IntermixedParser, add_problem_args, demo_spec_path, parse_key_values, problem_from_args
 from .data import load_orlib, load_spec
 from .errors import QPortfolioError, ValidationError
 from .problem import PortfolioProblem
@@ -199,7 +199,7 @@ def cmd_bench_report(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qportfolio",
+    parser = IntermixedParser(prog="qportfolio",
                                      description="Cardinality-constrained portfolio selection on quantum and classical solvers.")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -284,6 +284,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("qportfolio: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _closed_pipe()
+
+
+def _closed_pipe() -> int:
+    """The reader of stdout went away (``qportfolio ... | head``): stop quietly, as Unix tools do.
+
+    stdout is pointed at /dev/null so that the interpreter's final flush does not raise again
+    (the recipe of Python's signal module documentation); 141 = 128 + SIGPIPE, what a shell reports
+    for a tool killed by the closed pipe.
+    """
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 141
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import argparse
 import json
 from collections.abc import Iterable
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from .data import load_orlib, load_spec, synthetic_problem
@@ -17,7 +18,29 @@ from .problem import PortfolioProblem
 
 DEMO_SPEC = "demo.json"
 #: The argument names of the problem sources; a command takes exactly one.
-SOURCES = ("spec", "orlib", "synthetic")
+SOURCES = ("spec", "orlib", "synthetic", "prices")
+
+
+class IntermixedParser(argparse.ArgumentParser):
+    """An ArgumentParser whose commands take options and positionals in any order.
+
+    argparse's default parse fills an optional positional (``SPEC``, ``nargs="?"``) with nothing as
+    soon as it meets the first positional, so ``classic max-sharpe --risk-free 0.02 spec.json`` was
+    refused. A parser without subcommands here parses with :meth:`parse_known_intermixed_args`
+    (options first, then the positionals in order); parsers with subcommands parse as usual, and
+    their subparsers (created with this class) are intermixed in turn.
+    """
+
+    _intermixing = False
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        if self._intermixing or self._subparsers is not None:
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
 
 
 def demo_spec_path() -> str:
@@ -50,6 +73,12 @@ def add_problem_args(p: argparse.ArgumentParser, spec_optional: bool = True) -> 
     src.add_argument("spec", nargs="?" if spec_optional else None, help="JSON problem spec file")
     src.add_argument("--orlib", metavar="NAME", help="OR-Library set port1..port5 (or a path to portN.txt)")
     src.add_argument("--synthetic", metavar="N", type=int, help="seeded synthetic problem with N assets")
+    src.add_argument("--prices", metavar="CSV|sp500",
+                     help="prices: a CSV with a date column, or a bundled dataset (sp500: 20 S&P 500 stocks, 1990-2022, "
+                          "from the optional extra qportfolio[data]); mu and the covariance are estimated per period")
+    src.add_argument("--date-column", help="name of the date column of --prices (default: the first)")
+    src.add_argument("--estimator", choices=["sample", "ledoit-wolf"], default="ledoit-wolf",
+                     help="covariance estimator for --prices (default ledoit-wolf)")
     src.add_argument("--instance-seed", type=int, help="seed of the synthetic instance (default: --seed or 0)")
     src.add_argument("--data-dir", help="folder of the OR-Library files (default: $QPORTFOLIO_ORLIB_DIR or ../shared/data/orlib)")
     par = p.add_argument_group("problem parameters (override the source's)")
@@ -62,6 +91,18 @@ def add_problem_args(p: argparse.ArgumentParser, spec_optional: bool = True) -> 
     par.add_argument("--repair-covariance", action="store_true", help="replace a non-PSD covariance by the nearest PSD matrix")
 
 
+def _problem_from_prices(args: argparse.Namespace, overrides: dict[str, Any]) -> PortfolioProblem:
+    from .classic.estimation import read_prices, returns_from_prices
+    from .data import problem_from_returns
+
+    k = overrides.pop("cardinality", None)
+    if k is None:
+        raise ValidationError("a problem from --prices needs --k (the number of assets to hold)")
+    returns = returns_from_prices(read_prices(args.prices, args.date_column))
+    name = Path(args.prices).stem if Path(args.prices).suffix else str(args.prices)
+    return problem_from_returns(returns, cardinality=k, estimator=args.estimator, name=name, **overrides)
+
+
 def has_problem_source(args: argparse.Namespace) -> bool:
     return any(getattr(args, s, None) is not None for s in SOURCES)
 
@@ -70,7 +111,7 @@ def problem_from_args(args: argparse.Namespace) -> PortfolioProblem:
     """Build the problem named on the command line (exactly one source)."""
     sources = [s for s in SOURCES if getattr(args, s, None) is not None]
     if len(sources) != 1:
-        raise ValidationError("give exactly one problem source: a SPEC file, --orlib NAME or --synthetic N")
+        raise ValidationError("give exactly one problem source: a SPEC file, --orlib NAME, --synthetic N or --prices CSV|sp500")
     overrides = {
         "cardinality": args.k,
         "risk_aversion": args.lam,
@@ -83,6 +124,8 @@ def problem_from_args(args: argparse.Namespace) -> PortfolioProblem:
         problem = load_spec(args.spec, repair_covariance=args.repair_covariance, **overrides)
     elif args.orlib is not None:
         problem = load_orlib(args.orlib, data_dir=args.data_dir, **overrides)
+    elif args.prices is not None:
+        problem = _problem_from_prices(args, overrides)
     else:
         seed = args.instance_seed if args.instance_seed is not None else (getattr(args, "seed", None) or 0)
         k = overrides.pop("cardinality", None)

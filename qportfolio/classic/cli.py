@@ -8,11 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from ..cli_args import add_problem_args, demo_spec_path, has_problem_source, parse_key_values, problem_from_args
+from ..cli_args import SOURCES, add_problem_args, demo_spec_path, has_problem_source, parse_key_values, problem_from_args
 from ..errors import ValidationError
 
 STRATEGIES = ("equal-weight", "min-variance", "max-sharpe", "risk-parity", "min-variance-for-return",
-              "max-return-for-volatility", "min-cvar")
+              "max-return-for-volatility", "min-cvar", "score-tradeoff")
 
 
 def _constraint_args(p: argparse.ArgumentParser) -> None:
@@ -34,9 +34,13 @@ def _constraints(args: argparse.Namespace):
 def _market(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], Any]:
     """(mu, cov, assets, scenarios) from --prices CSV, or from the problem sources of the core CLI."""
     if getattr(args, "prices", None):
-        from .estimation import estimate, read_table, returns_from_prices
+        others = [s for s in SOURCES if s != "prices" and getattr(args, s, None) is not None]
+        if others:
+            raise ValidationError(f"give exactly one problem source: --prices or {others[0].replace('spec', 'a SPEC file')}, "
+                                  "not both")
+        from .estimation import estimate, read_prices, returns_from_prices
 
-        prices = read_table(args.prices, args.date_column)
+        prices = read_prices(args.prices, args.date_column)
         rets = returns_from_prices(prices)
         est = estimate(rets, args.estimator, periods_per_year=1.0)
         return est.expected_returns, est.covariance, est.assets, rets.to_numpy()
@@ -57,7 +61,7 @@ def cmd_classic(args: argparse.Namespace) -> int:
     elif name == "min-variance":
         result = pf.min_variance(mu, cov, c, assets=assets)
     elif name == "max-sharpe":
-        result = pf.max_sharpe(mu, cov, args.risk_free, c, assets=assets)
+        result = pf.max_sharpe(mu, cov, args.risk_free or 0.0, c, assets=assets)
     elif name == "risk-parity":
         result = pf.risk_budgeting(mu, cov, assets=assets)
     elif name == "min-variance-for-return":
@@ -68,39 +72,126 @@ def cmd_classic(args: argparse.Namespace) -> int:
         if args.target_volatility is None:
             raise ValidationError("max-return-for-volatility needs --target-volatility")
         result = pf.max_return_for_volatility(mu, cov, args.target_volatility, c, assets=assets)
+    elif name == "score-tradeoff":
+        return _score_tradeoff(args, mu, cov, assets, c)
     else:
         if scenarios is None:
             raise ValidationError("min-cvar needs return scenarios: pass --prices PRICES.csv")
         result = pf.min_cvar(scenarios, args.alpha, c, assets=assets)
+    result = result.with_risk_free(args.risk_free if args.risk_free is not None else result.info.get("risk_free"))
     print(json.dumps(result.to_dict(), indent=2, default=float) if args.json else result)
     return 0
 
 
+def _score_tradeoff(args: argparse.Namespace, mu: np.ndarray, cov: np.ndarray, assets: tuple[str, ...], c: Any) -> int:
+    """classic score-tradeoff: one trade-off (--tradeoff) or a sweep (--sweep START:STOP:N) of min w'Sigma w - t score'w."""
+    from . import portfolios as pf
+    from .estimation import read_scores
+    from .frontier import parse_targets, plot_score_frontier, score_frontier
+
+    if args.scores is None:
+        raise ValidationError("score-tradeoff needs --scores FILE (JSON {asset: score} or CSV asset,score)")
+    if (args.tradeoff is None) == (args.sweep is None):
+        raise ValidationError("score-tradeoff needs exactly one of --tradeoff T or --sweep START:STOP:N")
+    score = read_scores(args.scores, assets)
+    if args.tradeoff is not None:
+        if args.plot:
+            raise ValidationError("--plot draws the risk-vs-score frontier: use it with --sweep")
+        result = pf.score_tradeoff(mu, cov, score, args.tradeoff, c, assets=assets).with_risk_free(args.risk_free)
+        if args.json:
+            print(json.dumps({**result.to_dict(), "score": float(score @ result.weights)}, indent=2, default=float))
+        else:
+            print(result)
+            print(f"score       {float(score @ result.weights):.6g}   (score'w)")
+        return 0
+    f = score_frontier(mu, cov, score, parse_targets(args.sweep, "--sweep"), c, risk_free=args.risk_free, assets=assets)
+    if args.json:
+        print(json.dumps(f.to_dict(), indent=2))
+    else:
+        sharpe = f.sharpe()
+        head = f"{'#':>3}{'tradeoff':>12}{'score':>12}{'volatility':>12}{'return':>12}" + (f"{'sharpe':>9}" if sharpe is not None
+                                                                                           else "") + "  holdings"
+        lines = [head, "-" * len(head)]
+        for i in range(len(f.tradeoffs)):
+            row = f"{i:>3}{f.tradeoffs[i]:>12.6g}{f.scores[i]:>12.6g}{f.volatilities[i]:>12.6g}{f.returns[i]:>12.6g}"
+            if sharpe is not None:
+                row += f"{sharpe[i]:>9.4f}"
+            order = np.argsort(-np.abs(f.weights[i]))
+            row += "  " + " ".join(f"{assets[j]}:{f.weights[i, j]:.4f}" for j in order if abs(f.weights[i, j]) > 5e-7)
+            lines.append(row)
+        lines.append(f"\n{len(f.tradeoffs)} trade-offs of min w'Sigma w - t score'w in {f.wall_time:.2f} s")
+        print("\n".join(lines))
+    if args.plot:
+        plot_score_frontier(f, args.plot)
+        print(f"plot written to {args.plot}")
+    return 0
+
+
 def cmd_frontier(args: argparse.Namespace) -> int:
-    from .frontier import efficient_frontier, plot_frontier
+    from .frontier import efficient_frontier, parse_targets, plot_frontier
 
     mu, cov, assets, _ = _market(args)
-    f = efficient_frontier(mu, cov, _constraints(args), points=args.points, risk_free=args.risk_free, assets=assets)
+    targets = parse_targets(args.returns) if args.returns is not None else None
+    f = efficient_frontier(mu, cov, _constraints(args), points=args.points, risk_free=args.risk_free, assets=assets,
+                           targets=targets)
     if args.json:
-        print(f.to_frame().to_json(orient="records"))
+        print(json.dumps(f.to_dict(), indent=2))
     else:
-        print(f"{'#':>3}{'return':>12}{'volatility':>12}{'sharpe':>9}{'d var/d ret':>13}")
-        sharpe = f.sharpe()
-        for i, (r, v) in enumerate(zip(f.returns, f.volatilities)):
-            mark = " <- tangency" if i == f.tangency else ""
-            print(f"{i:>3}{r:>12.6g}{v:>12.6g}{sharpe[i]:>9.3f}{f.target_duals[i]:>13.4g}{mark}")
-        print(f"\n{len(f.returns)} points in {f.wall_time:.2f} s")
+        print(frontier_table(f, explicit=targets is not None))
     if args.plot:
         plot_frontier(f, args.plot)
         print(f"plot written to {args.plot}")
     return 0
 
 
+#: At most this many assets are shown as weight columns; beyond, each row lists its holdings.
+MAX_WEIGHT_COLUMNS = 12
+
+
+def frontier_table(f: Any, *, explicit: bool) -> str:
+    """The frontier as an aligned text table: target, return, volatility, Sharpe (with a risk-free
+    rate), d var/d target, and the weights."""
+    sharpe = f.sharpe()
+    held = [j for j in range(len(f.assets)) if np.any(np.abs(f.weights[:, j]) > 5e-7)] if len(f.returns) else []
+    as_columns = len(held) <= MAX_WEIGHT_COLUMNS
+    width = max([9] + [len(f.assets[j]) + 1 for j in held]) if as_columns else 0
+    head = f"{'#':>3}{'target':>12}{'return':>12}{'volatility':>12}" + (f"{'sharpe':>9}" if sharpe is not None else "")
+    head += f"{'d var/d ret':>13}"
+    head += "".join(f"{f.assets[j]:>{width}}" for j in held) if as_columns else "  holdings (weight > 5e-7)"
+    lines = [head, "-" * len(head)]
+    efficient = f.efficient
+    for i in range(len(f.returns)):
+        row = f"{i:>3}{f.targets[i]:>12.6g}{f.returns[i]:>12.6g}{f.volatilities[i]:>12.6g}"
+        if sharpe is not None:
+            row += f"{sharpe[i]:>9.4f}"
+        row += f"{f.target_duals[i]:>13.4g}"
+        if as_columns:
+            row += "".join(f"{f.weights[i, j]:>{width}.4f}" for j in held)
+        else:
+            order = np.argsort(-np.abs(f.weights[i]))
+            row += "  " + " ".join(f"{f.assets[j]}:{f.weights[i, j]:.4f}" for j in order if abs(f.weights[i, j]) > 5e-7)
+        marks = []
+        if f.tangency == i:
+            marks.append("tangency")
+        if not efficient[i]:
+            marks.append("inefficient")
+        lines.append(row + (f"  <- {', '.join(marks)}" if marks else ""))
+    lines.append("")
+    kind = "target returns as given (mu'w = target)" if explicit else "targets from the minimum-variance to the highest return"
+    lines.append(f"{len(f.returns)} points, {kind}, in {f.wall_time:.2f} s")
+    if f.min_variance_return is not None and not np.all(efficient):
+        lines.append(f"inefficient: below the minimum-variance portfolio's return {f.min_variance_return:.6g} "
+                     "(the lower branch of the minimum-variance frontier)")
+    if f.note:
+        lines.append(f"note: {f.note}")
+    return "\n".join(lines)
+
+
 def cmd_backtest(args: argparse.Namespace) -> int:
     from .backtest import backtest, compare, plot_equity
-    from .estimation import periods_per_year, read_table, returns_from_prices
+    from .estimation import periods_per_year, read_prices, returns_from_prices
 
-    prices = read_table(args.prices, args.date_column)
+    prices = read_prices(args.prices, args.date_column)
     rets = returns_from_prices(prices)
     ppy = periods_per_year(rets.index)
     options = parse_key_values(args.option)
@@ -116,23 +207,10 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
 
 def cmd_lp(args: argparse.Namespace) -> int:
-    from .lp import load_model, solve_model
+    from .lp import format_result, load_model, solve_model
 
     result = solve_model(load_model(args.model))
-    if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
-    else:
-        print(f"status      {result.status}")
-        if result.objective is not None:
-            print(f"objective   {result.objective:.10g}")
-            print("values")
-            for k, v in result.values.items():
-                print(f"  {k:<20}{v:>14.8g}")
-            print("shadow prices (d objective / d rhs)")
-            for k, v in result.duals.items():
-                print(f"  {k:<20}{v:>14.6g}")
-        if result.message:
-            print(result.message)
+    print(json.dumps(result.to_dict(), indent=2) if args.json else format_result(result))
     return 0 if result.status.has_solution else 1
 
 
@@ -140,10 +218,8 @@ def add_commands(sub: Any) -> None:
     """Add the classical commands to the ``qportfolio`` subcommand parser ``sub``."""
     def market_args(p: argparse.ArgumentParser) -> None:
         add_problem_args(p)
-        p.add_argument("--prices", help="CSV of prices with a date column (estimates mu and the covariance)")
-        p.add_argument("--date-column", help="name of the date column (default: the first)")
-        p.add_argument("--estimator", choices=["sample", "ledoit-wolf"], default="ledoit-wolf")
-        p.add_argument("--risk-free", type=float, default=0.0, help="risk-free rate per period")
+        p.add_argument("--risk-free", type=float,
+                       help="risk-free rate per period: Sharpe ratios are reported when it is given (max-sharpe: default 0)")
         p.add_argument("--json", action="store_true")
         _constraint_args(p)
 
@@ -153,16 +229,23 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--target-return", type=float)
     p.add_argument("--target-volatility", type=float)
     p.add_argument("--alpha", type=float, default=0.95, help="CVaR confidence level")
+    p.add_argument("--scores", help="score-tradeoff: per-asset scores, JSON {asset: score} or CSV asset,score")
+    p.add_argument("--tradeoff", type=float, help="score-tradeoff: t in min w'Sigma w - t score'w")
+    p.add_argument("--sweep", metavar="START:STOP:N", help="score-tradeoff: a frontier of N trade-offs (or a comma list)")
+    p.add_argument("--plot", help="score-tradeoff --sweep: write the risk-vs-score frontier as a PNG")
     p.set_defaults(func=cmd_classic)
 
     p = sub.add_parser("frontier", help="the efficient frontier (and a plot)")
     market_args(p)
-    p.add_argument("--points", type=int, default=50)
+    p.add_argument("--points", type=int, default=50, help="number of evenly spaced points (default 50)")
+    p.add_argument("--returns", metavar="START:STOP:N|R1,R2,...",
+                   help="explicit target returns (per period, like mu): N evenly spaced from START to STOP, or a comma list; "
+                        "each point has exactly that expected return")
     p.add_argument("--plot", help="write a PNG")
     p.set_defaults(func=cmd_frontier)
 
     p = sub.add_parser("backtest", help="walk-forward backtest of strategies on a price CSV")
-    p.add_argument("prices", help="CSV of prices with a date column")
+    p.add_argument("prices", help="CSV of prices with a date column, or a bundled dataset (sp500, from qportfolio[data])")
     p.add_argument("--date-column")
     p.add_argument("--strategy", action="append", required=True,
                    help="equal-weight, min-variance, max-sharpe, risk-parity, min-cvar or qubo:<solver> (repeatable)")
@@ -175,7 +258,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--plot", help="write the equity curves as a PNG")
     p.set_defaults(func=cmd_backtest)
 
-    p = sub.add_parser("lp", help="solve a declarative linear/quadratic allocation model (JSON)")
+    p = sub.add_parser("lp", help="solve a declarative LP/MILP/QP allocation model (JSON, either shape)")
     p.add_argument("model")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_lp)

@@ -54,6 +54,59 @@ def read_table(path: str | Path, date_column: str | None = None) -> pd.DataFrame
     return frame
 
 
+def read_prices(source: str | Path, date_column: str | None = None) -> pd.DataFrame:
+    """A price table from a bundled dataset name (``sp500``: :mod:`qportfolio.data.datasets`) or a CSV path."""
+    from ..data.datasets import is_dataset, load_dataset
+
+    if is_dataset(source):
+        if date_column is not None:
+            raise ValidationError(f"--date-column does not apply to the bundled dataset {source!r} (its dates are known)")
+        return load_dataset(str(source))
+    return read_table(source, date_column)
+
+
+def read_scores(path: str | Path, assets: tuple[str, ...]) -> np.ndarray:
+    """One score per asset (ESG, a signal) from a JSON object ``{asset: score}`` or a CSV with columns
+    ``asset,score``; every asset must have exactly one finite score, and no unknown asset may appear."""
+    import json
+
+    file = Path(path)
+    if not file.is_file():
+        raise DataError(f"scores file {file} does not exist")
+    if file.suffix.lower() == ".json":
+        try:
+            raw = json.loads(file.read_text())
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{file}: not valid JSON ({exc})") from None
+        if not isinstance(raw, dict):
+            raise DataError(f"{file}: expected a JSON object {{asset: score}}, got {type(raw).__name__}")
+        pairs = list(raw.items())
+    else:
+        try:
+            frame = pd.read_csv(file)
+        except Exception as exc:
+            raise DataError(f"{file}: not a readable CSV ({exc})") from None
+        if list(frame.columns[:2]) != ["asset", "score"] or frame.shape[1] != 2:
+            raise DataError(f"{file}: expected the two columns asset,score; got {', '.join(map(str, frame.columns))}")
+        pairs = list(zip(frame["asset"].astype(str), frame["score"]))
+    scores: dict[str, float] = {}
+    for asset, value in pairs:
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(value):
+            raise DataError(f"{file}: score of {asset!r} must be a finite number, got {value!r}")
+        if asset in scores:
+            raise DataError(f"{file}: asset {asset!r} is scored twice")
+        scores[str(asset)] = float(value)
+    unknown = sorted(set(scores) - set(assets))
+    if unknown:
+        raise DataError(f"{file}: scores for unknown asset(s) {', '.join(unknown[:5])}; the assets are {', '.join(assets[:8])}"
+                        + (" ..." if len(assets) > 8 else ""))
+    missing = [a for a in assets if a not in scores]
+    if missing:
+        raise DataError(f"{file}: no score for asset(s) {', '.join(missing[:5])}" + (" ..." if len(missing) > 5 else "")
+                        + "; give every asset a score")
+    return np.array([scores[a] for a in assets])
+
+
 def returns_from_prices(prices: pd.DataFrame, kind: Literal["simple", "log"] = "simple") -> pd.DataFrame:
     """Period returns from a price table (rows: dates). Missing or non-positive prices are refused."""
     if prices.isna().any().any():

@@ -18,13 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ValidationError
+from ..errors import SolverError, ValidationError
 from .constraints import LONG_ONLY, Constraints, build
 from .portfolios import CLARABEL_TIGHT, _inputs, check_constraints, min_variance, solve_named
 
 
 @dataclass(frozen=True, eq=False)
 class Frontier:
+    """Minimum-variance portfolios, one per target return (rows of ``weights``), and what they achieve."""
+
     assets: tuple[str, ...]
     returns: np.ndarray
     volatilities: np.ndarray
@@ -35,11 +37,21 @@ class Frontier:
     asset_returns: np.ndarray
     asset_volatilities: np.ndarray
     wall_time: float
+    targets: np.ndarray | None = None  # the target return of each point
+    min_variance_return: float | None = None  # return of the minimum-variance portfolio (below it: inefficient)
+    note: str = ""
 
     def sharpe(self) -> np.ndarray | None:
         if self.risk_free is None:
             return None
         return (self.returns - self.risk_free) / self.volatilities
+
+    @property
+    def efficient(self) -> np.ndarray:
+        """Per point: on the efficient (upper) branch, i.e. return at least the minimum-variance portfolio's."""
+        if self.min_variance_return is None:
+            return np.ones(len(self.returns), dtype=bool)
+        return self.returns >= self.min_variance_return - 1e-12 * max(1.0, abs(self.min_variance_return))
 
     def to_frame(self):
         import pandas as pd
@@ -48,11 +60,79 @@ class Frontier:
         df.insert(0, "volatility", self.volatilities)
         df.insert(0, "expected_return", self.returns)
         df.insert(2, "target_dual", self.target_duals)
+        if self.targets is not None:
+            df.insert(0, "target", self.targets)
+        if self.risk_free is not None:
+            df.insert(df.columns.get_loc("volatility") + 1, "sharpe", self.sharpe())
         return df
+
+    def to_dict(self, tol: float = 0.0) -> dict[str, Any]:
+        """``targets``, ``returns``, ``volatilities``, ``sharpe`` (None without a risk-free rate) and
+        ``weights``: one mapping asset -> weight per point (positions with ``|weight| > tol``)."""
+        sharpe = self.sharpe()
+        return {"targets": None if self.targets is None else self.targets.tolist(), "returns": self.returns.tolist(),
+                "volatilities": self.volatilities.tolist(), "sharpe": None if sharpe is None else sharpe.tolist(),
+                "risk_free": self.risk_free, "efficient": self.efficient.tolist(),
+                "weights": [{a: float(v) for a, v in zip(self.assets, row) if abs(v) > tol} for row in self.weights],
+                "tangency": self.tangency, "min_variance_return": self.min_variance_return, "note": self.note,
+                "wall_s": self.wall_time}
+
+
+def parse_targets(text: str, option: str = "--returns") -> np.ndarray:
+    """Target returns from the command line: ``START:STOP:N`` (N evenly spaced, both ends included) or a
+    comma list ``0.05,0.08,0.1``."""
+    text = text.strip()
+    try:
+        if ":" in text:
+            parts = text.split(":")
+            if len(parts) != 3:
+                raise ValueError
+            start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
+            if count < 1:
+                raise ValueError
+            values = np.linspace(start, stop, count)
+        else:
+            values = np.array([float(v) for v in text.split(",") if v.strip()])
+    except ValueError:
+        raise ValidationError(f"{option} expects START:STOP:N (N >= 1 points) or a comma list of numbers, got {text!r}") from None
+    if values.size == 0 or not np.all(np.isfinite(values)):
+        raise ValidationError(f"{option} expects finite numbers, got {text!r}")
+    return values
+
+
+def return_range(mu: np.ndarray, names: tuple[str, ...], constraints: Constraints) -> tuple[float, float]:
+    """The lowest and highest expected return any portfolio satisfying ``constraints`` attains
+    (-inf / inf when unbounded); raises InfeasibleProblemError when no portfolio satisfies them."""
+    import cvxpy as cp
+
+    w = cp.Variable(len(names))
+    named, cost, _ = build(w, names, constraints)
+    ends = []
+    for sense in (cp.Minimize, cp.Maximize):
+        problem = cp.Problem(sense(mu @ w), [c for _, c in named])
+        mixed = problem.is_mixed_integer()
+        problem.solve(solver="SCIP" if mixed else "CLARABEL")
+        if problem.status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
+            solve_named(cp.Minimize(0), named, what="the frontier's constraint set")  # raises with the conflict
+        if problem.status in (cp.UNBOUNDED, cp.UNBOUNDED_INACCURATE):
+            ends.append(-math.inf if sense is cp.Minimize else math.inf)
+        else:
+            ends.append(float(problem.value))
+    return ends[0], ends[1]
 
 
 def efficient_frontier(expected_returns: Any, covariance: Any, constraints: Constraints = LONG_ONLY, *, points: int = 50,
-                       risk_free: float | None = None, assets: Sequence[str] | None = None) -> Frontier:
+                       risk_free: float | None = None, assets: Sequence[str] | None = None,
+                       targets: Sequence[float] | np.ndarray | None = None) -> Frontier:
+    """Minimum-variance portfolios under ``constraints``.
+
+    Without ``targets``: ``points`` targets evenly spaced from the minimum-variance portfolio's return
+    to the highest attainable one (when that is unbounded, as with shorts and no leverage limit, to the
+    highest asset return; ``note`` says so), each solved with mu'w >= target. With ``targets``: one
+    portfolio of expected return exactly equal to each target (the textbook minimum-variance
+    frontier; targets below the minimum-variance return lie on its inefficient branch, marked by
+    ``efficient``); a target outside the attainable range is refused, naming the range.
+    """
     import cvxpy as cp
 
     start = time.perf_counter()
@@ -60,35 +140,58 @@ def efficient_frontier(expected_returns: Any, covariance: Any, constraints: Cons
     mu, cov, names = _inputs(expected_returns, covariance, assets)
     if mu is None:
         raise ValidationError("efficient_frontier needs expected_returns (one per asset), got None")
-    if points < 2:
-        raise ValidationError(f"points must be at least 2, got {points}")
+    note = ""
     low = min_variance(mu, cov, constraints, assets=names)
+    r_min, r_max = return_range(mu, names, constraints)
+    if targets is None:
+        if not isinstance(points, int) or points < 2:
+            raise ValidationError(f"points must be an integer of at least 2, got {points!r}")
+        r_lo = low.expected_return
+        r_hi = r_max
+        if math.isinf(r_hi):
+            r_hi = max(float(mu.max()), r_lo)
+            note = (f"the highest attainable return is unbounded under these constraints (shorts without a leverage limit): "
+                    f"targets end at the highest asset return {r_hi:.6g}; pass targets (--returns) for others")
+        goals = np.linspace(r_lo, r_hi, points)
+        equality = False
+    else:
+        goals = np.asarray(targets, dtype=float).reshape(-1)
+        if goals.size == 0 or not np.all(np.isfinite(goals)):
+            raise ValidationError("targets must be a non-empty list of finite target returns")
+        span = 1e-9 * max(1.0, float(np.abs(mu).max()))
+        outside = goals[(goals < r_min - span) | (goals > r_max + span)]
+        if outside.size:
+            raise ValidationError(f"target return {outside[0]:.6g} is outside what the constraints allow: attainable expected "
+                                  f"returns are [{r_min:.6g}, {r_max:.6g}]; choose targets in that range or relax the "
+                                  "constraints (e.g. --long-short, --leverage)")
+        equality = True
     n = len(names)
     w = cp.Variable(n)
     named, cost, _ = build(w, names, constraints)
-    solve_named(cp.Maximize(mu @ w - cost), named, what="maximum-return portfolio")
-    r_lo, r_hi = low.expected_return, float(mu @ w.value)
     target = cp.Parameter()
-    con = mu @ w >= target
+    con = (mu @ w == target) if equality else (mu @ w >= target)
     problem = cp.Problem(cp.Minimize(cp.quad_form(w, cp.psd_wrap(cov)) + cost), [c for _, c in named] + [con])
     solver = "SCIP" if problem.is_mixed_integer() else "CLARABEL"
-    rets, vols, ws, duals = [], [], [], []
-    for r in np.linspace(r_lo, r_hi, points):
+    rets, vols, ws, duals, kept = [], [], [], [], []
+    for r in goals:
         target.value = float(r)
         problem.solve(solver=solver, **({} if solver == "SCIP" else CLARABEL_TIGHT))
         if problem.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
-            continue
+            raise SolverError(f"frontier point at target return {r:.6g}: {solver} ended with status {problem.status}")
         x = np.asarray(w.value, dtype=float)
         rets.append(float(mu @ x))
         vols.append(math.sqrt(max(float(x @ cov @ x), 0.0)))
         ws.append(x)
-        duals.append(float(con.dual_value) if con.dual_value is not None else np.nan)
+        dual = con.dual_value
+        duals.append(float(np.asarray(dual).reshape(-1)[0]) * (-1.0 if equality else 1.0) if dual is not None else np.nan)
+        kept.append(float(r))
     rets_a, vols_a = np.array(rets), np.array(vols)
     tangency = None
     if risk_free is not None and len(rets):
         tangency = int(np.argmax((rets_a - risk_free) / np.where(vols_a > 0, vols_a, np.inf)))
     return Frontier(names, rets_a, vols_a, np.array(ws), np.array(duals), tangency, risk_free, mu,
-                    np.sqrt(np.diag(cov)), time.perf_counter() - start)
+                    np.sqrt(np.diag(cov)), time.perf_counter() - start, targets=np.array(kept),
+                    min_variance_return=low.expected_return, note=note)
 
 
 def plot_frontier(frontier: Frontier, path: str | Path | None = None, *, title: str = "Efficient frontier", ax: Any = None):
@@ -122,3 +225,86 @@ def plot_frontier(frontier: Frontier, path: str | Path | None = None, *, title: 
             fig.savefig(path, dpi=110)
         plt.close(fig)
     return ax
+
+
+@dataclass(frozen=True, eq=False)
+class ScoreFrontier:
+    """Risk against a per-asset score (ESG, a signal): one portfolio per trade-off t of
+    min w'Sigma w - t score'w, from t = 0 (minimum variance) upwards."""
+
+    assets: tuple[str, ...]
+    tradeoffs: np.ndarray
+    scores: np.ndarray  # score'w per point
+    volatilities: np.ndarray
+    returns: np.ndarray | None
+    weights: np.ndarray  # (points, assets)
+    risk_free: float | None
+    wall_time: float
+
+    def sharpe(self) -> np.ndarray | None:
+        if self.risk_free is None or self.returns is None:
+            return None
+        return (self.returns - self.risk_free) / self.volatilities
+
+    def to_dict(self, tol: float = 0.0) -> dict[str, Any]:
+        sharpe = self.sharpe()
+        return {"tradeoffs": self.tradeoffs.tolist(), "scores": self.scores.tolist(),
+                "volatilities": self.volatilities.tolist(), "returns": None if self.returns is None else self.returns.tolist(),
+                "sharpe": None if sharpe is None else sharpe.tolist(), "risk_free": self.risk_free,
+                "weights": [{a: float(v) for a, v in zip(self.assets, row) if abs(v) > tol} for row in self.weights],
+                "wall_s": self.wall_time}
+
+
+def score_frontier(expected_returns: Any, covariance: Any, score: Any, tradeoffs: Sequence[float] | np.ndarray,
+                   constraints: Constraints = LONG_ONLY, *, risk_free: float | None = None,
+                   assets: Sequence[str] | None = None) -> ScoreFrontier:
+    """The risk-vs-score frontier: :func:`~.portfolios.score_tradeoff` at each trade-off (one QP,
+    re-solved with the trade-off as a cvxpy parameter). ``expected_returns`` may be None."""
+    import cvxpy as cp
+
+    start = time.perf_counter()
+    check_constraints(constraints)
+    mu, cov, names = _inputs(expected_returns, covariance, assets)
+    s = np.asarray(score, dtype=float)
+    if s.shape != (len(names),) or not np.all(np.isfinite(s)):
+        raise ValidationError(f"score must be {len(names)} finite numbers, one per asset")
+    ts = np.asarray(tradeoffs, dtype=float).reshape(-1)
+    if ts.size == 0 or not np.all(np.isfinite(ts)) or np.any(ts < 0):
+        raise ValidationError("tradeoffs must be a non-empty list of finite numbers >= 0 (0: minimum variance)")
+    w = cp.Variable(len(names))
+    named, cost, _ = build(w, names, constraints)
+    t = cp.Parameter(nonneg=True)
+    problem = cp.Problem(cp.Minimize(cp.quad_form(w, cp.psd_wrap(cov)) - t * (s @ w) + cost), [c for _, c in named])
+    solver = "SCIP" if problem.is_mixed_integer() else "CLARABEL"
+    rows = []
+    for value in ts:
+        t.value = float(value)
+        problem.solve(solver=solver, **({} if solver == "SCIP" else CLARABEL_TIGHT))
+        if problem.status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
+            solve_named(cp.Minimize(0), named, what="the score trade-off's constraint set")  # raises naming the conflict
+        if problem.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
+            raise SolverError(f"score trade-off {value:g}: {solver} ended with status {problem.status}")
+        rows.append(np.asarray(w.value, dtype=float))
+    weights = np.array(rows)
+    vols = np.sqrt(np.maximum(np.einsum("pi,ij,pj->p", weights, cov, weights), 0.0))
+    return ScoreFrontier(names, ts, weights @ s, vols, None if mu is None else weights @ mu, weights, risk_free,
+                         time.perf_counter() - start)
+
+
+def plot_score_frontier(frontier: ScoreFrontier, path: str | Path | None = None, *, score_name: str = "score",
+                        title: str = "Risk vs score"):
+    """Volatility against the portfolio's score, each point labelled with its trade-off."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.8))
+    ax.plot(frontier.volatilities, frontier.scores, "o-", lw=1.5, ms=3)
+    for t, x, y in list(zip(frontier.tradeoffs, frontier.volatilities, frontier.scores))[:: max(1, len(frontier.tradeoffs) // 8)]:
+        ax.annotate(f"t={t:g}", (x, y), fontsize=7, xytext=(4, -8), textcoords="offset points")
+    ax.set_xlabel("volatility σ")
+    ax.set_ylabel(f"portfolio {score_name}")
+    ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,7 @@ import numpy as np
 from ..errors import InfeasibleProblemError, SolverError, ValidationError
 from ..linalg import check_covariance
 from ..outcome import Status, jsonable, weights_by_asset
-from .constraints import LONG_ONLY, Constraints, build
+from .constraints import LONG_ONLY, Constraints, _vector, build
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,10 +62,24 @@ class PortfolioResult:
             return None
         return (self.expected_return - risk_free) / self.volatility
 
+    @property
+    def risk_free(self) -> float | None:
+        """The risk-free rate the result was reported against (``info["risk_free"]``), if any."""
+        value = self.info.get("risk_free")
+        return None if value is None else float(value)
+
+    def with_risk_free(self, risk_free: float | None) -> PortfolioResult:
+        """The same result, reported with its Sharpe ratio against ``risk_free`` (None: unchanged)."""
+        if risk_free is None:
+            return self
+        return replace(self, info={**self.info, "risk_free": float(risk_free)})
+
     def to_dict(self) -> dict[str, Any]:
+        rf = self.risk_free
         return jsonable({
             "strategy": self.strategy, "status": self.status, "weights": self.weights_by_asset(),
-            "expected_return": self.expected_return, "volatility": self.volatility, "objective": self.objective,
+            "expected_return": self.expected_return, "volatility": self.volatility,
+            "sharpe": None if rf is None else self.sharpe(rf), "risk_free": rf, "objective": self.objective,
             "objective_name": self.objective_name, "sense": self.sense, "duals": self.duals, "solver": self.solver,
             "wall_s": self.wall_time, "message": self.message,
             "risk_contributions": None if self.risk_contributions is None else dict(zip(self.assets, self.risk_contributions)),
@@ -76,6 +90,10 @@ class PortfolioResult:
         obj = "" if self.objective is None else f"   {self.objective_name} {self.objective:.6g} ({self.sense})"
         lines = [f"strategy    {self.strategy}   status {self.status}   solver {self.solver}",
                  f"return      {ret}   volatility {self.volatility:.6g}{obj}"]
+        rf = self.risk_free
+        if rf is not None:
+            sharpe = self.sharpe(rf)
+            lines.append(f"sharpe      {'—' if sharpe is None else f'{sharpe:.6g}'}   (excess return over risk-free {rf:g} / volatility)")
         if self.message:
             lines.append(f"message     {self.message}")
         lines.append("weights")
@@ -285,9 +303,12 @@ def max_sharpe(expected_returns: Any, covariance: Any, risk_free: float = 0.0, c
     check_constraints(constraints)
     start = time.perf_counter()
     mu, cov, names = _require_returns(*_inputs(expected_returns, covariance, assets), "max_sharpe")
+    if constraints.cardinality is not None and constraints.min_holding == 0.0 and constraints.turnover is None \
+            and constraints.costs is None:
+        return _max_sharpe_cardinality(mu, cov, names, risk_free, constraints, start)
     if not constraints.homogeneous:
-        raise ValidationError("max_sharpe needs constraints that scale with the portfolio: turnover, costs, "
-                              "min_holding and cardinality are not; use efficient_frontier(...) and pick the tangency point")
+        raise ValidationError("max_sharpe needs constraints that scale with the portfolio: turnover, costs and min_holding "
+                              "are not; use efficient_frontier(...) and pick the tangency point")
     if constraints.budget is None or constraints.budget <= 0:
         raise ValidationError("max_sharpe needs a positive budget (the Sharpe ratio of a zero-cost portfolio is undefined)")
     excess = mu - risk_free
@@ -315,6 +336,84 @@ def max_sharpe(expected_returns: Any, covariance: Any, risk_free: float = 0.0, c
     w = constraints.budget * w / w.sum()
     sharpe = float((mu @ w - risk_free) / math.sqrt(w @ cov @ w))
     return _result("max-sharpe", names, w, mu, cov, sharpe, problem.status, {}, solver, start, {"risk_free": risk_free})
+
+
+def _max_sharpe_cardinality(mu: np.ndarray, cov: np.ndarray, names: tuple[str, ...], risk_free: float,
+                            constraints: Constraints, start: float) -> PortfolioResult:
+    """Maximum Sharpe ratio holding at most K assets: the homogenised problem with selection binaries,
+    a MIQP solved to optimality by SCIP.
+
+        min y'Sigma y  s.t.  (mu - rf)'y = 1,  constraints scaled by kappa >= 0,
+                             |y_i| <= M_i z_i,  sum z <= K,  z binary;   w = y / kappa.
+
+    y = kappa w with kappa = 1 / (mu - rf)'w*, so kappa <= 1 / (S_lb sigma_min), where S_lb is the
+    Sharpe ratio of a feasible K-asset portfolio (the continuous optimum restricted to its K largest
+    positions) and sigma_min = (1'Sigma^-1 1)^-1/2 the lowest volatility of any fully invested
+    portfolio; M_i = (largest |w_i|) kappa_max is therefore a valid big-M, and the answer is exact.
+    """
+    import cvxpy as cp
+
+    k = constraints.cardinality
+    if constraints.budget is None or constraints.budget <= 0:
+        raise ValidationError("max_sharpe needs a positive budget (the Sharpe ratio of a zero-cost portfolio is undefined)")
+    relaxed = replace(constraints, cardinality=None)
+    continuous = max_sharpe(mu, cov, risk_free, relaxed, assets=names)
+    support = np.argsort(-np.abs(continuous.weights))[:k]
+    if np.count_nonzero(np.abs(continuous.weights) > 1e-9) <= k:
+        return replace(continuous, wall_time=time.perf_counter() - start,
+                       info={**continuous.info, "cardinality": k, "note": "the continuous optimum already holds at most K assets"})
+    n = len(names)
+    upper = _vector(constraints.upper, n, "upper")
+    cap = np.full(n, constraints.gross_leverage or (1.0 if constraints.long_only else np.inf)) if upper is None else np.abs(upper)
+    if not constraints.long_only:
+        lower = _vector(constraints.lower, n, "lower")
+        if lower is not None:
+            cap = np.maximum(cap, np.abs(lower))
+    if not np.all(np.isfinite(cap)):
+        raise ValidationError("max_sharpe with a cardinality limit and shorts needs bounds or a leverage limit "
+                              "(--lower/--upper or --leverage): the positions would be unbounded")
+    outside = np.setdiff1d(np.arange(n), support)
+    restricted_upper = (np.broadcast_to(cap, (n,)) if upper is None else upper).astype(float).copy()
+    restricted_upper[outside] = 0.0
+    restricted_lower = _vector(constraints.lower, n, "lower")
+    if restricted_lower is not None:
+        restricted_lower = restricted_lower.copy()
+        restricted_lower[outside] = 0.0
+    try:
+        seed = max_sharpe(mu, cov, risk_free, replace(relaxed, upper=restricted_upper, lower=restricted_lower), assets=names)
+    except (InfeasibleProblemError, ValidationError) as exc:
+        raise ValidationError(f"max_sharpe with cardinality {k}: no feasible portfolio on the continuous optimum's {k} "
+                              f"largest positions bounds the search ({exc})") from None
+    s_lb = seed.sharpe(risk_free)
+    try:
+        ones = np.linalg.solve(cov, np.ones(n))
+    except np.linalg.LinAlgError:
+        raise ValidationError("max_sharpe with a cardinality limit needs a positive definite covariance "
+                              "(shrink it: estimator ledoit-wolf)") from None
+    if s_lb is None or s_lb <= 0 or ones.sum() <= 0:
+        raise ValidationError("max_sharpe with a cardinality limit needs a feasible portfolio with a positive Sharpe ratio")
+    sigma_min = math.sqrt(1.0 / ones.sum()) * constraints.budget
+    kappa_max = 1.0 / (s_lb * sigma_min)
+    excess = mu - risk_free
+    y = cp.Variable(n)
+    kappa = cp.Variable(nonneg=True)
+    z = cp.Variable(n, boolean=True)
+    named, _, _ = build(y, names, relaxed, scale=kappa)
+    big = cap * kappa_max * constraints.budget
+    named += [("unit_excess_return", excess @ y == 1), ("kappa_bound", kappa <= kappa_max),
+              ("holding_link_upper", y <= cp.multiply(big, z)), ("cardinality", cp.sum(z) <= k)]
+    if not constraints.long_only:
+        named.append(("holding_link_lower", y >= -cp.multiply(big, z)))
+    problem, solver, _ = solve_named(cp.Minimize(cp.quad_form(y, cp.psd_wrap(cov))), named,
+                                     what=f"max-sharpe portfolio with at most {k} assets")
+    w = np.asarray(y.value, dtype=float) / kappa.value
+    w = constraints.budget * w / w.sum()
+    w[np.asarray(z.value) < 0.5] = 0.0  # SCIP's y of an unselected asset is 0 up to its feasibility tolerance
+    w = constraints.budget * w / w.sum()
+    sharpe = float((mu @ w - risk_free) / math.sqrt(w @ cov @ w))
+    return _result("max-sharpe", names, w, mu, cov, sharpe, problem.status, {}, solver, start,
+                   {"risk_free": risk_free, "cardinality": k, "kappa_max": kappa_max,
+                    "continuous_sharpe": continuous.sharpe(risk_free)})
 
 
 def risk_budgeting(expected_returns: Any, covariance: Any, budgets: Any = None, *, assets: Sequence[str] | None = None,
