@@ -44,7 +44,12 @@ def check_covariance(cov: np.ndarray, n: int, field: str = "covariance") -> np.n
     if np.any(np.diag(cov) < 0):
         i = int(np.argmin(np.diag(cov)))
         raise ValidationError(f"{field} has a negative variance on the diagonal (asset index {i})")
-    eig_min = smallest_eigenvalue(cov)
+    try:  # a Cholesky factorisation exists exactly when the matrix is positive definite: 10-50x cheaper than eigvalsh
+        np.linalg.cholesky(cov)
+        return cov
+    except np.linalg.LinAlgError:
+        pass
+    eig_min = smallest_eigenvalue(cov)  # singular or indefinite: measure how far below zero
     if eig_min < -PSD_RTOL * scale:
         raise ValidationError(
             f"{field} is not positive semidefinite (smallest eigenvalue {eig_min:.3g}); pass "

@@ -105,8 +105,17 @@ def return_range(mu: np.ndarray, names: tuple[str, ...], constraints: Constraint
     (-inf / inf when unbounded); raises InfeasibleProblemError when no portfolio satisfies them."""
     import cvxpy as cp
 
+    from .activeset import budget_vertex
+    from .portfolios import box_bounds
+
+    box = box_bounds(constraints, len(names))
+    if box is not None and np.all(np.isfinite(box[0])):  # budget and bounds: the extremes are greedy vertices
+        lowest = budget_vertex(constraints.budget, *box, np.argsort(mu))
+        highest = budget_vertex(constraints.budget, *box, np.argsort(-mu))
+        if lowest is not None and highest is not None:
+            return float(mu @ lowest), float(mu @ highest)
     w = cp.Variable(len(names))
-    named, cost, _ = build(w, names, constraints)
+    named, _, _ = build(w, names, constraints)
     ends = []
     for sense in (cp.Minimize, cp.Maximize):
         problem = cp.Problem(sense(mu @ w), [c for _, c in named])
@@ -119,6 +128,47 @@ def return_range(mu: np.ndarray, names: tuple[str, ...], constraints: Constraint
         else:
             ends.append(float(problem.value))
     return ends[0], ends[1]
+
+
+def _active_set_points(mu: np.ndarray, cov: np.ndarray, constraints: Constraints, goals: np.ndarray,
+                       start_at: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each goal's minimum-variance portfolio with mu'w = goal by the active-set solver, warm started:
+    the next point starts from the convex combination of the previous answer and the highest (or
+    lowest) return vertex that has the new return, which is feasible. None when it does not apply."""
+    from .activeset import ActiveSetFailure, budget_vertex, solve_qp
+    from .portfolios import box_bounds
+
+    n = len(mu)
+    box = box_bounds(constraints, n)
+    if box is None:
+        return None
+    lower, upper = box
+    hi = budget_vertex(constraints.budget, lower, upper, np.argsort(-mu))
+    lo = budget_vertex(constraints.budget, lower, upper, np.argsort(mu))
+    if hi is None or lo is None:
+        return None
+    a = np.vstack([np.ones(n), mu])
+    h = 2.0 * cov
+    prev = start_at
+    ws, duals = [], []
+    try:
+        for r in goals:
+            if prev is None:
+                x0 = None
+            else:
+                r_prev = float(mu @ prev)
+                end = hi if r >= r_prev else lo
+                r_end = float(mu @ end)
+                theta = 0.0 if r_end == r_prev else min(max((r - r_prev) / (r_end - r_prev), 0.0), 1.0)
+                x0 = (1.0 - theta) * prev + theta * end
+                x0[np.abs(x0 - lower) <= 1e-13] = lower[np.abs(x0 - lower) <= 1e-13]
+            sol = solve_qp(h, np.zeros(n), a, np.array([constraints.budget, r]), lower, upper, x0)
+            ws.append(sol.x)
+            duals.append(float(sol.equality_duals[1]))
+            prev = sol.x
+    except ActiveSetFailure:
+        return None
+    return np.array(ws), np.array(duals)
 
 
 def efficient_frontier(expected_returns: Any, covariance: Any, constraints: Constraints = LONG_ONLY, *, points: int = 50,
@@ -166,6 +216,16 @@ def efficient_frontier(expected_returns: Any, covariance: Any, constraints: Cons
                                   "constraints (e.g. --long-short, --leverage)")
         equality = True
     n = len(names)
+    fast = _active_set_points(mu, cov, constraints, goals, low.weights if low.solver == "active-set" else None)
+    if fast is not None:
+        ws_a, duals_a = fast
+        rets_a = ws_a @ mu
+        vols_a = np.sqrt(np.maximum(np.einsum("pi,ij,pj->p", ws_a, cov, ws_a), 0.0))
+        tangency = None
+        if risk_free is not None and len(rets_a):
+            tangency = int(np.argmax((rets_a - risk_free) / np.where(vols_a > 0, vols_a, np.inf)))
+        return Frontier(names, rets_a, vols_a, ws_a, duals_a, tangency, risk_free, mu, np.sqrt(np.diag(cov)),
+                        time.perf_counter() - start, targets=goals.copy(), min_variance_return=low.expected_return, note=note)
     w = cp.Variable(n)
     named, cost, _ = build(w, names, constraints)
     target = cp.Parameter()

@@ -52,6 +52,7 @@ from ..outcome import Status, jsonable
 SENSES = {"<=": "<=", "le": "<=", ">=": ">=", "ge": ">=", "==": "==", "=": "==", "eq": "=="}
 OBJECTIVE_SENSES = {"min": "min", "minimize": "min", "minimise": "min", "max": "max", "maximize": "max", "maximise": "max"}
 TYPES = ("continuous", "integer", "binary")
+UNBOUNDED_MESSAGE = "the objective is unbounded: add bounds or constraints"
 NO_DUALS_NOTE = ("shadow prices are not defined for a model with integer or binary variables "
                  "(fix the integers at their values and solve the LP for conditional prices)")
 
@@ -225,7 +226,8 @@ def parse_model(model: Any) -> Model:
         raise ValidationError("objective.quadratic must be a list of [variable, variable, coefficient]")
     for i, entry in enumerate(entries):
         if not isinstance(entry, list) or len(entry) != 3:
-            raise ValidationError(f"objective.quadratic[{i}] must be [variable, variable, coefficient], got {json.dumps(entry)[:40]}")
+            raise ValidationError(f"objective.quadratic[{i}] must be [variable, variable, coefficient], "
+                                  f"got {json.dumps(entry)[:40]}")
         a, b, coef = entry
         for v in (a, b):
             if v not in known:
@@ -331,7 +333,7 @@ def _solve_linear(m: Model, a: dict[str, Any]) -> LPResult:
         if res.status == 2:
             return _infeasible(m, rows, kind, "HiGHS")
         if res.status == 3 or (res.x is None and "unbounded" in res.message.lower()):
-            return LPResult(Status.UNBOUNDED, None, {}, {}, {}, "the objective is unbounded: add bounds or constraints",
+            return LPResult(Status.UNBOUNDED, None, {}, {}, {}, UNBOUNDED_MESSAGE,
                             kind, "HiGHS")
         if res.x is None:
             raise SolverError(f"HiGHS could not solve the MILP: {res.message}")
@@ -350,7 +352,7 @@ def _solve_linear(m: Model, a: dict[str, Any]) -> LPResult:
     if res.status == 2:
         return _infeasible(m, rows, kind, "HiGHS")
     if res.status == 3:
-        return LPResult(Status.UNBOUNDED, None, {}, {}, {}, "the objective is unbounded: add bounds or constraints", kind, "HiGHS")
+        return LPResult(Status.UNBOUNDED, None, {}, {}, {}, UNBOUNDED_MESSAGE, kind, "HiGHS")
     if res.status != 0:
         raise SolverError(f"HiGHS could not solve the LP: {res.message}")
     values = {v.name: _clean(x) for v, x in zip(m.variables, res.x)}
@@ -397,7 +399,7 @@ def _solve_quadratic(m: Model, a: dict[str, Any]) -> LPResult:
     if problem.status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
         return _infeasible(m, a["rows"], kind, solver)
     if problem.status in (cp.UNBOUNDED, cp.UNBOUNDED_INACCURATE):
-        return LPResult(Status.UNBOUNDED, None, {}, {}, {}, "the objective is unbounded: add bounds or constraints", kind, solver)
+        return LPResult(Status.UNBOUNDED, None, {}, {}, {}, UNBOUNDED_MESSAGE, kind, solver)
     values = {v.name: _clean(val) for v, val in zip(m.variables, x.value)}
     status = Status.from_cvxpy(problem.status)
     message = "" if status == Status.OPTIMAL else f"the solver reported {problem.status}"

@@ -93,7 +93,8 @@ class PortfolioResult:
         rf = self.risk_free
         if rf is not None:
             sharpe = self.sharpe(rf)
-            lines.append(f"sharpe      {'—' if sharpe is None else f'{sharpe:.6g}'}   (excess return over risk-free {rf:g} / volatility)")
+            shown = "—" if sharpe is None else f"{sharpe:.6g}"
+            lines.append(f"sharpe      {shown}   (excess return over risk-free {rf:g} / volatility)")
         if self.message:
             lines.append(f"message     {self.message}")
         lines.append("weights")
@@ -243,7 +244,8 @@ def min_variance(expected_returns: Any, covariance: Any, constraints: Constraint
         # the budget's multiplier of min w'Sigma w: d var*/d budget = 2 budget / 1'Sigma^-1 1
         return _result("min-variance", names, w, mu, cov, var, Status.OPTIMAL, {"budget": 2.0 * constraints.budget / x.sum()},
                        "closed form", start)
-    return _convex("min-variance", mu, cov, names, constraints, start)
+    fast = _active_set_result("min-variance", names, mu, cov, constraints, start)
+    return fast if fast is not None else _convex("min-variance", mu, cov, names, constraints, start)
 
 
 def min_variance_for_return(expected_returns: Any, covariance: Any, target_return: float,
@@ -264,6 +266,54 @@ def max_return_for_volatility(expected_returns: Any, covariance: Any, target_vol
     if target_volatility <= 0:
         raise ValidationError(f"target_volatility must be positive, got {target_volatility}")
     return _convex("max-return-for-volatility", mu, cov, names, constraints, start, variance_budget=target_volatility ** 2)
+
+
+def box_bounds(constraints: Constraints, n: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """(lower, upper) per asset when ``constraints`` are only a budget and per-asset bounds (the
+    active-set solver's class), else None."""
+    c = constraints
+    if (c.budget is None or c.gross_leverage is not None or c.groups or c.current is not None or c.cardinality is not None
+            or c.min_holding):
+        return None
+    lower = _vector(c.lower, n, "lower")
+    upper = _vector(c.upper, n, "upper")
+    if c.long_only:
+        if lower is not None and np.any(lower < 0):
+            return None  # build() raises the clear error
+        lower = np.zeros(n) if lower is None else lower
+    lower = np.full(n, -np.inf) if lower is None else lower
+    upper = np.full(n, np.inf) if upper is None else upper
+    return lower, upper
+
+
+def _active_set_result(strategy: str, names: tuple[str, ...], mu: np.ndarray | None, cov: np.ndarray, constraints: Constraints,
+                       start: float, *, target_return: float | None = None) -> PortfolioResult | None:
+    """Minimum variance (optionally at mu'w = target) by the active-set solver; None when it does not apply."""
+    from .activeset import ActiveSetFailure, budget_vertex, solve_qp
+
+    n = len(names)
+    box = box_bounds(constraints, n)
+    if box is None:
+        return None
+    lower, upper = box
+    rows = [np.ones(n)] + ([mu] if target_return is not None else [])
+    rhs = [constraints.budget] + ([target_return] if target_return is not None else [])
+    x0 = budget_vertex(constraints.budget, lower, upper, np.argsort(np.diag(cov))) if target_return is None else None
+    try:
+        sol = solve_qp(2.0 * cov, np.zeros(n), np.array(rows), np.array(rhs, dtype=float), lower, upper, x0)
+    except ActiveSetFailure:
+        return None
+    duals = {"budget": float(sol.equality_duals[0])}
+    if target_return is not None:
+        duals["target_return"] = max(float(sol.equality_duals[1]), 0.0) if constraints.long_only else float(sol.equality_duals[1])
+    for i, a in enumerate(names):
+        if np.isfinite(lower[i]):
+            duals[f"lower:{a}"] = max(float(sol.bound_duals[i]), 0.0)
+        if np.isfinite(upper[i]):
+            duals[f"upper:{a}"] = max(-float(sol.bound_duals[i]), 0.0)
+    w = sol.x
+    return _result(strategy, names, w, mu, cov, float(w @ cov @ w), Status.OPTIMAL, duals, "active-set", start,
+                   {"iterations": sol.iterations})
 
 
 def _psd_sqrt(cov: np.ndarray) -> np.ndarray:
@@ -327,6 +377,9 @@ def max_sharpe(expected_returns: Any, covariance: Any, risk_free: float = 0.0, c
     if np.all(excess <= 0):
         raise ValidationError(f"no asset's expected return exceeds the risk-free rate {risk_free}: "
                               "the maximum Sharpe ratio is not positive")
+    fast = _max_sharpe_active_set(mu, cov, names, risk_free, constraints, start)
+    if fast is not None:
+        return fast
     y = cp.Variable(len(names))
     kappa = cp.Variable(nonneg=True)
     named, _, _ = build(y, names, constraints, scale=kappa)
@@ -336,6 +389,30 @@ def max_sharpe(expected_returns: Any, covariance: Any, risk_free: float = 0.0, c
     w = constraints.budget * w / w.sum()
     sharpe = float((mu @ w - risk_free) / math.sqrt(w @ cov @ w))
     return _result("max-sharpe", names, w, mu, cov, sharpe, problem.status, {}, solver, start, {"risk_free": risk_free})
+
+
+def _max_sharpe_active_set(mu: np.ndarray, cov: np.ndarray, names: tuple[str, ...], risk_free: float, constraints: Constraints,
+                           start: float) -> PortfolioResult | None:
+    """Long-only maximum Sharpe without upper bounds: min y'Sigma y s.t. (mu - rf)'y = 1, y >= 0 by the
+    active-set solver (w = y / sum y), from the vertex y = e_j / (mu_j - rf) of the best asset."""
+    from .activeset import ActiveSetFailure, solve_qp
+
+    n = len(names)
+    box = box_bounds(constraints, n)
+    if box is None or not constraints.long_only or np.any(box[0] != 0) or np.any(np.isfinite(box[1])):
+        return None
+    excess = mu - risk_free
+    j = int(np.argmax(excess))
+    y0 = np.zeros(n)
+    y0[j] = 1.0 / excess[j]
+    try:
+        sol = solve_qp(2.0 * cov, np.zeros(n), excess[None, :], np.ones(1), np.zeros(n), np.full(n, np.inf), y0)
+    except ActiveSetFailure:
+        return None
+    w = constraints.budget * sol.x / sol.x.sum()
+    sharpe = float((mu @ w - risk_free) / math.sqrt(w @ cov @ w))
+    return _result("max-sharpe", names, w, mu, cov, sharpe, Status.OPTIMAL, {}, "active-set", start,
+                   {"risk_free": risk_free, "iterations": sol.iterations})
 
 
 def _max_sharpe_cardinality(mu: np.ndarray, cov: np.ndarray, names: tuple[str, ...], risk_free: float,
@@ -361,7 +438,8 @@ def _max_sharpe_cardinality(mu: np.ndarray, cov: np.ndarray, names: tuple[str, .
     support = np.argsort(-np.abs(continuous.weights))[:k]
     if np.count_nonzero(np.abs(continuous.weights) > 1e-9) <= k:
         return replace(continuous, wall_time=time.perf_counter() - start,
-                       info={**continuous.info, "cardinality": k, "note": "the continuous optimum already holds at most K assets"})
+                       info={**continuous.info, "cardinality": k,
+                             "note": "the continuous optimum already holds at most K assets"})
     n = len(names)
     upper = _vector(constraints.upper, n, "upper")
     cap = np.full(n, constraints.gross_leverage or (1.0 if constraints.long_only else np.inf)) if upper is None else np.abs(upper)
