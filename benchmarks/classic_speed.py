@@ -147,7 +147,12 @@ def main() -> None:
                 if task not in calls:
                     row[f"{peer} s"] = "—"
                     continue
-                t_peer, w_peer = best_time(calls[task], args.repeats)
+                try:
+                    t_peer, w_peer = best_time(calls[task], args.repeats)
+                except Exception as exc:  # a peer's solver giving up is a result, not a crash of the benchmark
+                    row[f"{peer} s"] = f"failed ({type(exc).__name__})"
+                    print(f"{name} {task}: {peer} failed: {exc}", flush=True)
+                    continue
                 w_peer = np.atleast_2d(w_peer)
                 fastest = min(fastest, t_peer)
                 row[f"{peer} s"] = t_peer
@@ -164,7 +169,7 @@ def main() -> None:
                 row[f"{peer} dvol"] = f"{diff:.1e}"
                 row[f"{peer} viol"] = f"{violation(w_peer):.0e}"
                 row[f"{peer} best"] = f"{better:+.1e}"
-            row["ratio"] = fastest / t_ours
+            row["ratio"] = fastest / t_ours if np.isfinite(fastest) else float("nan")
             rows.append(row)
             print(f"{name} {task}: qportfolio {t_ours * 1e3:.2f} ms, fastest peer {fastest * 1e3:.2f} ms", flush=True)
     print()

@@ -78,12 +78,15 @@ def solve_qp(h: np.ndarray, c: np.ndarray, a: np.ndarray, b: np.ndarray, lower: 
     # a vertex may leave fewer free variables than equalities: free the ones with the best reduced cost later
     limit = max_iter or 10 * (n + m) + 50
     grad = h @ x + c
+    stuck = np.zeros(n, dtype=bool)
+    released = -1
+    at_minimizer = False
     for iteration in range(1, limit + 1):
         f = np.flatnonzero(free)
         k = f.size
         a_f = a[:, f]
         kkt = np.zeros((k + m, k + m))
-        kkt[:k, :k] = h[np.ix_(f, f)]
+        kkt[:k, :k] = h[f][:, f]
         kkt[:k, k:] = a_f.T
         kkt[k:, :k] = a_f
         rhs = np.concatenate([-grad[f], np.zeros(m)])
@@ -102,7 +105,9 @@ def solve_qp(h: np.ndarray, c: np.ndarray, a: np.ndarray, b: np.ndarray, lower: 
             p = sol[:k]
             nu = -sol[k:]
         step_size = np.abs(p).max(initial=0.0)
-        if step_size <= 1e-15 * max(1.0, np.abs(x[f]).max(initial=0.0)):
+        if at_minimizer or step_size <= 1e-13 * max(1.0, np.abs(x[f]).max(initial=0.0)):
+            # after a full, unblocked step x minimises on the working set (what is left of p is rounding)
+            at_minimizer = False
             # stationary on the working set: check the bound multipliers, release the worst one
             if nu is None:
                 if k == 0:
@@ -111,11 +116,13 @@ def solve_qp(h: np.ndarray, c: np.ndarray, a: np.ndarray, b: np.ndarray, lower: 
                     nu = np.linalg.lstsq(a_f.T, grad[f], rcond=None)[0]
             reduced = grad - a.T @ nu
             score = np.where(at_lower, -reduced, np.where(at_upper, reduced, 0.0))
+            score[stuck] = 0.0
             j = int(np.argmax(score))
-            if score[j] <= 1e-12 * scale:
+            if score[j] <= 1e-11 * max(scale, float(np.abs(grad).max())):
                 bound_duals = np.where(at_lower | at_upper, reduced, 0.0)
                 return QPSolution(x, nu, bound_duals, iteration)
             free[j], at_lower[j], at_upper[j] = True, False, False
+            released = j
             continue
         # move along p until a free variable meets a bound
         alpha, block, block_lower = 1.0, -1, False
@@ -128,8 +135,16 @@ def solve_qp(h: np.ndarray, c: np.ndarray, a: np.ndarray, b: np.ndarray, lower: 
         if to_upper[i_up] < alpha:
             alpha, block, block_lower = float(to_upper[i_up]), f[i_up], False
         alpha = max(alpha, 0.0)
+        if alpha == 0.0 and block == released:
+            # the variable just freed wants to leave its bound the wrong way: its multiplier was rounding
+            # noise; keep it fixed and do not free it again until a step makes progress (no cycling)
+            stuck[block] = True
+        elif alpha > 0.0:
+            stuck[:] = False
+        released = -1
+        at_minimizer = block < 0
         x[f] += alpha * p
-        grad = h @ x + c
+        grad += h[:, f] @ (alpha * p)  # O(n k) instead of recomputing H x
         if block >= 0:
             free[block] = False
             if block_lower:
