@@ -180,8 +180,10 @@ def main() -> None:
         for key in ("qportfolio s", "PyPortfolioOpt s", "skfolio s"):
             row[key] = cell(row.get(key, "—"), ".4f")
         row["ratio"] = f"{row['ratio']:.1f}"
-    print_table(rows, [(k, k, "") for k in ("set", "n", "task", "qportfolio s", "PyPortfolioOpt s", "skfolio s", "ratio",
-                                            "PyPortfolioOpt dvol", "PyPortfolioOpt best", "skfolio dvol", "skfolio best")])
+    columns = ("set", "n", "task", "qportfolio s", "PyPortfolioOpt s", "skfolio s", "ratio", "qportfolio viol",
+               "PyPortfolioOpt dvol", "PyPortfolioOpt best", "PyPortfolioOpt viol",
+               "skfolio dvol", "skfolio best", "skfolio viol")
+    print_table(rows, [(k, k, "") for k in columns])
 
 
 if __name__ == "__main__":
