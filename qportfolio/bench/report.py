@@ -125,9 +125,7 @@ def _plot_frontiers(df: Any, out: Path, data_dir: str | None) -> list[str]:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    from ..data import load_orlib_frontier
     from ..data.orlib import ORLIB_SETS
-    from ..errors import DataError
 
     written = []
     feasible = df[df["feasible"].astype(bool)]
@@ -142,12 +140,7 @@ def _plot_frontiers(df: Any, out: Path, data_dir: str | None) -> list[str]:
         for ax, instance in zip(axes.flat, instances):
             g = g_set[g_set["instance"] == instance]
             if instance in ORLIB_SETS:
-                try:
-                    uef = load_orlib_frontier(instance, data_dir=data_dir)
-                    order = np.argsort(uef[:, 1])
-                    ax.plot(np.sqrt(uef[order, 1]), uef[order, 0], color="k", lw=1.2, label="unconstrained frontier (UEF)")
-                except DataError:
-                    pass
+                _plot_uef(ax, instance, data_dir, lw=1.2)
             for config, gc in g.groupby("config"):
                 best = gc.loc[gc.groupby("risk_aversion")["objective"].idxmin()].sort_values("volatility")
                 ax.plot(best["volatility"], best["expected_return"], marker="o", ms=4, lw=0.8, label=config)
@@ -212,19 +205,11 @@ def _plot_instance_frontiers(df: Any, out: Path, data_dir: str | None) -> list[s
     configurations as markers (Chang et al. 2000, Figure 1, one set per figure)."""
     import matplotlib.pyplot as plt
 
-    from ..data import load_orlib_frontier
-    from ..errors import DataError
-
     best = _orlib_frontier_runs(df)
     written = []
     for (iset, instance), g in best.groupby(["instance_set", "instance"], sort=True):
         fig, ax = plt.subplots(figsize=(6.4, 4.6))
-        try:
-            uef = load_orlib_frontier(instance, data_dir=data_dir)
-            order = np.argsort(uef[:, 1])
-            ax.plot(np.sqrt(uef[order, 1]), uef[order, 0], color="k", lw=1.0, label="unconstrained frontier (UEF)")
-        except DataError:
-            pass
+        _plot_uef(ax, instance, data_dir, lw=1.0)
         for config, gc in g.groupby("config"):
             gc = gc.sort_values("volatility")
             if (gc["role"] == "reference").all():
@@ -290,3 +275,16 @@ def write_report(db: str, out: str | Path, *, data_dir: str | None = None) -> di
     (out / "summary.html").write_text(_html(summary, "Benchmark report", plots, notes))
     return {"summary": summary, "by_instance": by_instance, "runs": runs, "files": sorted(p.name for p in out.iterdir()),
             "table": table, "instance_table": instance_table, "deviations": deviations}
+
+
+def _plot_uef(ax: Any, instance: str, data_dir: Any, *, lw: float) -> None:
+    """Draw OR-Library set ``instance``'s unconstrained frontier (portefN.txt) on ``ax``, if its file is there."""
+    from ..data import load_orlib_frontier
+    from ..errors import DataError
+
+    try:
+        uef = load_orlib_frontier(instance, data_dir=data_dir)
+    except DataError:
+        return
+    order = np.argsort(uef[:, 1])
+    ax.plot(np.sqrt(uef[order, 1]), uef[order, 0], color="k", lw=lw, label="unconstrained frontier (UEF)")

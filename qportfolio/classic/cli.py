@@ -116,8 +116,7 @@ def _score_tradeoff(args: argparse.Namespace, mu: np.ndarray, cov: np.ndarray, a
             row = f"{i:>3}{f.tradeoffs[i]:>12.6g}{f.scores[i]:>12.6g}{f.volatilities[i]:>12.6g}{f.returns[i]:>12.6g}"
             if sharpe is not None:
                 row += f"{sharpe[i]:>9.4f}"
-            order = np.argsort(-np.abs(f.weights[i]))
-            row += "  " + " ".join(f"{assets[j]}:{f.weights[i, j]:.4f}" for j in order if abs(f.weights[i, j]) > 5e-7)
+            row += "  " + holdings(assets, f.weights[i])
             lines.append(row)
         lines.append(f"\n{len(f.tradeoffs)} trade-offs of min w'Sigma w - t score'w in {f.wall_time:.2f} s")
         print("\n".join(lines))
@@ -144,6 +143,12 @@ def cmd_frontier(args: argparse.Namespace) -> int:
     return 0
 
 
+def holdings(assets: tuple[str, ...], weights: np.ndarray, tol: float = 5e-7) -> str:
+    """``asset:weight`` of the positions above ``tol`` in absolute value, largest first."""
+    order = np.argsort(-np.abs(weights))
+    return " ".join(f"{assets[j]}:{weights[j]:.4f}" for j in order if abs(weights[j]) > tol)
+
+
 #: At most this many assets are shown as weight columns; beyond, each row lists its holdings.
 MAX_WEIGHT_COLUMNS = 12
 
@@ -168,8 +173,7 @@ def frontier_table(f: Any, *, explicit: bool) -> str:
         if as_columns:
             row += "".join(f"{f.weights[i, j]:>{width}.4f}" for j in held)
         else:
-            order = np.argsort(-np.abs(f.weights[i]))
-            row += "  " + " ".join(f"{f.assets[j]}:{f.weights[i, j]:.4f}" for j in order if abs(f.weights[i, j]) > 5e-7)
+            row += "  " + holdings(f.assets, f.weights[i])
         marks = []
         if f.tangency == i:
             marks.append("tangency")

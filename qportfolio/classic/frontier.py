@@ -161,7 +161,8 @@ def _active_set_points(mu: np.ndarray, cov: np.ndarray, constraints: Constraints
                 r_end = float(mu @ end)
                 theta = 0.0 if r_end == r_prev else min(max((r - r_prev) / (r_end - r_prev), 0.0), 1.0)
                 x0 = (1.0 - theta) * prev + theta * end
-                x0[np.abs(x0 - lower) <= 1e-13] = lower[np.abs(x0 - lower) <= 1e-13]
+                near = np.abs(x0 - lower) <= 1e-13
+                x0[near] = lower[near]
             sol = solve_qp(h, np.zeros(n), a, np.array([constraints.budget, r]), lower, upper, x0)
             ws.append(sol.x)
             duals.append(float(sol.equality_duals[1]))
