@@ -7,7 +7,8 @@
   1000 on that scale (a sweep over 5..1000 on port1 found only beta ~ 1000 feasible). One read
   per call: OpenJij returns identical reads for a fixed seed, so reads come from calls with
   distinct seeds (``num_reads``).
-- ``pt``: dwave-hybrid's parallel tempering reference workflow.
+- ``pt``: dwave-hybrid's parallel tempering reference workflow, rebuilt from its pieces with
+  per-replica seeded generators so that a seed repeats a run (the reference draws unseeded).
 - ``kerberos``: dwave-hybrid's Kerberos workflow (tabu, SA and subproblem sampling of the
   highest-energy-impact variables, raced each iteration). The reference workflow samples its
   subproblems on a QPU; here they go to simulated annealing, so the baseline is fully classical
@@ -104,17 +105,55 @@ class ParallelTempering(QuboSolver):
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, num_replicas: int = 10, num_sweeps: int = 1000,
                 max_time: float | None = 1.0, max_iter: int | None = None) -> SampleRun:
-        hybrid = _import_hybrid()
-        from hybrid.reference.pt import ParallelTempering as Workflow
+        _import_hybrid()
+        workflow = _seeded_parallel_tempering(
+            seed, num_sweeps=check_positive_int("num_sweeps", num_sweeps),
+            num_replicas=check_positive_int("num_replicas", num_replicas),
+            max_iter=_optional(check_positive_int, "max_iter", max_iter),
+            max_time=_optional(check_positive_number, "max_time", max_time))
+        import hybrid
 
-        _seed_numpy(seed)
-        workflow = Workflow(num_sweeps=check_positive_int("num_sweeps", num_sweeps),
-                            num_replicas=check_positive_int("num_replicas", num_replicas),
-                            max_iter=_optional(check_positive_int, "max_iter", max_iter),
-                            max_time=_optional(check_positive_number, "max_time", max_time), convergence=None)
         sampleset = hybrid.HybridSampler(workflow).sample(qubo.bqm)
         params = {"num_replicas": num_replicas, "num_sweeps": num_sweeps, "max_time": max_time, "max_iter": max_iter}
         return SampleRun(_on_qubo(qubo, sampleset), {}, params)
+
+
+def _seeded_parallel_tempering(seed: int | None, *, num_sweeps: int, num_replicas: int, max_iter: int | None,
+                               max_time: float | None) -> Any:
+    """dwave-hybrid's reference parallel tempering (``hybrid.reference.pt.ParallelTempering``), rebuilt
+    from its own pieces so that a seed fixes the run.
+
+    The reference maps one unseeded fixed-temperature sampler over the replicas in threads (each
+    call draws its SA seed from whichever generator state the thread finds) and swaps with an
+    OS-seeded ``random.Random``: two runs with the same seed differed. Here every replica owns a
+    generator spawned from ``seed`` and the swap step is seeded, so the thread order no longer
+    matters. Only ``max_time`` (a wall-clock stop) still makes a run depend on the machine's speed.
+    """
+    import hybrid
+    from hybrid.reference.pt import FixedTemperatureSampler, SpawnParallelTemperingReplicas, SwapReplicasDownsweep
+
+    class SeededFixedTemperatureSampler(FixedTemperatureSampler):
+        """Fixed-temperature SA whose seed for each call comes from its own generator (dwave-samplers
+        takes seeds below 2**31 although its message says 2**32)."""
+
+        def __init__(self, rng: np.random.Generator, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.rng = rng
+
+        def next(self, state: Any, **runopts: Any) -> Any:
+            return super().next(state, seed=int(self.rng.integers(2**31)), **runopts)
+
+    root = np.random.SeedSequence(seed)
+    replica_seeds, swap_seed = root.spawn(num_replicas), int(root.generate_state(1)[0])
+    update = hybrid.Branches(*[SeededFixedTemperatureSampler(np.random.default_rng(s), num_sweeps=num_sweeps)
+                               for s in replica_seeds])
+
+    def coldest_energy(states: Any) -> Any:
+        return None if states is None else states[-1].samples.first.energy
+
+    loop = hybrid.Loop(update | SwapReplicasDownsweep(seed=swap_seed), max_iter=max_iter, max_time=max_time,
+                       convergence=None, key=coldest_energy)
+    return SpawnParallelTemperingReplicas(num_replicas=num_replicas) | loop | hybrid.MergeSamples(aggregate=True)
 
 
 @register
