@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import InfeasibleProblemError, ValidationError
+from .memory import check_allocation
 
 #: Tolerance when deciding whether a float is an integer number of steps.
 GRID_TOL = 1e-9
@@ -40,6 +41,9 @@ def unit_bounds(min_weight: np.ndarray, max_weight: np.ndarray, step: float) -> 
 
 def _reachable_tables(lo: np.ndarray, hi: np.ndarray, k: int, total: int) -> list[np.ndarray]:
     """tables[i][c, s]: can c of the first i assets hold exactly s units (within their bounds)?"""
+    # one boolean table per asset, plus two int64 work arrays of the same shape
+    check_allocation(f"the grid feasibility tables ({lo.shape[0]} assets x {k + 1} counts x {total + 1} units)",
+                     float(lo.shape[0] + 1 + 16) * (k + 1) * (total + 1), "use a coarser weight_step (fewer units)")
     reach = np.zeros((k + 1, total + 1), dtype=bool)
     reach[0, 0] = True
     tables = [reach]

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from . import grid
+from . import grid, validate
 from .errors import ValidationError
 from .linalg import check_covariance
 
@@ -38,14 +38,7 @@ def _frozen(array: np.ndarray) -> np.ndarray:
 
 
 def _per_asset(value: float | Sequence[float] | np.ndarray, n: int, name: str) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    if arr.ndim == 0:
-        arr = np.full(n, float(arr))
-    if arr.shape != (n,):
-        raise ValidationError(f"{name} must be a number or a list of {n} numbers (one per asset), got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValidationError(f"{name} contains NaN or inf")
-    return arr
+    return validate.vector_or_scalar(value, name, n)
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,26 +69,26 @@ class PortfolioProblem:
     source: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        assets = tuple(str(a) for a in self.assets)
+        assets = validate.names(self.assets, "assets")
         n = len(assets)
         if n == 0:
             raise ValidationError("assets is empty: a problem needs at least one asset")
         if len(set(assets)) != n:
             dup = sorted({a for a in assets if assets.count(a) > 1})
             raise ValidationError(f"assets must be unique; repeated: {', '.join(dup[:5])}")
-        mu = np.asarray(self.expected_returns, dtype=float)
+        mu = validate.array(self.expected_returns, "expected_returns", ndim=1, finite=False)
         if mu.shape != (n,):
             raise ValidationError(f"expected_returns has shape {mu.shape}, expected ({n},) for {n} assets")
         if not np.all(np.isfinite(mu)):
             i = int(np.flatnonzero(~np.isfinite(mu))[0])
             raise ValidationError(f"expected_returns contains NaN or inf (asset {assets[i]!r})")
-        cov = check_covariance(self.covariance, n)
+        cov = check_covariance(validate.array(self.covariance, "covariance", ndim=2, finite=False), n)
         k = self.cardinality
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
             raise ValidationError(f"cardinality must be a positive integer, got {k!r}")
         if k > n:
             raise ValidationError(f"cardinality K={k} exceeds the number of assets n={n}; choose K <= {n}")
-        lam = float(self.risk_aversion)
+        lam = validate.number(self.risk_aversion, "risk_aversion")
         if not 0.0 <= lam <= 1.0:
             raise ValidationError(f"risk_aversion (lambda) must lie in [0, 1], got {self.risk_aversion}")
         lower = _per_asset(self.min_weight, n, "min_weight")
@@ -107,11 +100,13 @@ class PortfolioProblem:
         if np.any(lower > upper):
             i = int(np.flatnonzero(lower > upper)[0])
             raise ValidationError(f"min_weight > max_weight for asset {assets[i]!r}; swap or fix the bounds")
-        step = float(self.weight_step)
+        step = validate.number(self.weight_step, "weight_step")
         total = grid.units_in_budget(step)
         lo, hi = grid.unit_bounds(lower, upper, step)
         grid.check_grid_feasible(lo, hi, int(k), total, step)
+        name = validate.text(self.name, "name")
         set_ = object.__setattr__
+        set_(self, "name", name)
         set_(self, "assets", assets)
         set_(self, "expected_returns", _frozen(mu))
         set_(self, "covariance", _frozen(cov))

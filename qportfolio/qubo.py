@@ -57,9 +57,14 @@ import numpy as np
 
 from .encodings import WeightEncoding, get_encoding
 from .errors import ValidationError
+from .memory import check_allocation
 from .problem import PortfolioProblem
 from .relaxation import lagrangian_bound, max_eigenvalue, solve_relaxation
 from .repair import heuristic_units, units_objective
+
+#: bytes per (variable, variable) entry while a QUBO is built densely: the matrix, two outer
+#: products, the upper-triangle indices and values
+QUBO_BYTES_PER_ENTRY = 48
 
 
 @dataclass(frozen=True)
@@ -359,6 +364,9 @@ def encode(
     if not margin >= 0:
         raise ValidationError(f"margin must be >= 0, got {margin}")
     layout = build_layout(problem, encoding)
+    check_allocation(f"a dense QUBO with {layout.num_variables:,} variables ({layout.encoding} encoding)",
+                     QUBO_BYTES_PER_ENTRY * float(layout.num_variables) ** 2,
+                     "use a coarser weight_step, the binary encoding, fewer assets, or selection-only weights")
     calibration = None
     if penalties is None or lagrangian_shift:
         calibrated, calibration = calibrate_penalties(problem, margin, lagrangian_shift)

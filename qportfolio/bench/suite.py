@@ -41,12 +41,14 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .. import validate
 from ..errors import DataError, ValidationError
 from ..problem import PortfolioProblem
 
@@ -184,58 +186,153 @@ def _expected_seconds(value: Any, where: str) -> float | dict[str, float] | None
         return None
     items = value.items() if isinstance(value, dict) else [("", value)]
     for key, seconds in items:
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
+        if not validate.is_number(seconds) or not seconds >= 0 or not math.isfinite(seconds):
             label = f"expected_seconds.{key}" if key else "expected_seconds"
             raise ValidationError(f"suite {where}.{label} must be a non-negative number of seconds, got {seconds!r}")
     return {k: float(v) for k, v in value.items()} if isinstance(value, dict) else float(value)
 
 
-def parse_suite(data: dict[str, Any], *, name: str, base_dir: Path = Path(".")) -> Suite:
-    """Validate a suite's TOML tables (errors name the table and key)."""
-    known = {"name", "description", "repeats", "seed", "time_limit", "instances", "parameters", "references", "solvers"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ValidationError(f"suite {name}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}")
-    instances = data.get("instances") or []
-    if not instances:
-        raise ValidationError(f"suite {name}: needs at least one [[instances]] table")
-    for i, spec in enumerate(instances):
-        kind = spec.get("kind")
-        need = {"orlib": "names", "synthetic": "n", "file": "paths"}.get(kind)
-        if need is None:
-            raise ValidationError(f"suite {name}: instances[{i}].kind must be one of {', '.join(KINDS)}, got {kind!r}")
-        if need not in spec:
-            raise ValidationError(f"suite {name}: instances[{i}] of kind {kind!r} needs the key {need!r}")
-        spec[need] = _as_list(spec[need])
-    parameters = {k: _as_list(v) for k, v in (data.get("parameters") or {}).items()}
-    bad = sorted(set(parameters) - set(PARAMETER_KEYS))
-    if bad:
-        raise ValidationError(f"suite {name}: [parameters] has unknown key(s) {', '.join(bad)}; "
-                              f"allowed: {', '.join(PARAMETER_KEYS)}")
-    from ..solvers import available
+def _table(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValidationError(f"suite {where} must be a table (key = value pairs), got {validate.describe(value)}")
+    return value
 
-    configs, names = [], set()
-    for i, s in enumerate(data.get("solvers") or []):
-        if "solver" not in s:
-            raise ValidationError(f"suite {name}: solvers[{i}] needs 'solver' (one of {', '.join(available())})")
-        if s["solver"] not in available():
-            raise ValidationError(f"suite {name}: solvers[{i}].solver {s['solver']!r} is not registered; "
-                                  f"available: {', '.join(available())}")
-        config_name = s.get("name", s["solver"])
-        if config_name in names or config_name in REFERENCE_CONFIGS.values():
-            raise ValidationError(f"suite {name}: solver configuration name {config_name!r} is used twice; "
-                                  "give each a unique name")
-        names.add(config_name)
-        configs.append(SolverConfig(name=config_name, solver=s["solver"], options=dict(s.get("options", {})),
-                                    repeats=s.get("repeats"),
-                                    expected_seconds=_expected_seconds(s.get("expected_seconds"), f"{name}: solvers[{i}]")))
-    references = dict(data.get("references") or {"discrete": True, "continuous": False})
-    references["expected_seconds"] = _expected_seconds(references.get("expected_seconds"), f"{name}: [references]")
+
+def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ValidationError(f"suite {where}: unknown key(s) {', '.join(map(str, unknown))}; "
+                              f"allowed: {', '.join(sorted(allowed))}")
+
+
+def _items(value: Any, where: str, check: Any) -> list[Any]:
+    """A scalar or a non-empty list, each entry passed through ``check(entry, field)``."""
+    values = _as_list(value)
+    if not values:
+        raise ValidationError(f"suite {where} must not be empty")
+    return [check(v, f"suite {where}[{i}]" if isinstance(value, (list, tuple)) else f"suite {where}")
+            for i, v in enumerate(values)]
+
+
+def _instances(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    raw = data.get("instances")
+    if not isinstance(raw, list) or not raw:
+        raise ValidationError(f"suite {name}: needs at least one [[instances]] table (a list of tables)")
+    out = []
+    for i, spec in enumerate(raw):
+        where = f"{name}: instances[{i}]"
+        spec = dict(_table(spec, where))
+        kind = spec.get("kind")
+        need = {"orlib": "names", "synthetic": "n", "file": "paths"}.get(kind) if isinstance(kind, str) else None
+        if need is None:
+            raise ValidationError(f"suite {where}.kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        if need not in spec:
+            raise ValidationError(f"suite {where} of kind {kind!r} needs the key {need!r}")
+        _check_keys(spec, {"set", "kind", need} | ({"seeds"} if kind == "synthetic" else set()), where)
+        if "set" in spec:
+            spec["set"] = validate.text(spec["set"], f"suite {where}.set")
+        if kind == "synthetic":
+            spec["n"] = _items(spec["n"], f"{where}.n", lambda v, f: validate.integer(v, f, low=1))
+            spec["seeds"] = _items(spec.get("seeds", [0]), f"{where}.seeds", lambda v, f: validate.integer(v, f, low=0))
+        else:
+            spec[need] = _items(spec[need], f"{where}.{need}", validate.text)
+        out.append(spec)
+    return out
+
+
+def _solver_config(s: Any, i: int, name: str, taken: set[str]) -> SolverConfig:
+    from ..solvers import available, get
+
+    where = f"{name}: solvers[{i}]"
+    s = _table(s, where)
+    _check_keys(s, {"name", "solver", "options", "repeats", "expected_seconds"}, where)
+    if "solver" not in s:
+        raise ValidationError(f"suite {where} needs 'solver' (one of {', '.join(available())})")
+    solver = s["solver"]
+    if not isinstance(solver, str) or solver not in available():
+        raise ValidationError(f"suite {where}.solver {solver!r} is not registered; available: {', '.join(available())}")
+    config_name = validate.text(s.get("name", solver), f"suite {where}.name")
+    if config_name in taken or config_name in REFERENCE_CONFIGS.values():
+        raise ValidationError(f"suite {name}: solver configuration name {config_name!r} is used twice; "
+                              "give each a unique name")
+    taken.add(config_name)
+    options = dict(_table(s.get("options", {}), f"{where}.options"))
+    accepted = get(solver).options
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise ValidationError(f"suite {where}.options: {solver} has no option(s) {', '.join(unknown)}; "
+                              f"it takes {', '.join(sorted(accepted)) or 'none'}")
+    repeats = s.get("repeats")
+    if repeats is not None:
+        repeats = validate.integer(repeats, f"suite {where}.repeats", low=1)
+    return SolverConfig(name=config_name, solver=solver, options=options, repeats=repeats,
+                        expected_seconds=_expected_seconds(s.get("expected_seconds"), where))
+
+
+def _parameters(data: dict[str, Any], name: str) -> dict[str, list[Any]]:
+    raw = _table(data.get("parameters") or {}, f"{name}: [parameters]")
+    bad = sorted(set(raw) - set(PARAMETER_KEYS))
+    if bad:
+        raise ValidationError(f"suite {name}: [parameters] has unknown key(s) {', '.join(map(str, bad))}; "
+                              f"allowed: {', '.join(PARAMETER_KEYS)}")
+    checks = {"cardinality": lambda v, f: validate.integer(v, f, low=1),
+              "selection_only": _boolean,
+              "risk_aversion": lambda v, f: validate.number(v, f, low=0.0, high=1.0),
+              "weight_step": lambda v, f: validate.number(v, f, low=0.0, high=1.0, low_open=True)}
+    out = {}
+    for key, value in raw.items():
+        where = f"{name}: parameters.{key}"
+        if key in ("min_weight", "max_weight"):
+            out[key] = _items(value, where, lambda v, f: validate.number(v, f, low=0.0, high=1.0))
+        else:
+            out[key] = _items(value, where, checks[key])
+    return out
+
+
+def _boolean(value: Any, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(f"{field} must be true or false, got {validate.describe(value)}")
+    return value
+
+
+def _references(data: dict[str, Any], name: str) -> dict[str, Any]:
+    where = f"{name}: [references]"
+    references = dict(_table(data.get("references") or {"discrete": True, "continuous": False}, where))
+    _check_keys(references, {"discrete", "continuous", "time_limit", "expected_seconds"}, where)
+    for key in REFERENCE_CONFIGS:
+        if key in references:
+            _boolean(references[key], f"suite {where}.{key}")
+    if references.get("time_limit") is not None:
+        references["time_limit"] = validate.number(references["time_limit"], f"suite {where}.time_limit", low=0.0,
+                                                   low_open=True)
+    references["expected_seconds"] = _expected_seconds(references.get("expected_seconds"), where)
+    return references
+
+
+def parse_suite(data: dict[str, Any], *, name: str, base_dir: Path = Path(".")) -> Suite:
+    """Validate a suite's TOML tables (errors name the table, the key and what was expected)."""
+    data = _table(data, name)
+    known = {"name", "description", "repeats", "seed", "time_limit", "instances", "parameters", "references", "solvers"}
+    _check_keys(data, known, name)
+    instances = _instances(data, name)
+    parameters = _parameters(data, name)
+    raw_solvers = data.get("solvers") or []
+    if not isinstance(raw_solvers, list):
+        raise ValidationError(f"suite {name}: solvers must be [[solvers]] tables, got {validate.describe(raw_solvers)}")
+    taken: set[str] = set()
+    configs = [_solver_config(s, i, name, taken) for i, s in enumerate(raw_solvers)]
+    references = _references(data, name)
     if not configs and not any(references.get(k) for k in REFERENCE_CONFIGS):
         raise ValidationError(f"suite {name}: needs at least one [[solvers]] table or a reference")
-    return Suite(name=data.get("name", name), instances=instances, parameters=parameters, solvers=configs,
-                 references=references, repeats=int(data.get("repeats", 1)), seed=int(data.get("seed", 0)),
-                 time_limit=data.get("time_limit"), base_dir=base_dir, description=data.get("description", ""))
+    time_limit = data.get("time_limit")
+    if time_limit is not None:
+        time_limit = validate.number(time_limit, f"suite {name}: time_limit", low=0.0, low_open=True)
+    return Suite(name=validate.text(data.get("name", name), f"suite {name}: name"), instances=instances,
+                 parameters=parameters, solvers=configs, references=references,
+                 repeats=validate.integer(data.get("repeats", 1), f"suite {name}: repeats", low=1),
+                 seed=validate.integer(data.get("seed", 0), f"suite {name}: seed", low=0),
+                 time_limit=time_limit, base_dir=base_dir,
+                 description=validate.text(data.get("description", ""), f"suite {name}: description"))
 
 
 def load_suite(name_or_path: str) -> Suite:
@@ -250,4 +347,6 @@ def load_suite(name_or_path: str) -> Suite:
         data = tomllib.loads(path.read_text())
     except tomllib.TOMLDecodeError as exc:
         raise DataError(f"{path}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not a text (UTF-8) TOML file") from None
     return parse_suite(data, name=path.stem, base_dir=path.parent)

@@ -48,6 +48,7 @@ import numpy as np
 
 from ..errors import DataError, SolverError, ValidationError
 from ..outcome import Status, jsonable
+from ..validate import describe
 
 SENSES = {"<=": "<=", "le": "<=", ">=": ">=", "ge": ">=", "==": "==", "=": "==", "eq": "=="}
 OBJECTIVE_SENSES = {"min": "min", "minimize": "min", "minimise": "min", "max": "max", "maximize": "max", "maximise": "max"}
@@ -133,7 +134,7 @@ def _number(value: Any, where: str, *, allow_none: bool = False) -> float | None
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValidationError(f"{where} must be a number, got {json.dumps(value)[:40]}")
+        raise ValidationError(f"{where} must be a number, got {describe(value)}")
     if not math.isfinite(value):
         if allow_none and value in (math.inf, -math.inf):
             return None
@@ -157,7 +158,7 @@ def _check_keys(obj: dict[str, Any], allowed: set[str], where: str) -> None:
 
 def _variable(name: Any, spec: Any, where: str) -> Variable:
     if not isinstance(name, str) or not name:
-        raise ValidationError(f"{where}: a variable needs a non-empty string name, got {json.dumps(name)[:40]}")
+        raise ValidationError(f"{where}: a variable needs a non-empty string name, got {describe(name)}")
     spec = _mapping(spec, f"variable {name!r}")
     _check_keys(spec, {"name", "type", "lower", "upper", "lb", "ub"}, f"variable {name!r}")
     for a, b in (("lower", "lb"), ("upper", "ub")):
@@ -165,7 +166,7 @@ def _variable(name: Any, spec: Any, where: str) -> Variable:
             raise ValidationError(f"variable {name!r} gives both {a!r} and {b!r}; use one")
     kind = spec.get("type", "continuous")
     if kind not in TYPES:
-        raise ValidationError(f"variable {name!r}: type must be one of {', '.join(TYPES)}, got {json.dumps(kind)[:40]}")
+        raise ValidationError(f"variable {name!r}: type must be one of {', '.join(TYPES)}, got {describe(kind)}")
     lower = _number(spec.get("lower", spec.get("lb")), f"variable {name!r} lower bound", allow_none=True)
     upper = _number(spec.get("upper", spec.get("ub")), f"variable {name!r} upper bound", allow_none=True)
     if kind == "binary":
@@ -218,7 +219,7 @@ def parse_model(model: Any) -> Model:
         raise ValidationError("objective gives both 'linear' and 'coefficients'; use one")
     sense = obj.get("sense", "min")
     if not isinstance(sense, str) or sense.lower() not in OBJECTIVE_SENSES:
-        raise ValidationError(f"objective.sense must be 'min'/'minimize' or 'max'/'maximize', got {json.dumps(sense)[:40]}")
+        raise ValidationError(f"objective.sense must be 'min'/'minimize' or 'max'/'maximize', got {describe(sense)}")
     linear = terms(obj.get("linear", obj.get("coefficients")), "objective.linear")
     quadratic = []
     entries = obj.get("quadratic") or []
@@ -227,11 +228,12 @@ def parse_model(model: Any) -> Model:
     for i, entry in enumerate(entries):
         if not isinstance(entry, list) or len(entry) != 3:
             raise ValidationError(f"objective.quadratic[{i}] must be [variable, variable, coefficient], "
-                                  f"got {json.dumps(entry)[:40]}")
+                                  f"got {describe(entry)}")
         a, b, coef = entry
         for v in (a, b):
-            if v not in known:
-                raise ValidationError(f"objective.quadratic names unknown variable {v!r}")
+            if not isinstance(v, str) or v not in known:
+                raise ValidationError(f"objective.quadratic[{i}] names unknown variable {describe(v)}; variables are "
+                                      f"{', '.join(names[:10])}")
         quadratic.append((a, b, _number(coef, f"objective.quadratic[{i}] coefficient")))
     constant = _number(obj.get("constant", 0.0), "objective.constant")
     raw_cons = model.get("constraints") or []
@@ -252,7 +254,7 @@ def parse_model(model: Any) -> Model:
         s = con.get("sense")
         if not isinstance(s, str) or s.lower() not in SENSES:
             raise ValidationError(f"constraint {label!r}: sense must be one of <=, >=, == (or =, le, ge, eq), "
-                                  f"got {json.dumps(s)[:40]}")
+                                  f"got {describe(s)}")
         if "rhs" not in con:
             raise ValidationError(f"constraint {label!r} needs 'rhs' (a number)")
         constraints.append(Constraint(label, terms(con.get("terms", con.get("coefficients")), f"constraint {label!r}"),

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import validate
 from ..errors import DataError, ValidationError
 from ..linalg import covariance_from_correlation, nearest_psd
 from ..problem import PortfolioProblem
@@ -40,31 +41,28 @@ def problem_from_spec(spec: Mapping[str, Any], *, repair_covariance: bool = Fals
     has_corr = "volatilities" in merged or "correlations" in merged
     if has_cov == has_corr:
         raise ValidationError("spec must give either 'covariance' or both 'volatilities' and 'correlations' (exactly one form)")
-    try:
-        if has_cov:
-            cov = np.asarray(merged["covariance"], dtype=float)
-        else:
-            if "volatilities" not in merged or "correlations" not in merged:
-                raise ValidationError("spec gives only one of 'volatilities' and 'correlations'; give both")
-            cov = covariance_from_correlation(np.asarray(merged["volatilities"], float),
-                                              np.asarray(merged["correlations"], float))
-        mu = np.asarray(merged["expected_returns"], dtype=float)
-    except (TypeError, ValueError) as exc:
-        if isinstance(exc, ValidationError):
-            raise
-        raise ValidationError(f"spec arrays must be numbers: {exc}") from exc
+    if has_cov:
+        cov = validate.array(merged["covariance"], "covariance", ndim=2, finite=False)
+    else:
+        if "volatilities" not in merged or "correlations" not in merged:
+            raise ValidationError("spec gives only one of 'volatilities' and 'correlations'; give both")
+        vols = validate.array(merged["volatilities"], "volatilities", ndim=1)
+        corr = validate.array(merged["correlations"], "correlations", ndim=2, shape=(vols.size, vols.size))
+        cov = covariance_from_correlation(vols, corr)
+    mu = validate.array(merged["expected_returns"], "expected_returns", ndim=1, finite=False)
     if repair_covariance:
         cov = nearest_psd(cov)
     kwargs = {k: merged[k] for k in ("risk_aversion", "min_weight", "max_weight", "weight_step") if k in merged}
-    card = merged["cardinality"]
-    if isinstance(card, float) and card.is_integer():
-        card = int(card)
+    card = validate.integer(merged["cardinality"], "cardinality")
+    name = validate.text(merged.get("name", "spec"), "name")
+    if "description" in merged:
+        validate.text(merged["description"], "description")
     return PortfolioProblem(
-        assets=tuple(merged["assets"]),
+        assets=validate.names(merged["assets"], "assets"),
         expected_returns=mu,
         covariance=cov,
         cardinality=card,
-        name=str(merged.get("name", "spec")),
+        name=name,
         source="spec" + (" +nearest-psd" if repair_covariance else ""),
         **kwargs,
     )
@@ -79,6 +77,7 @@ def load_spec(path: str | os.PathLike[str], *, repair_covariance: bool = False, 
         spec = json.loads(file.read_text())
     except json.JSONDecodeError as exc:
         raise DataError(f"{file}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
-    spec.setdefault("name", file.stem)
+    if isinstance(spec, dict):
+        spec.setdefault("name", file.stem)
     problem = problem_from_spec(spec, repair_covariance=repair_covariance, **overrides)
     return problem.replace(source=str(file) + (" +nearest-psd" if repair_covariance else ""))

@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ValidationError
+from .. import validate
+from ..memory import check_allocation
 from ..problem import PortfolioProblem
 
 
@@ -24,8 +25,11 @@ def synthetic_problem(
     **kwargs: Any,
 ) -> PortfolioProblem:
     """A reproducible random problem with ``n`` assets (same seed, same problem)."""
-    if not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValidationError(f"n (number of synthetic assets) must be a positive integer, got {n!r}")
+    n = validate.integer(n, "n (number of synthetic assets)", low=1)
+    seed = validate.integer(seed, "seed", low=0)
+    factors = validate.integer(factors, "factors", low=1)
+    check_allocation(f"a synthetic instance with n={n} assets", 8.0 * 4 * float(n) ** 2,
+                     "choose a smaller n")  # covariance, correlation and two temporaries
     rng = np.random.default_rng(seed)
     loadings = rng.normal(0.0, 1.0, size=(n, factors)) * np.array([0.8] + [0.4] * (factors - 1))
     loadings[:, 0] = np.abs(loadings[:, 0]) + 0.3  # a positive market factor
