@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..errors import ValidationError
 from ..outcome import jsonable
-from .estimation import Estimate, estimate
+from .estimation import Estimate, check_finite_returns, estimate
 from .portfolios import equal_weight, max_sharpe, min_cvar, min_variance, risk_budgeting
 
 FREQUENCIES = {"monthly": "ME", "quarterly": "QE", "annually": "YE", "weekly": "W-FRI"}
@@ -104,6 +104,7 @@ def backtest(returns: pd.DataFrame, strategy_fn: Strategy | str, *, window: int 
     """Walk forward over ``returns`` (rows: dates): estimate on the last ``window`` rows at each rebalance."""
     if not isinstance(returns.index, pd.DatetimeIndex):
         raise ValidationError("returns must be indexed by dates (a DatetimeIndex) to rebalance on a calendar")
+    check_finite_returns(returns)
     if rebalance not in FREQUENCIES:
         raise ValidationError(f"rebalance must be one of {', '.join(FREQUENCIES)}, got {rebalance!r}")
     if window < 2 or window >= len(returns):

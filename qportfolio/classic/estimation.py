@@ -48,9 +48,19 @@ def read_table(path: str | Path, date_column: str | None = None) -> pd.DataFrame
     except Exception:
         raise DataError(f"{file}: column {column!r} does not hold dates; name the date column with --date-column") from None
     frame = frame.set_index(column).sort_index()
-    bad = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    bad = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c])]
     if bad:
-        raise DataError(f"{file}: non-numeric column(s) {', '.join(bad)}")
+        raise DataError(f"{file}: non-numeric column(s) {', '.join(map(str, bad))}; every column but the dates must hold numbers")
+    if frame.shape[1] == 0 or frame.shape[0] == 0:
+        raise DataError(f"{file}: no data (needs a date column, at least one asset column and rows of numbers)")
+    if frame.index.isna().any():
+        raise DataError(f"{file}: a row has no date in column {column!r}")
+    if frame.index.duplicated().any():
+        raise DataError(f"{file}: date {frame.index[frame.index.duplicated()][0]} appears twice in column {column!r}")
+    infinite = np.isinf(frame.to_numpy(dtype=float))
+    if infinite.any():
+        row, col = np.argwhere(infinite)[0]
+        raise DataError(f"{file}: column {frame.columns[col]!r} holds an infinite value on {frame.index[row]}")
     return frame
 
 
@@ -115,8 +125,21 @@ def returns_from_prices(prices: pd.DataFrame, kind: Literal["simple", "log"] = "
     if (prices <= 0).any().any():
         col = prices.columns[(prices <= 0).any()][0]
         raise ValidationError(f"prices of {col!r} must be positive")
-    out = np.log(prices).diff() if kind == "log" else prices.pct_change()
-    return out.iloc[1:]
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        out = (np.log(prices).diff() if kind == "log" else prices.pct_change()).iloc[1:]
+    check_finite_returns(out, "returns computed from the prices")
+    return out
+
+
+def check_finite_returns(returns: pd.DataFrame, what: str = "returns") -> None:
+    """Refuse NaN/inf in a returns table, naming the first asset and date (e.g. a price of 1e-320
+    turns the next return into inf)."""
+    values = returns.to_numpy(dtype=float)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        raise ValidationError(f"{what}: {returns.columns[col]!r} on {returns.index[row]} is {values[row, col]}; "
+                              "fix or drop that price/return")
 
 
 def estimate(returns: pd.DataFrame | np.ndarray, method: Literal["sample", "ledoit-wolf"] = "ledoit-wolf", *,

@@ -66,23 +66,47 @@ def _resolve(name_or_path: str | os.PathLike[str], data_dir: Any, prefix: str) -
 
 
 def read_orlib_file(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Parse a ``portN.txt`` file into (mean, std, correlation matrix)."""
+    """Parse a ``portN.txt`` file into (mean, std, correlation matrix).
+
+    Layout: n; n lines "mean std"; then lines "i j correlation" (1-based, i <= j) covering every
+    pair once. Every malformed part is refused with the token or pair that is wrong.
+    """
     try:
-        tokens = np.array(path.read_text().split(), dtype=float)
-        n = int(tokens[0])
-        stats = tokens[1 : 1 + 2 * n].reshape(n, 2)
-        rows = tokens[1 + 2 * n :].reshape(-1, 3)
-    except (ValueError, IndexError) as exc:
-        raise DataError(f"{path}: not an OR-Library portfolio file ({exc})") from exc
-    i = rows[:, 0].astype(np.int64) - 1
-    j = rows[:, 1].astype(np.int64) - 1
-    if i.min(initial=0) < 0 or max(i.max(initial=0), j.max(initial=0)) >= n:
-        raise DataError(f"{path}: correlation indices outside 1..{n}")
+        words = path.read_text().split()
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not a text OR-Library file") from None
+    if not words:
+        raise DataError(f"{path}: empty file; an OR-Library portfolio file starts with the number of assets")
+    try:
+        n = int(words[0])
+    except ValueError:
+        raise DataError(f"{path}: the first token must be the number of assets (an integer), got {words[0][:20]!r}") from None
+    if n < 1:
+        raise DataError(f"{path}: the number of assets must be positive, got {n}")
+    try:
+        tokens = np.array(words[1:], dtype=float)
+    except ValueError as exc:
+        raise DataError(f"{path}: not an OR-Library portfolio file ({exc})") from None
+    if not np.all(np.isfinite(tokens)):
+        raise DataError(f"{path}: token {int(np.flatnonzero(~np.isfinite(tokens))[0]) + 2} is not a finite number")
+    pairs = n * (n + 1) // 2
+    if tokens.size != 2 * n + 3 * pairs:
+        raise DataError(f"{path}: {n} assets need {2 * n} mean/std numbers and {pairs} 'i j correlation' lines "
+                        f"({2 * n + 3 * pairs} numbers after n), got {tokens.size} numbers")
+    stats = tokens[: 2 * n].reshape(n, 2)
+    if np.any(stats[:, 1] < 0):
+        raise DataError(f"{path}: asset {int(np.flatnonzero(stats[:, 1] < 0)[0]) + 1} has a negative standard deviation")
+    rows = tokens[2 * n:].reshape(-1, 3)
+    index = rows[:, :2]
+    if np.any(index != np.round(index)) or index.min() < 1 or index.max() > n:
+        raise DataError(f"{path}: correlation indices must be integers in 1..{n}")
+    i, j = (index.astype(np.int64) - 1).T
     corr = np.full((n, n), np.nan)
     corr[i, j] = rows[:, 2]
     corr[j, i] = rows[:, 2]
     if np.isnan(corr).any():
-        raise DataError(f"{path}: the correlation list does not cover every pair of the {n} assets")
+        a, b = np.argwhere(np.isnan(corr))[0]
+        raise DataError(f"{path}: the correlation list does not cover every pair of the {n} assets (missing {a + 1} {b + 1})")
     return stats[:, 0], stats[:, 1], corr
 
 

@@ -14,8 +14,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from .. import validate
 from ..errors import DataError, ValidationError
 from ..linalg import covariance_from_correlation, nearest_psd

@@ -10,6 +10,7 @@ lines to the CLI report (``report_lines``) and its own columns to benchmark rows
 
 from __future__ import annotations
 
+import math
 import secrets
 import time
 from abc import ABC, abstractmethod
@@ -20,10 +21,12 @@ from typing import Any, ClassVar
 import dimod
 import numpy as np
 
+from .. import validate
 from ..errors import ValidationError
 from ..outcome import Status
 from ..problem import PortfolioProblem
 from ..result import Result
+from .option_types import check_option_values
 
 
 def check_positive_int(name: str, value: Any) -> int:
@@ -35,8 +38,7 @@ def check_positive_int(name: str, value: Any) -> int:
 
 def check_positive_number(name: str, value: Any) -> float:
     """An option that must be a positive finite number."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(value) or value <= 0:
+    if not validate.is_number(value) or not math.isfinite(float(value)) or value <= 0:
         raise ValidationError(f"{name} must be a positive number, got {value!r}")
     return float(value)
 
@@ -89,6 +91,7 @@ class Solver(ABC):
         if not isinstance(problem, PortfolioProblem):
             raise ValidationError(f"problem must be a PortfolioProblem, got {type(problem).__name__}")
         self.check_options(options)
+        options = check_option_values(self.name, options)
         start = time.perf_counter()
         out = self._solve(problem, **options)
         wall = time.perf_counter() - start

@@ -27,7 +27,8 @@ from typing import Any, ClassVar
 import dimod
 import numpy as np
 
-from ..errors import ValidationError
+from ..errors import QPortfolioError, ValidationError
+from ..memory import check_allocation
 from ..outcome import Status
 from ..problem import PortfolioProblem
 from ..qubo import QuboModel, encode
@@ -257,6 +258,14 @@ class DimodSamplerSolver(QuboSolver):
     def _sample(self, qubo: QuboModel, *, seed: int | None, **params: Any) -> SampleRun:
         if self.seeded:
             params["seed"] = seed
-        sampleset = self.sampler.sample(qubo.bqm, **params)
-        sampleset.resolve()
+        check_allocation(f"{params.get('num_reads', 1):,} reads of {qubo.bqm.num_variables:,} variables",
+                         4.0 * params.get("num_reads", 1) * (qubo.bqm.num_variables + 32), "ask for fewer num_reads")
+        try:
+            sampleset = self.sampler.sample(qubo.bqm, **params)
+            sampleset.resolve()
+        except (TypeError, ValueError, OverflowError) as exc:
+            if isinstance(exc, QPortfolioError):
+                raise
+            shown = ", ".join(f"{k}={v!r}" for k, v in params.items() if k != "seed")
+            raise ValidationError(f"{type(self.sampler).__name__} refused its parameters ({shown}): {exc}") from exc
         return SampleRun(sampleset, parameters=params)
