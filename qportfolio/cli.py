@@ -156,7 +156,7 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
         raise ValidationError("bench run needs --db FILE (the SQLite results database)")
     progress = "lines" if args.verbose else "auto"
     summary = run_suite(suite, args.db, workers=args.workers, scheduler=args.scheduler, data_dir=args.data_dir,
-                        progress=progress, limit=args.limit)
+                        progress=progress, limit=args.limit, job_timeout=args.job_timeout)
     print(f"suite {suite.name}: {summary.done} jobs run, {summary.skipped} already in {args.db}, "
           f"{summary.failed} failed, {summary.seconds:.1f} s")
     for label, error in summary.failures[:10]:
@@ -256,6 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("--dry-run", action="store_true",
                        help="print the job counts (pending and done in --db) and a time estimate, and exit")
     p_run.add_argument("--limit", type=int, help="run at most this many pending jobs")
+    p_run.add_argument("--job-timeout", type=float, metavar="SECONDS",
+                       help="stop a job after this many seconds and record it as failed (default: twice the job's own "
+                            "time limit + 60 s; no watchdog for jobs without a limit)")
     p_run.add_argument("--data-dir", help="folder of the OR-Library files")
     p_run.add_argument("--verbose", "-v", action="store_true", help="one line per finished job instead of a progress bar")
     p_run.set_defaults(func=cmd_bench_run)

@@ -25,3 +25,12 @@ class DataError(QPortfolioError, OSError):
 
 class SolverError(QPortfolioError, RuntimeError):
     """A solver is unknown, unavailable, or refused the problem (e.g. too large)."""
+
+
+class TransientError(SolverError):
+    """A failure worth retrying as it is (a network timeout, a refused connection, a busy service);
+    the benchmark runner retries it a bounded number of times with backoff."""
+
+
+class StoreError(DataError):
+    """The results database cannot be written (read-only, disk full, locked by another run)."""

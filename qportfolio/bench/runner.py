@@ -9,16 +9,16 @@ import socket
 import sys
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..errors import ValidationError
+from ..errors import TransientError, ValidationError
 from ..result import Result
 from .metrics import objective_scale
-from .store import ResultStore
+from .pool import WatchedPool
+from .store import ResultStore, RunLock
 from .suite import Job, Suite
 
 #: Lowest distinct feasible sample objectives kept per job (enough for P(optimum) at any tolerance).
@@ -89,12 +89,33 @@ def execute(job: Job) -> dict[str, Any]:
     }
 
 
-def _safe_execute(job: Job) -> tuple[str, dict[str, Any] | None, str | None]:
-    """execute() that returns an error message instead of raising (solver or network errors)."""
-    try:
-        return job.key, execute(job), None
-    except Exception as exc:  # a QPortfolioError, or a backend bug: neither stops a long run; retried next time
-        return job.key, None, f"{type(exc).__name__}: {exc}"
+#: Attempts of a job that fails with a TransientError (a network timeout, a refused connection),
+#: and the first pause between them in seconds (doubled after each attempt).
+RETRIES, BACKOFF_SECONDS = 3, 2.0
+
+
+def _safe_execute(job: Job, retries: int = RETRIES, backoff: float = BACKOFF_SECONDS,
+                  sleep: Callable[[float], None] | None = None) -> tuple[str, dict[str, Any] | None, str | None]:
+    """execute() that returns an error message instead of raising (solver or network errors).
+
+    A :class:`TransientError` is retried up to ``retries`` more times, pausing ``backoff``, 2 x
+    ``backoff``, ... seconds; the recorded message says how many attempts were made. Messages pass
+    through the credential mask, so no API token reaches the failures table.
+    """
+    from ..solvers._dwave_cloud import mask
+
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return job.key, execute(job), None
+        except TransientError as exc:
+            if attempt <= retries:
+                (sleep or time.sleep)(backoff * 2 ** (attempt - 1))
+                continue
+            return job.key, None, mask(f"{type(exc).__name__} after {attempt} attempts: {exc}")
+        except Exception as exc:  # a QPortfolioError, or a backend bug: neither stops a long run; retried next time
+            return job.key, None, mask(f"{type(exc).__name__}: {exc}")
 
 
 def _pooled_execute(job: Job) -> tuple[str, dict[str, Any] | None, str | None]:
@@ -142,17 +163,30 @@ class Progress:
             self.bar.close()
 
 
-def _local_results(jobs: list[Job], workers: int) -> Iterable[tuple[str, dict | None, str | None]]:
-    if workers <= 1:
-        for job in jobs:
+#: A job's watchdog allows twice its time limit plus this much (imports, encoding, SCIP's last node).
+WATCHDOG_GRACE_SECONDS = 60.0
+
+
+def job_allowance(job: Job, job_timeout: float | None = None) -> float | None:
+    """Seconds a job may run before the runner stops it: ``job_timeout`` when given, else twice the
+    job's own limit (time_limit, time_budget or max_time) plus a grace; None when it has no limit."""
+    if job_timeout is not None:
+        return job_timeout
+    options = job.config.options
+    limits = [v for v in (job.time_limit, options.get("time_limit"), options.get("time_budget"), options.get("max_time"))
+              if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0]
+    return 2.0 * max(limits) + WATCHDOG_GRACE_SECONDS if limits else None
+
+
+def _local_results(jobs: list[Job], workers: int,
+                   job_timeout: float | None = None) -> Iterable[tuple[str, dict | None, str | None]]:
+    allowances = {job.key: job_allowance(job, job_timeout) for job in jobs}
+    if workers <= 1 and all(a is None for a in allowances.values()):
+        for job in jobs:  # nothing to watch: run in this process
             yield _safe_execute(job)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending = {pool.submit(_pooled_execute, job) for job in jobs}
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                yield fut.result()
+    pool = WatchedPool(workers, _pooled_execute, lambda job: allowances[job.key])
+    yield from pool.run(jobs, key=lambda job: job.key)
 
 
 def _dask_results(jobs: list[Job], scheduler: Any) -> Iterable[tuple[str, dict | None, str | None]]:
@@ -180,12 +214,20 @@ def run_suite(
     progress: str = "auto",
     limit: int | None = None,
     on_row: Callable[[dict[str, Any]], None] | None = None,
+    job_timeout: float | None = None,
 ) -> RunSummary:
-    """Run every job of ``suite`` not yet in ``db``; ``limit`` caps how many run this time."""
+    """Run every job of ``suite`` not yet in ``db``; ``limit`` caps how many run this time.
+
+    ``job_timeout`` (seconds) overrides each job's watchdog (:func:`job_allowance`); a job past it
+    is stopped and recorded as a failure. Only one run may write a database at a time (a lock next
+    to it; a second run is refused with a message naming the first).
+    """
     if workers < 1:
         raise ValidationError(f"workers must be at least 1, got {workers}")
+    if job_timeout is not None and not job_timeout > 0:
+        raise ValidationError(f"job_timeout must be a positive number of seconds, got {job_timeout}")
     jobs = suite.jobs(data_dir)
-    with ResultStore(db) as store:
+    with RunLock(db), ResultStore(db) as store:
         done = store.done_keys()
         todo = [j for j in jobs if j.key not in done]
         summary = RunSummary(total=len(jobs), skipped=len(jobs) - len(todo))
@@ -194,7 +236,8 @@ def run_suite(
         by_key = {j.key: j for j in todo}
         start = time.perf_counter()
         bar = Progress(len(todo), progress)
-        results = _dask_results(todo, scheduler) if scheduler is not None else _local_results(todo, workers)
+        results = (_dask_results(todo, scheduler) if scheduler is not None
+                   else _local_results(todo, workers, job_timeout))
         try:
             for key, row, error in results:
                 job = by_key[key]

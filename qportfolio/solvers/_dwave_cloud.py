@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from ..errors import SolverError
+from ..errors import SolverError, TransientError
 
 TOKEN_ENV = "DWAVE_API_TOKEN"
 MASK = "***"
@@ -113,9 +113,10 @@ def cloud_errors(what: str) -> Iterator[None]:
         elif isinstance(exc, dwave_exc.SolverNotFoundError):
             message = f"{what}: no D-Wave solver matches the request ({mask(str(exc))}); list yours with `dwave solvers`"
         elif isinstance(exc, (dwave_exc.RequestTimeout, dwave_exc.Timeout)):
-            message = f"{what}: the D-Wave API timed out ({name}); check the network and the endpoint, then retry"
+            raise TransientError(f"{what}: the D-Wave API timed out ({name}); check the network and the endpoint, "
+                                 "then retry") from None
         elif isinstance(exc, OSError):  # requests' connection errors derive from OSError
-            message = f"{what}: could not reach the D-Wave API ({name}: {mask(str(exc))})"
+            raise TransientError(f"{what}: could not reach the D-Wave API ({name}: {mask(str(exc))})") from None
         else:
             message = f"{what} failed ({name}: {mask(str(exc))})"
         raise SolverError(message) from None
