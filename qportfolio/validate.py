@@ -45,6 +45,8 @@ def number(value: Any, field: str, *, finite: bool = True, low: float | None = N
     if finite and not math.isfinite(out):
         raise ValidationError(f"{field} must be a finite number, got {out}")
     if low is not None and (out < low or (low_open and out == low)):
+        if low == 0:
+            raise ValidationError(f"{field} must be a {'positive' if low_open else 'non-negative'} number, got {out:g}")
         raise ValidationError(f"{field} must be {'>' if low_open else '>='} {low:g}, got {out:g}")
     if high is not None and out > high:
         raise ValidationError(f"{field} must be <= {high:g}, got {out:g}")
