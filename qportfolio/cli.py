@@ -26,6 +26,7 @@ from .classic.cli import add_commands as add_classic_commands
 from .cli_args import IntermixedParser, add_problem_args, demo_spec_path, parse_key_values, problem_from_args
 from .data import load_orlib, load_spec
 from .errors import QPortfolioError, ValidationError
+from .masking import mask
 from .problem import PortfolioProblem
 from .qubo import encode
 from .result import Result, relative_gap
@@ -276,13 +277,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def one_line(text: str) -> str:
+    """An error message on one line (a third-party reason may carry newlines)."""
+    return " ".join(text.split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except QPortfolioError as exc:
-        print(f"qportfolio: error: {exc}", file=sys.stderr)
+        print(f"qportfolio: error: {one_line(mask(str(exc)))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("qportfolio: interrupted", file=sys.stderr)

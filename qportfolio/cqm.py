@@ -17,6 +17,7 @@ from __future__ import annotations
 import dimod
 import numpy as np
 
+from .errors import ValidationError
 from .problem import PortfolioProblem
 
 
@@ -64,7 +65,7 @@ def weights_from_samples(problem: PortfolioProblem, sampleset: dimod.SampleSet) 
     labels = [units_label(a) for a in problem.assets]
     missing = [lab for lab in labels if lab not in sampleset.variables]
     if missing:
-        raise ValueError(f"sample set lacks the CQM's unit variables, e.g. {missing[0]!r}")
+        raise ValidationError(f"sample set lacks the CQM's unit variables, e.g. {missing[0]!r}")
     columns = [sampleset.variables.index(lab) for lab in labels]
     units = np.asarray(sampleset.record.sample, dtype=float)[:, columns]
     return np.rint(units) * problem.weight_step

@@ -80,7 +80,7 @@ def mutated(draw, base):
         key = path[-1]
         action = draw(st.sampled_from(["replace", "replace", "truncate", "wrap", "delete"]))
         if action == "replace":
-            parent[key] = draw(BAD_VALUES)
+            parent[key] = copy.deepcopy(draw(BAD_VALUES))  # st.just() hands out one shared object
         elif action == "truncate" and isinstance(parent[key], list):
             parent[key] = parent[key][: draw(st.integers(0, len(parent[key])))]
         elif action == "wrap":

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import TransientError, ValidationError
+from ..masking import mask
 from ..result import Result
 from .metrics import objective_scale
 from .pool import WatchedPool
@@ -102,8 +103,6 @@ def _safe_execute(job: Job, retries: int = RETRIES, backoff: float = BACKOFF_SEC
     ``backoff``, ... seconds; the recorded message says how many attempts were made. Messages pass
     through the credential mask, so no API token reaches the failures table.
     """
-    from ..solvers._dwave_cloud import mask
-
     attempt = 0
     while True:
         attempt += 1

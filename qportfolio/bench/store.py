@@ -96,8 +96,9 @@ class RunLock:
 
     The operating system drops the lock when its process ends, however it ends (kill -9 included),
     so a crashed run never leaves a stale lock; unlike ``flock``, a record lock is not inherited by
-    the worker processes, so an orphaned worker cannot keep a killed run's lock alive. A second run on the same database is refused with
-    the pid, host and start time of the first. (Where ``fcntl`` does not exist, runs are not locked:
+    the worker processes, so an orphaned worker cannot keep a killed run's lock alive. A second run
+    on the same database is refused with the pid, host and start time of the first. (Where
+    ``fcntl`` does not exist, runs are not locked:
     the database still refuses duplicate rows, but two runs would repeat each other's work.)
     """
 

@@ -39,7 +39,7 @@ def read_table(path: str | Path, date_column: str | None = None) -> pd.DataFrame
     try:
         frame = pd.read_csv(file)
     except Exception as exc:
-        raise DataError(f"{file}: not a readable CSV ({exc})") from None
+        raise DataError(f"{file}: not a readable CSV ({' '.join(str(exc).split())})") from None
     column = date_column or frame.columns[0]
     if column not in frame.columns:
         raise DataError(f"{file}: no date column {column!r}; columns are {', '.join(frame.columns)}")
@@ -95,7 +95,7 @@ def read_scores(path: str | Path, assets: tuple[str, ...]) -> np.ndarray:
         try:
             frame = pd.read_csv(file)
         except Exception as exc:
-            raise DataError(f"{file}: not a readable CSV ({exc})") from None
+            raise DataError(f"{file}: not a readable CSV ({' '.join(str(exc).split())})") from None
         if list(frame.columns[:2]) != ["asset", "score"] or frame.shape[1] != 2:
             raise DataError(f"{file}: expected the two columns asset,score; got {', '.join(map(str, frame.columns))}")
         pairs = list(zip(frame["asset"].astype(str), frame["score"]))

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import minimize
 
+from ..errors import ValidationError
 from .simulator import QAOASimulator
 
 STRATEGIES = ("ramp", "interp", "multistart")
@@ -86,7 +87,7 @@ def optimize_angles(
 ) -> Outcome:
     """Optimised angles for depth ``reps`` by the chosen strategy (see module docstring)."""
     if strategy not in STRATEGIES:
-        raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
+        raise ValidationError(f"strategy must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
     rng = rng or np.random.default_rng()
     sigma = energy_spread(sim)
     outcome = Outcome(np.zeros(2 * reps), np.inf)
@@ -100,7 +101,7 @@ def optimize_angles(
     if initial_point is not None:
         start = np.asarray(initial_point, dtype=float)
         if start.shape != (2 * reps,):
-            raise ValueError(f"initial_point must have 2 * reps = {2 * reps} entries [betas, gammas]")
+            raise ValidationError(f"initial_point must have 2 * reps = {2 * reps} entries [betas, gammas]")
         keep(*_local(sim, start, sigma, maxiter, outcome), reps)
         return outcome
     def random_start(depth: int) -> np.ndarray:

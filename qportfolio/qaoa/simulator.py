@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from ..errors import ValidationError
 from . import kernels
 from .basis import Basis
 from .mixers import Gate, XMixerGate, build_mixer
@@ -38,14 +39,14 @@ class QAOASimulator:
         if self.mixer_name == "x":
             return np.full(self.basis.size, 1.0 / math.sqrt(self.basis.size), dtype=complex)
         if self.basis.weight is None:
-            raise ValueError("an XY mixer needs a Dicke initial state: build the simulator on a Hamming basis")
+            raise ValidationError("an XY mixer needs a Dicke initial state: build the simulator on a Hamming basis")
         return np.full(self.basis.size, 1.0 / math.sqrt(self.basis.size), dtype=complex)
 
     @staticmethod
     def split(params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         params = np.asarray(params, dtype=float)
         if params.ndim != 1 or params.size % 2:
-            raise ValueError("QAOA parameters are [beta_1..beta_p, gamma_1..gamma_p]: an even-length vector")
+            raise ValidationError("QAOA parameters are [beta_1..beta_p, gamma_1..gamma_p]: an even-length vector")
         p = params.size // 2
         return params[:p], params[p:]
 

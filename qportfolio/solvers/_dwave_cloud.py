@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import SolverError, TransientError
+from ..masking import _SECRETS, mask
 
 TOKEN_ENV = "DWAVE_API_TOKEN"
-MASK = "***"
 SETUP_HINT = (
     "no D-Wave credentials found: run `dwave setup` (or `dwave config create`) to save your Leap API token, "
     f"or set {TOKEN_ENV}; choose a config profile with --profile NAME (or DWAVE_PROFILE)"
@@ -31,17 +31,8 @@ class CredentialsError(SolverError):
     """No usable D-Wave credentials (the message says how to set them up)."""
 
 
-_SECRETS: set[str] = set()
 _LOCK = threading.Lock()
 _FACTORY_INSTALLED = False
-
-
-def mask(text: str) -> str:
-    """``text`` with every known token replaced by ``***``."""
-    for secret in _SECRETS | ({os.environ[TOKEN_ENV]} if os.environ.get(TOKEN_ENV) else set()):
-        if secret:
-            text = text.replace(secret, MASK)
-    return text
 
 
 def _install_log_masking() -> None:
@@ -70,7 +61,7 @@ def _install_log_masking() -> None:
 
 def remember_secret(secret: str | None) -> None:
     if secret:
-        _SECRETS.add(secret)
+        _SECRETS.add(secret)  # the shared set of qportfolio.masking: the runner and the CLI mask it too
         _install_log_masking()
 
 
