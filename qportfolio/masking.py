@@ -22,6 +22,11 @@ def remember_secret(secret: str | None) -> None:
         _SECRETS.add(secret)
 
 
+def has_secrets() -> bool:
+    """Whether a backend has registered a token (cheap: checked on every log record)."""
+    return bool(_SECRETS)
+
+
 def known_secrets() -> set[str]:
     return _SECRETS | {os.environ[name] for name in TOKEN_ENVS if os.environ.get(name)}
 

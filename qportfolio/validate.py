@@ -10,7 +10,7 @@ are refused unless a caller allows them.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from numbers import Integral, Real
 from typing import Any
 
@@ -114,7 +114,7 @@ def vector_or_scalar(value: Any, field: str, n: int) -> np.ndarray:
 
 def names(value: Any, field: str) -> tuple[str, ...]:
     """A list of labels: strings (integers are accepted and become strings); nothing nested."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, np.ndarray, Sequence)):
+    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)):
         raise ValidationError(f"{field} must be a list of names, got {describe(value)}")
     out = []
     for i, item in enumerate(value):
@@ -125,6 +125,20 @@ def names(value: Any, field: str) -> tuple[str, ...]:
         else:
             raise ValidationError(f"{field}[{i}] must be a name (a string), got {describe(item)}")
     return tuple(out)
+
+
+def boolean(value: Any, field: str) -> bool:
+    """``true``/``false`` only: 0, 1, "yes" and 5 are refused rather than read as truth values."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValidationError(f"{field} must be true or false, got {describe(value)}")
+    return bool(value)
+
+
+def known_keys(table: Mapping[Any, Any], allowed: set[str], where: str) -> None:
+    """Refuse keys of ``table`` outside ``allowed``, so that a typo never falls back to a default."""
+    unknown = sorted(map(str, set(table) - allowed))
+    if unknown:
+        raise ValidationError(f"{where} has unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
 
 
 def text(value: Any, field: str) -> str:

@@ -90,7 +90,8 @@ class WatchedPool:
                         try:
                             outcome = worker.conn.recv()
                         except (EOFError, OSError):
-                            code = worker.process.join(timeout=10) or worker.process.exitcode
+                            worker.process.join(timeout=10)
+                            code = worker.process.exitcode
                             outcome = (key(worker.job), None, f"WorkerDied: the worker process ended (exit code {code}) "
                                        "while running this job; it is retried on the next run")
                             self._stop(worker)

@@ -198,13 +198,6 @@ def _table(value: Any, where: str) -> dict[str, Any]:
     return value
 
 
-def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise ValidationError(f"suite {where}: unknown key(s) {', '.join(map(str, unknown))}; "
-                              f"allowed: {', '.join(sorted(allowed))}")
-
-
 def _items(value: Any, where: str, check: Any) -> list[Any]:
     """A scalar or a non-empty list, each entry passed through ``check(entry, field)``."""
     values = _as_list(value)
@@ -228,7 +221,7 @@ def _instances(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
             raise ValidationError(f"suite {where}.kind must be one of {', '.join(KINDS)}, got {kind!r}")
         if need not in spec:
             raise ValidationError(f"suite {where} of kind {kind!r} needs the key {need!r}")
-        _check_keys(spec, {"set", "kind", need} | ({"seeds"} if kind == "synthetic" else set()), where)
+        validate.known_keys(spec, {"set", "kind", need} | ({"seeds"} if kind == "synthetic" else set()), f"suite {where}")
         if "set" in spec:
             spec["set"] = validate.text(spec["set"], f"suite {where}.set")
         if kind == "synthetic":
@@ -245,7 +238,7 @@ def _solver_config(s: Any, i: int, name: str, taken: set[str]) -> SolverConfig:
 
     where = f"{name}: solvers[{i}]"
     s = _table(s, where)
-    _check_keys(s, {"name", "solver", "options", "repeats", "expected_seconds"}, where)
+    validate.known_keys(s, {"name", "solver", "options", "repeats", "expected_seconds"}, f"suite {where}")
     if "solver" not in s:
         raise ValidationError(f"suite {where} needs 'solver' (one of {', '.join(available())})")
     solver = s["solver"]
@@ -276,7 +269,7 @@ def _parameters(data: dict[str, Any], name: str) -> dict[str, list[Any]]:
         raise ValidationError(f"suite {name}: [parameters] has unknown key(s) {', '.join(map(str, bad))}; "
                               f"allowed: {', '.join(PARAMETER_KEYS)}")
     checks = {"cardinality": lambda v, f: validate.integer(v, f, low=1),
-              "selection_only": _boolean,
+              "selection_only": validate.boolean,
               "risk_aversion": lambda v, f: validate.number(v, f, low=0.0, high=1.0),
               "weight_step": lambda v, f: validate.number(v, f, low=0.0, high=1.0, low_open=True)}
     out = {}
@@ -289,19 +282,13 @@ def _parameters(data: dict[str, Any], name: str) -> dict[str, list[Any]]:
     return out
 
 
-def _boolean(value: Any, field: str) -> bool:
-    if not isinstance(value, bool):
-        raise ValidationError(f"{field} must be true or false, got {validate.describe(value)}")
-    return value
-
-
 def _references(data: dict[str, Any], name: str) -> dict[str, Any]:
     where = f"{name}: [references]"
     references = dict(_table(data.get("references") or {"discrete": True, "continuous": False}, where))
-    _check_keys(references, {"discrete", "continuous", "time_limit", "expected_seconds"}, where)
+    validate.known_keys(references, {"discrete", "continuous", "time_limit", "expected_seconds"}, f"suite {where}")
     for key in REFERENCE_CONFIGS:
         if key in references:
-            _boolean(references[key], f"suite {where}.{key}")
+            validate.boolean(references[key], f"suite {where}.{key}")
     if references.get("time_limit") is not None:
         references["time_limit"] = validate.number(references["time_limit"], f"suite {where}.time_limit", low=0.0,
                                                    low_open=True)
@@ -313,7 +300,7 @@ def parse_suite(data: dict[str, Any], *, name: str, base_dir: Path = Path(".")) 
     """Validate a suite's TOML tables (errors name the table, the key and what was expected)."""
     data = _table(data, name)
     known = {"name", "description", "repeats", "seed", "time_limit", "instances", "parameters", "references", "solvers"}
-    _check_keys(data, known, name)
+    validate.known_keys(data, known, f"suite {name}")
     instances = _instances(data, name)
     parameters = _parameters(data, name)
     raw_solvers = data.get("solvers") or []

@@ -48,7 +48,7 @@ import numpy as np
 
 from ..errors import DataError, SolverError, ValidationError
 from ..outcome import Status, jsonable
-from ..validate import describe
+from ..validate import describe, known_keys
 
 SENSES = {"<=": "<=", "le": "<=", ">=": ">=", "ge": ">=", "==": "==", "=": "==", "eq": "=="}
 OBJECTIVE_SENSES = {"min": "min", "minimize": "min", "minimise": "min", "max": "max", "maximize": "max", "maximise": "max"}
@@ -150,17 +150,11 @@ def _mapping(value: Any, where: str) -> dict[str, Any]:
     return value
 
 
-def _check_keys(obj: dict[str, Any], allowed: set[str], where: str) -> None:
-    unknown = sorted(set(obj) - allowed)
-    if unknown:
-        raise ValidationError(f"{where} has unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
-
-
 def _variable(name: Any, spec: Any, where: str) -> Variable:
     if not isinstance(name, str) or not name:
         raise ValidationError(f"{where}: a variable needs a non-empty string name, got {describe(name)}")
     spec = _mapping(spec, f"variable {name!r}")
-    _check_keys(spec, {"name", "type", "lower", "upper", "lb", "ub"}, f"variable {name!r}")
+    known_keys(spec, {"name", "type", "lower", "upper", "lb", "ub"}, f"variable {name!r}")
     for a, b in (("lower", "lb"), ("upper", "ub")):
         if a in spec and b in spec:
             raise ValidationError(f"variable {name!r} gives both {a!r} and {b!r}; use one")
@@ -184,7 +178,7 @@ def parse_model(model: Any) -> Model:
     if not isinstance(model, dict):
         raise ValidationError(f"a model must be a JSON object with 'variables', 'objective' and 'constraints', "
                               f"got {type(model).__name__}")
-    _check_keys(model, {"variables", "objective", "constraints", "name", "description"}, "model")
+    known_keys(model, {"variables", "objective", "constraints", "name", "description"}, "model")
     raw = model.get("variables")
     if isinstance(raw, list):
         items = []
@@ -214,7 +208,7 @@ def parse_model(model: Any) -> Model:
         return out
 
     obj = _mapping(model.get("objective"), "objective")
-    _check_keys(obj, {"sense", "linear", "coefficients", "quadratic", "constant"}, "objective")
+    known_keys(obj, {"sense", "linear", "coefficients", "quadratic", "constant"}, "objective")
     if "linear" in obj and "coefficients" in obj:
         raise ValidationError("objective gives both 'linear' and 'coefficients'; use one")
     sense = obj.get("sense", "min")
@@ -244,7 +238,7 @@ def parse_model(model: Any) -> Model:
     for i, con in enumerate(raw_cons):
         if not isinstance(con, dict):
             raise ValidationError(f"constraints[{i}] must be an object, got {type(con).__name__}")
-        _check_keys(con, {"name", "terms", "coefficients", "sense", "rhs"}, f"constraints[{i}]")
+        known_keys(con, {"name", "terms", "coefficients", "sense", "rhs"}, f"constraints[{i}]")
         label = con.get("name", f"c{i}")
         if not isinstance(label, str) or not label:
             raise ValidationError(f"constraints[{i}].name must be a non-empty string")

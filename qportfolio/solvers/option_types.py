@@ -24,10 +24,6 @@ def _count(value: Any, field: str) -> int:
     return validate.integer(value, field, low=1, high=MAX_COUNT)
 
 
-def _count_or_none(value: Any, field: str) -> int | None:
-    return None if value is None else _count(value, field)
-
-
 def _non_negative_count(value: Any, field: str) -> int:
     return validate.integer(value, field, low=0, high=MAX_COUNT)
 
@@ -36,27 +32,11 @@ def _positive(value: Any, field: str) -> float:
     return validate.number(value, field, low=0.0, low_open=True)
 
 
-def _positive_or_none(value: Any, field: str) -> float | None:
-    return None if value is None else _positive(value, field)
-
-
 def _non_negative(value: Any, field: str) -> float:
     return validate.number(value, field, low=0.0)
 
 
-def _boolean(value: Any, field: str) -> bool:
-    if not isinstance(value, bool):
-        raise ValidationError(f"{field} must be true or false, got {validate.describe(value)}")
-    return value
-
-
-def _string(value: Any, field: str) -> str:
-    return validate.text(value, field)
-
-
 def _beta_range(value: Any, field: str) -> Any:
-    if value is None:
-        return None
     pair = validate.array(value, field, ndim=1, shape=(2,))
     if not (0 < pair[0] <= pair[1]):
         raise ValidationError(f"{field} must be [hot, cold] inverse temperatures with 0 < hot <= cold, got {list(pair)}")
@@ -64,7 +44,7 @@ def _beta_range(value: Any, field: str) -> Any:
 
 
 def _numbers(value: Any, field: str) -> Any:
-    return None if value is None else [float(v) for v in validate.array(value, field, ndim=1)]
+    return [float(v) for v in validate.array(value, field, ndim=1)]
 
 
 def _number_or_text(value: Any, field: str) -> Any:
@@ -74,8 +54,8 @@ def _number_or_text(value: Any, field: str) -> Any:
 
 
 def _penalties(value: Any, field: str) -> Any:
-    if value is None or validate.is_number(value):
-        return None if value is None else _positive(value, field)
+    if validate.is_number(value):
+        return _positive(value, field)
     if isinstance(value, Mapping):
         return {k: _positive(v, f"{field}.{k}") for k, v in value.items()}
     raise ValidationError(f"{field} must be a positive number or {{cardinality, budget, linking}} numbers, "
@@ -91,18 +71,16 @@ def _bool_or_text(value: Any, field: str) -> Any:
 CHECKS: dict[str, Callable[[Any, str], Any]] = {
     **dict.fromkeys(("num_reads", "num_sweeps", "num_sweeps_per_beta", "num_replicas", "num_restarts", "batches",
                      "maxiter", "reps", "restarts", "shots", "sa_sweeps", "subproblem_reads", "subproblem_size",
-                     "trotter", "threads", "max_portfolios", "tabu_timeout", "timeout"), _count),
-    "max_iter": _count_or_none,
+                     "trotter", "threads", "max_portfolios", "tabu_timeout", "timeout", "max_iter"), _count),
     "tenure": _non_negative_count,
-    **dict.fromkeys(("time_budget", "max_time"), _positive_or_none),
-    **dict.fromkeys(("time_limit",), _positive_or_none),
-    **dict.fromkeys(("penalty_scale", "max_memory_gb", "beta", "gamma", "embedding_timeout", "annealing_time"), _positive),
+    **dict.fromkeys(("time_budget", "max_time", "time_limit", "penalty_scale", "max_memory_gb", "beta", "gamma",
+                     "embedding_timeout", "annealing_time"), _positive),
     "margin": _non_negative,
     **dict.fromkeys(("lagrangian_shift", "repair", "polish", "verbose", "auto_scale", "large_sparse_opt",
-                     "randomize_order"), _boolean),
+                     "randomize_order"), validate.boolean),
     **dict.fromkeys(("encoding", "penalty_strategy", "model", "split", "mixer", "strategy", "embedding", "postprocess",
                      "beta_schedule_type", "initial_states_generator", "proposal_acceptance_criteria", "label",
-                     "profile", "config_file", "qpu"), _string),
+                     "profile", "config_file", "qpu"), validate.text),
     "beta_range": _beta_range,
     "initial_point": _numbers,
     "penalties": _penalties,
@@ -113,7 +91,7 @@ CHECKS: dict[str, Callable[[Any, str], Any]] = {
 
 #: options whose None means "the backend's default" and is accepted as such
 NULLABLE = {"encoding", "time_limit", "time_budget", "max_time", "max_iter", "penalties", "initial_point", "beta_range",
-            "label", "profile", "config_file", "qpu", "seed"}
+            "label", "profile", "config_file", "qpu"}
 
 
 def check_option_values(solver: str, options: Mapping[str, Any]) -> dict[str, Any]:
@@ -122,8 +100,6 @@ def check_option_values(solver: str, options: Mapping[str, Any]) -> dict[str, An
     for key, value in options.items():
         check = CHECKS.get(key)
         if check is None or (value is None and key in NULLABLE):
-            continue
-        if key == "optimizer" or key == "sampler":
             continue
         out[key] = check(value, f"{solver} option {key}")
     return out
