@@ -55,6 +55,7 @@ from typing import Any
 import dimod
 import numpy as np
 
+from . import validate
 from .encodings import WeightEncoding, get_encoding
 from .errors import ValidationError
 from .memory import check_allocation
@@ -331,12 +332,18 @@ def _penalties_from(value: Penalties | Mapping[str, float] | float) -> Penalties
     if isinstance(value, Penalties):
         pen = value
     elif isinstance(value, Mapping):
-        unknown = set(value) - {"cardinality", "budget", "linking"}
+        names = ("cardinality", "budget", "linking")
+        unknown = sorted(map(str, set(value) - set(names)))
         if unknown:
-            raise ValidationError(f"penalties: unknown key(s) {sorted(unknown)}; use cardinality, budget, linking")
-        pen = Penalties(**{k: float(value[k]) for k in ("cardinality", "budget", "linking")})
+            raise ValidationError(f"penalties: unknown key(s) {unknown}; use cardinality, budget, linking")
+        missing = [k for k in names if k not in value]
+        if missing:
+            raise ValidationError(f"penalties needs all of cardinality, budget, linking (a strength each); "
+                                  f"missing: {', '.join(missing)}")
+        pen = Penalties(**{k: validate.number(value[k], f"penalties.{k}") for k in names})
     else:
-        pen = Penalties(float(value), float(value), float(value))
+        strength = validate.number(value, "penalties")
+        pen = Penalties(strength, strength, strength)
     for name, v in pen.as_dict().items():
         if not np.isfinite(v) or v < 0:
             raise ValidationError(f"penalties.{name} must be a finite non-negative number, got {v}")

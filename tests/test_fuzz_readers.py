@@ -265,6 +265,9 @@ def test_messages_name_the_field_and_what_was_expected():
         solve(TINY, "sa", num_reads="10")
     with pytest.raises(QPortfolioError, match="lagrangian_shift must be true or false"):
         solve(TINY, "sa", lagrangian_shift=5)
+    # found by the fuzz test in a fresh clone: an empty mapping was a KeyError
+    with pytest.raises(QPortfolioError, match=r"penalties needs all of cardinality, budget, linking.*missing: budget"):
+        solve(TINY, "sa", penalties={"cardinality": 1.0})
 
 
 def test_readers_do_not_coerce_strings_to_numbers():
