@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 import sys
 import tomllib
@@ -53,6 +54,19 @@ BAD_VALUES = st.one_of(
     st.lists(st.one_of(st.none(), st.integers(-2, 3), st.text(max_size=2)), max_size=3),
     st.just([[1, 2], [3]]), st.dictionaries(st.text(max_size=3), st.integers(0, 2), max_size=2),
 )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _small_memory_limit():
+    """Memory guards at 2 GiB here: a mutated size that slips past a guard set at half the machine's
+    memory would otherwise take the test process down with it (repeats = 10**30 once did)."""
+    old = os.environ.get("QPORTFOLIO_MAX_MEMORY_GB")
+    os.environ["QPORTFOLIO_MAX_MEMORY_GB"] = "2"
+    yield
+    if old is None:
+        del os.environ["QPORTFOLIO_MAX_MEMORY_GB"]
+    else:
+        os.environ["QPORTFOLIO_MAX_MEMORY_GB"] = old
 
 
 def _paths(obj, prefix=()):

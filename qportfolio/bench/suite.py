@@ -55,6 +55,9 @@ from ..problem import PortfolioProblem
 BUILTIN = ("quick", "orlib", "scaling", "formulations", "chang2000")
 KINDS = ("orlib", "synthetic", "file")
 PARAMETER_KEYS = ("cardinality", "risk_aversion", "weight_step", "min_weight", "max_weight", "selection_only")
+#: a suite expanding past these is refused before anything is built (see Suite.check_size)
+MAX_PROBLEMS = 20_000
+MAX_JOBS = 1_000_000
 REFERENCE_CONFIGS = {"discrete": "exact-discrete", "continuous": "exact-continuous"}
 
 
@@ -118,8 +121,35 @@ class Suite:
     description: str = ""
 
     # ---------------------------------------------------------------- expansion
+    def count_problems(self) -> int:
+        """How many problems :meth:`problems` builds, counted without building any."""
+        points = math.prod(len(self.parameters[k]) for k in PARAMETER_KEYS if k in self.parameters)
+        instances = 0
+        for spec in self.instances:
+            if spec["kind"] == "orlib":
+                instances += len(spec["names"])
+            elif spec["kind"] == "synthetic":
+                instances += len(spec["n"]) * len(spec.get("seeds", [0]))
+            else:
+                instances += len(spec["paths"])
+        return instances * points
+
+    def count_jobs(self) -> int:
+        """An upper bound on len(:meth:`jobs`) (identical jobs are merged there), counted without building."""
+        return self.count_problems() * sum(c.repeats or self.repeats for c in self.configs())
+
+    def check_size(self) -> None:
+        """Refuse a suite whose expansion would not fit: a mistyped ``repeats = 1e9`` or parameter lists
+        whose product runs to millions would otherwise fill the memory before the first job runs."""
+        problems, jobs = self.count_problems(), self.count_jobs()
+        if problems > MAX_PROBLEMS or jobs > MAX_JOBS:
+            raise ValidationError(f"suite {self.name} expands to {problems:,} problems and {jobs:,} jobs, over the limits of "
+                                  f"{MAX_PROBLEMS:,} problems and {MAX_JOBS:,} jobs; lower repeats or the parameter "
+                                  "lists, or split the suite into several")
+
     def problems(self, data_dir: str | None = None) -> list[tuple[str, str, PortfolioProblem, bool]]:
         """(set, instance name, problem, selection_only) for every instance × parameter point."""
+        self.check_size()
         out = []
         grid_keys = [k for k in PARAMETER_KEYS if k in self.parameters]
         for spec in self.instances:
@@ -159,6 +189,7 @@ class Suite:
 
     def jobs(self, data_dir: str | None = None) -> list[Job]:
         """Every job of the suite, references first (their optima are what the gaps are taken to)."""
+        self.check_size()
         jobs: list[Job] = []
         seen: set[str] = set()
         problems = self.problems(data_dir)
@@ -314,12 +345,18 @@ def parse_suite(data: dict[str, Any], *, name: str, base_dir: Path = Path(".")) 
     time_limit = data.get("time_limit")
     if time_limit is not None:
         time_limit = validate.number(time_limit, f"suite {name}: time_limit", low=0.0, low_open=True)
-    return Suite(name=validate.text(data.get("name", name), f"suite {name}: name"), instances=instances,
-                 parameters=parameters, solvers=configs, references=references,
-                 repeats=validate.integer(data.get("repeats", 1), f"suite {name}: repeats", low=1),
-                 seed=validate.integer(data.get("seed", 0), f"suite {name}: seed", low=0),
-                 time_limit=time_limit, base_dir=base_dir,
-                 description=validate.text(data.get("description", ""), f"suite {name}: description"))
+    suite = Suite(name=validate.text(data.get("name", name), f"suite {name}: name"), instances=instances,
+                  parameters=parameters, solvers=configs, references=references,
+                  repeats=validate.integer(data.get("repeats", 1), f"suite {name}: repeats", low=1),
+                  seed=validate.integer(data.get("seed", 0), f"suite {name}: seed", low=0),
+                  time_limit=time_limit, base_dir=base_dir,
+                  description=validate.text(data.get("description", ""), f"suite {name}: description"))
+    suite.check_size()
+    last_seed = suite.seed + max((c.repeats or suite.repeats for c in configs), default=1) - 1
+    if last_seed >= 2**32:
+        raise ValidationError(f"suite {name}: seed + repeats - 1 = {last_seed} is past the samplers' seed range [0, 2**32); "
+                              "use a smaller seed")
+    return suite
 
 
 def load_suite(name_or_path: str) -> Suite:

@@ -46,12 +46,23 @@ def test_job_keys_identify_the_same_work_across_suites(tmp_path):
     ({"parameters": {"lambda": [0.5]}}, r"\[parameters\] has unknown key"),
     ({"solvers": [{"solver": "nope"}]}, "not registered"),
     ({"solvers": [{"solver": "sa"}, {"solver": "sa"}]}, "used twice"),
+    # found by fuzzing: repeats = 10**30 expanded jobs until the machine ran out of memory
+    ({"repeats": 10**30}, "over the limits"),
+    ({"solvers": [{"solver": "sa", "repeats": 2_000_000}]}, "over the limits"),
+    ({"parameters": {"risk_aversion": [0.1] * 200, "min_weight": [0.01] * 200}}, "40,000 problems"),
+    ({"seed": 2**32 - 1, "repeats": 2}, "seed range"),
 ])
 def test_suite_errors_name_the_key(change, match):
     data = {"instances": [{"kind": "synthetic", "n": [5]}], "solvers": [{"solver": "sa"}]}
     data.update(change)
     with pytest.raises(ValidationError, match=match):
         parse_suite(data, name="bad")
+
+
+def test_suite_size_is_counted_without_building():
+    suite = load_suite("quick")
+    assert suite.count_problems() == len(suite.problems())
+    assert suite.count_jobs() >= len(suite.jobs())
 
 
 def test_unknown_suite_is_a_data_error():
