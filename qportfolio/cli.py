@@ -158,7 +158,8 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
     progress = "lines" if args.verbose else "auto"
     summary = run_suite(suite, args.db, workers=args.workers, scheduler=args.scheduler, data_dir=args.data_dir,
                         progress=progress, limit=args.limit, job_timeout=args.job_timeout)
-    print(f"suite {suite.name}: {summary.done} jobs run, {summary.skipped} already in {args.db}, "
+    extended = f" ({summary.extended} unproven references rerun at the extended time limit)" if summary.extended else ""
+    print(f"suite {suite.name}: {summary.done} jobs run{extended}, {summary.skipped} already in {args.db}, "
           f"{summary.failed} failed, {summary.seconds:.1f} s")
     for label, error in summary.failures[:10]:
         print(f"  failed: {label}: {error}")
@@ -185,6 +186,12 @@ def _dry_run_text(suite: Any, jobs: list[Any], db: str | None, workers: int | No
     total, todo = Counter(j.config.name for j in jobs), Counter(j.config.name for j in pending)
     for name, count in total.items():
         lines.append(f"  {name:<28}{todo[name]:>6} pending of {count:<6} ~{est.per_config.get(name, 0.0) / 60:8.1f} min")
+    extended_limit = suite.references.get("extended_time_limit")
+    if extended_limit:
+        statuses = {row["key"]: row["status"] for row in history}
+        rerun = [j for j in suite.extended_jobs(jobs, statuses) if j.key not in done]
+        lines.append(f"  references left unproven at their limit are run again at {extended_limit:g} s: "
+                     f"{len(rerun)} so far, up to {extended_limit / 60:.0f} min each (not in the estimate)")
     lines.append(est.describe(workers or 1) if workers is not None else
                  est.describe(1) + "\n(on a Dask cluster, divide by the number of worker threads)")
     return "\n".join(lines)

@@ -82,15 +82,24 @@ def frontier_deviation(variance: float, ret: float, uef: np.ndarray) -> float | 
     return min(devs) if devs else None
 
 
+def latest_references(runs: Any) -> Any:
+    """``runs`` with one reference row per (instance fingerprint, reference solver): a proven one if
+    any (a point rerun at a suite's extended_time_limit supersedes its unproven first try), else the
+    latest. Other rows are kept as they are."""
+    is_ref = runs["role"] == "reference"
+    refs = runs[is_ref].assign(_proven=runs.loc[is_ref, "status"].isin(("optimal", "infeasible")))
+    keep = refs.sort_values(["_proven", "finished_at"]).groupby(["fingerprint", "solver"]).tail(1).index
+    return runs[~is_ref | runs.index.isin(keep)].copy()
+
+
 def add_metrics(runs: Any, *, data_dir: str | None = None) -> Any:
     """The runs DataFrame with reference optima, gaps, P(optimum), TTS99 and frontier deviations."""
     import pandas as pd
 
-    df = runs.copy()
+    df = latest_references(runs)
     refs = df[df["role"] == "reference"]
     for kind, solver in (("discrete", "exact-discrete"), ("continuous", "exact-continuous")):
-        table = (refs[refs["solver"] == solver].sort_values("finished_at")
-                 .groupby("fingerprint").last()[["objective", "status", "bound"]]
+        table = (refs[refs["solver"] == solver].set_index("fingerprint")[["objective", "status", "bound"]]
                  .rename(columns={"objective": f"ref_{kind}", "status": f"ref_{kind}_status", "bound": f"ref_{kind}_bound"}))
         df = df.merge(table, left_on="fingerprint", right_index=True, how="left")
         ok = df["feasible"].astype(bool) & df[f"ref_{kind}"].notna()

@@ -174,6 +174,10 @@ class ResultStore:
     def done_keys(self) -> set[str]:
         return {k for (k,) in self.conn.execute("SELECT key FROM runs")}
 
+    def statuses(self) -> dict[str, str]:
+        """Job key -> the status recorded for it."""
+        return dict(self.conn.execute("SELECT key, status FROM runs"))
+
     def add(self, row: dict[str, Any]) -> bool:
         """Insert one finished job in one transaction; False when its key was already there. A failed
         write (disk full, read-only) rolls back and raises :class:`StoreError`; earlier rows stay."""

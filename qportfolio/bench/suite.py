@@ -43,7 +43,7 @@ import itertools
 import json
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,8 @@ PARAMETER_KEYS = ("cardinality", "risk_aversion", "weight_step", "min_weight", "
 #: a suite expanding past these is refused before anything is built (see Suite.check_size)
 MAX_PROBLEMS = 20_000
 MAX_JOBS = 1_000_000
+#: reference statuses that a longer time limit cannot change
+FINAL_STATUSES = ("optimal", "infeasible")
 REFERENCE_CONFIGS = {"discrete": "exact-discrete", "continuous": "exact-continuous"}
 
 
@@ -207,6 +209,23 @@ class Suite:
         return jobs
 
 
+    def extended_jobs(self, jobs: list[Job], statuses: dict[str, str]) -> list[Job]:
+        """The reference jobs left unproven at their limit (``statuses``: job key -> recorded status),
+        again at ``[references] extended_time_limit``: only the hard points pay for a long limit.
+
+        Their keys hash the longer limit, so they are resumable like any job, and the proven answer
+        supersedes the earlier one in the metrics (:func:`qportfolio.bench.metrics.add_metrics`)."""
+        extended = self.references.get("extended_time_limit")
+        if not extended:
+            return []
+        out = []
+        for job in jobs:
+            if job.config.role == "reference" and statuses.get(job.key, "optimal") not in FINAL_STATUSES:
+                key = job_key(job.problem.fingerprint, job.config.solver, job.config.options, extended, job.seed)
+                out.append(replace(job, key=key, time_limit=extended))
+        return out
+
+
 def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
@@ -316,13 +335,22 @@ def _parameters(data: dict[str, Any], name: str) -> dict[str, list[Any]]:
 def _references(data: dict[str, Any], name: str) -> dict[str, Any]:
     where = f"{name}: [references]"
     references = dict(_table(data.get("references") or {"discrete": True, "continuous": False}, where))
-    validate.known_keys(references, {"discrete", "continuous", "time_limit", "expected_seconds"}, f"suite {where}")
+    validate.known_keys(references, {"discrete", "continuous", "time_limit", "extended_time_limit", "expected_seconds"},
+                        f"suite {where}")
     for key in REFERENCE_CONFIGS:
         if key in references:
             validate.boolean(references[key], f"suite {where}.{key}")
     if references.get("time_limit") is not None:
         references["time_limit"] = validate.number(references["time_limit"], f"suite {where}.time_limit", low=0.0,
                                                    low_open=True)
+    if references.get("extended_time_limit") is not None:
+        extended = validate.number(references["extended_time_limit"], f"suite {where}.extended_time_limit", low=0.0,
+                                   low_open=True)
+        first = references.get("time_limit", data.get("time_limit"))
+        if first is None or not validate.is_number(first) or not extended > first:
+            raise ValidationError(f"suite {where}.extended_time_limit ({extended:g} s) must be longer than the references' "
+                                  f"time_limit ({first!r}): it reruns the points left unproven at that limit")
+        references["extended_time_limit"] = extended
     references["expected_seconds"] = _expected_seconds(references.get("expected_seconds"), where)
     return references
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from qportfolio.bench import ResultStore, load_suite, parse_suite, run_suite
+from qportfolio.errors import ValidationError
 
 from .conftest import cli, write_suite
 
@@ -83,3 +84,37 @@ def test_failed_jobs_are_reported_not_recorded(tmp_path, monkeypatch):
         assert [r["config"] for r in store.rows()] == ["exact-discrete"]
         assert len(store.failures()) == 1
     assert run_suite(suite, str(db), progress="none").failed == 1  # retried, still not a result
+
+
+def test_unproven_references_are_rerun_at_the_extended_limit(tmp_path):
+    """A reference stopped at its short limit is run again at ``extended_time_limit``: the proven row
+    supersedes it in the metrics, and a second run has nothing left to do."""
+    from qportfolio.bench.metrics import add_metrics
+    from qportfolio.bench.store import load_runs
+
+    suite = parse_suite({"instances": [{"kind": "synthetic", "n": [24], "seeds": [1]}],
+                         "parameters": {"cardinality": 6, "risk_aversion": [0.9], "weight_step": 0.05, "min_weight": 0.05},
+                         "references": {"discrete": False, "continuous": True, "time_limit": 0.005,
+                                        "extended_time_limit": 120},
+                         "solvers": [{"name": "steepest", "solver": "steepest", "options": {"num_reads": 5}}]}, name="escalate")
+    db = tmp_path / "e.sqlite"
+    summary = run_suite(suite, str(db), progress="none")
+    assert summary.failed == 0 and summary.extended == 1 and summary.done == 3
+    runs = load_runs(db)
+    refs = runs[runs["role"] == "reference"].sort_values("finished_at")
+    assert list(refs["time_limit"]) == [0.005, 120] and list(refs["status"]) == ["time_limit", "optimal"]
+    with_metrics = add_metrics(runs)
+    ref = with_metrics[with_metrics["role"] == "reference"]
+    assert len(ref) == 1 and ref["status"].iloc[0] == "optimal"  # one reference per point: the proven one
+    solver_row = with_metrics[with_metrics["role"] == "solver"].iloc[0]
+    assert solver_row["ref_continuous_status"] == "optimal"
+    assert solver_row["ref_continuous"] == pytest.approx(refs["objective"].iloc[1])
+    again = run_suite(suite, str(db), progress="none")
+    assert again.done == 0 and again.extended == 0 and again.skipped == 3
+
+
+def test_extended_time_limit_must_be_longer():
+    data = {"instances": [{"kind": "synthetic", "n": [5]}], "solvers": [{"solver": "sa"}],
+            "references": {"discrete": True, "time_limit": 60, "extended_time_limit": 30}}
+    with pytest.raises(ValidationError, match=r"extended_time_limit.*must be longer"):
+        parse_suite(data, name="bad")
