@@ -104,6 +104,11 @@ class Job:
 
 
 def job_key(fingerprint: str, solver: str, options: dict[str, Any], time_limit: float | None, seed: int | None) -> str:
+    """The job's identity in a results database: stable across releases, so a database is resumed,
+    never silently redone. A whole-number limit hashes as an integer (``60``, as TOML writes it),
+    whether it was read as 60 or 60.0."""
+    if isinstance(time_limit, float) and time_limit.is_integer():
+        time_limit = int(time_limit)  # type: ignore[assignment]
     payload = json.dumps({"fingerprint": fingerprint, "solver": solver, "options": options,
                           "time_limit": time_limit, "seed": seed}, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:32]

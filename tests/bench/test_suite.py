@@ -59,6 +59,17 @@ def test_suite_errors_name_the_key(change, match):
         parse_suite(data, name="bad")
 
 
+def test_job_keys_are_stable_across_releases():
+    """Keys written by earlier releases must still match, or a database would be redone from
+    scratch: the first value is a chang2000 reference key from a database written before the
+    suite reader returned limits as floats (60.0 once hashed differently from TOML's 60)."""
+    from qportfolio.bench.suite import job_key
+
+    assert job_key("6d367015c61155fa", "exact-continuous", {}, 60, None) == "990b1aa7c5fedb839c3e2399db3683cf"
+    assert job_key("6d367015c61155fa", "exact-continuous", {}, 60.0, None) == "990b1aa7c5fedb839c3e2399db3683cf"
+    assert job_key("6d367015c61155fa", "sa", {"num_reads": 10}, 2.5, 3) == "4e7d8608a8ebe0080a928a1bddee54fb"
+
+
 def test_suite_size_is_counted_without_building():
     suite = load_suite("quick")
     assert suite.count_problems() == len(suite.problems())
