@@ -22,6 +22,7 @@
     discrete = true                 # exact-discrete (SCIP), with its proven status
     continuous = true               # exact-continuous
     time_limit = 60
+    extended_time_limit = 1800      # optional: points left unproven at time_limit run again at this limit
 
     [[solvers]]                     # several configurations of one solver, each named
     name = "sa-1000"
@@ -33,7 +34,8 @@
 
 A job is one (instance, parameters, configuration, seed); its key is a hash of the instance
 fingerprint (which covers K, lambda, step and bounds), the solver, its options, the time limit and
-the seed, so the same job in any suite is recognised as done.
+the seed, so the same job in any suite is recognised as done. A suite expanding to more than
+``MAX_PROBLEMS`` problems or ``MAX_JOBS`` jobs is refused before anything is built.
 """
 
 from __future__ import annotations
