@@ -149,7 +149,7 @@ def _frontier_deviations(df: Any, data_dir: str | None) -> list[float]:
 
 def summarize(df: Any, by: str = "instance_set") -> Any:
     """Per configuration x instance set (or x ``by`` = "instance"): jobs, feasibility, gap median and
-    IQR, P(opt), TTS99, time, mean percentage deviation from the UEF, share proven optimal."""
+    IQR, P(opt), TTS99, time, mean percentage deviation from the UEF, share and count proven optimal."""
     import pandas as pd
 
     def q(x: Any, p: float) -> float:
@@ -180,5 +180,6 @@ def summarize(df: Any, by: str = "instance_set") -> Any:
             "median_pct_deviation": (float(g["frontier_deviation"].median()) if g["frontier_deviation"].notna().any()
                                      else np.nan),
             "proven_optimal": float((g["status"] == "optimal").mean()) if (g["role"] == "reference").all() else np.nan,
+            "proven": int((g["status"] == "optimal").sum()) if (g["role"] == "reference").all() else np.nan,
         })
     return pd.DataFrame(rows)

@@ -29,7 +29,7 @@ SUMMARY_COLUMNS = [
     ("scaled_gap_median", "scaled gap median", ".2e"), ("optimal_share", "optimal share", ".2f"),
     ("p_opt_median", "P(opt) median", ".3f"), ("tts99_median", "TTS99 median s", ".3g"),
     ("wall_median", "wall median s", ".3g"), ("qpu_time_mean", "QPU s mean", ".3g"),
-    ("mean_pct_deviation", "mean % deviation (UEF)", ".3f"), ("proven_optimal", "proven optimal", ".2f"),
+    ("mean_pct_deviation", "mean % deviation (UEF)", ".3f"), ("proven", "proven optimal (of jobs)", ".0f"),
 ]
 BY_INSTANCE_COLUMNS = [("instance", "instance", "s"), ("config", "configuration", "s")] + [
     c for c in SUMMARY_COLUMNS if c[0] not in ("config", "instance_set", "gap_q25", "qpu_time_mean")]
