@@ -25,7 +25,7 @@ from . import solvers as solver_registry
 from .classic.cli import add_commands as add_classic_commands
 from .cli_args import IntermixedParser, add_problem_args, demo_spec_path, parse_key_values, problem_from_args
 from .data import load_orlib, load_spec
-from .errors import QPortfolioError, ValidationError
+from .errors import QPortfolioError, ValidationError, one_line
 from .masking import mask
 from .problem import PortfolioProblem
 from .qubo import encode
@@ -282,11 +282,6 @@ def build_parser() -> argparse.ArgumentParser:
     p_list.add_argument("--verbose", "-v", action="store_true", help="also list each solver's options")
     p_list.set_defaults(func=cmd_solvers)
     return parser
-
-
-def one_line(text: str) -> str:
-    """An error message on one line (a third-party reason may carry newlines)."""
-    return " ".join(text.split())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

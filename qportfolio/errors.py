@@ -7,6 +7,11 @@ wrong and how to fix it, naming the field. The CLI prints it as one line and exi
 from __future__ import annotations
 
 
+def one_line(text: str) -> str:
+    """A message on one line: a third-party reason (pandas, SQLite, a sampler) may carry newlines."""
+    return " ".join(str(text).split())
+
+
 class QPortfolioError(Exception):
     """Base class for every error qportfolio raises on bad input or an impossible request."""
 

@@ -33,6 +33,7 @@ import numpy as np
 
 from ..problem import PortfolioProblem
 from ..result import relative_gap  # noqa: F401  (the gap these metrics use, re-exported)
+from .suite import FINAL_STATUSES
 
 OPT_TOLERANCE = 1e-9
 
@@ -87,7 +88,7 @@ def latest_references(runs: Any) -> Any:
     any (a point rerun at a suite's extended_time_limit supersedes its unproven first try), else the
     latest. Other rows are kept as they are."""
     is_ref = runs["role"] == "reference"
-    refs = runs[is_ref].assign(_proven=runs.loc[is_ref, "status"].isin(("optimal", "infeasible")))
+    refs = runs[is_ref].assign(_proven=runs.loc[is_ref, "status"].isin(FINAL_STATUSES))
     keep = refs.sort_values(["_proven", "finished_at"]).groupby(["fingerprint", "solver"]).tail(1).index
     return runs[~is_ref | runs.index.isin(keep)].copy()
 

@@ -229,17 +229,41 @@ def run_suite(
         raise ValidationError(f"job_timeout must be a positive number of seconds, got {job_timeout}")
     jobs = suite.jobs(data_dir)
     with RunLock(db), ResultStore(db) as store:
+
+        def run(todo: list[Job]) -> None:
+            """Run ``todo``, recording each finished job (row or failure) in ``store`` and ``summary``."""
+            by_key = {j.key: j for j in todo}
+            bar = Progress(len(todo), progress)
+            results = (_dask_results(todo, scheduler) if scheduler is not None
+                       else _local_results(todo, workers, job_timeout))
+            try:
+                for key, row, error in results:
+                    job = by_key[key]
+                    label = f"{job.config.name} {job.instance}"
+                    if row is not None:
+                        store.add(row)
+                        summary.done += 1
+                        if on_row:
+                            on_row(row)
+                    else:
+                        store.add_failure(key, suite.name, job.config.name, job.instance, error or "")
+                        summary.failed += 1
+                        summary.failures.append((label, error or ""))
+                    bar.update(label)
+            finally:
+                bar.close()
+
         done = store.done_keys()
         todo = [j for j in jobs if j.key not in done]
         summary = RunSummary(total=len(jobs), skipped=len(jobs) - len(todo))
         if limit is not None:
             todo = todo[:limit]
         start = time.perf_counter()
-        _run_jobs(todo, store, summary, suite.name, workers, scheduler, progress, on_row, job_timeout)
+        run(todo)
         # references left unproven at their limit, again at the extended one (resumable like the rest)
-        extended = suite.extended_jobs(jobs, store.statuses())
-        done = store.done_keys()
-        todo = [j for j in extended if j.key not in done]
+        statuses = store.statuses()
+        extended = suite.extended_jobs(jobs, statuses)
+        todo = [j for j in extended if j.key not in statuses]
         summary.total += len(extended)
         summary.skipped += len(extended) - len(todo)
         if limit is not None:
@@ -248,31 +272,6 @@ def run_suite(
         if todo:
             print(f"{len(todo)} reference(s) left unproven at their time limit: running them again at "
                   f"{suite.references['extended_time_limit']:g} s", file=sys.stderr, flush=True)
-            _run_jobs(todo, store, summary, suite.name, workers, scheduler, progress, on_row, job_timeout)
+            run(todo)
         summary.seconds = time.perf_counter() - start
     return summary
-
-
-def _run_jobs(todo: list[Job], store: ResultStore, summary: RunSummary, suite_name: str, workers: int, scheduler: Any,
-              progress: str, on_row: Callable[[dict[str, Any]], None] | None, job_timeout: float | None) -> None:
-    """Run ``todo`` and record each finished job (row or failure) in ``store`` and ``summary``."""
-    by_key = {j.key: j for j in todo}
-    bar = Progress(len(todo), progress)
-    results = (_dask_results(todo, scheduler) if scheduler is not None
-               else _local_results(todo, workers, job_timeout))
-    try:
-        for key, row, error in results:
-            job = by_key[key]
-            label = f"{job.config.name} {job.instance}"
-            if row is not None:
-                store.add(row)
-                summary.done += 1
-                if on_row:
-                    on_row(row)
-            else:
-                store.add_failure(key, suite_name, job.config.name, job.instance, error or "")
-                summary.failed += 1
-                summary.failures.append((label, error or ""))
-            bar.update(label)
-    finally:
-        bar.close()

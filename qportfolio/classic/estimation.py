@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.returns import ledoit_wolf, sample_covariance
-from ..errors import DataError, ValidationError
+from ..errors import DataError, ValidationError, one_line
 from ..linalg import check_covariance, nearest_psd
 
 PERIODS = {"daily": 252, "weekly": 52, "monthly": 12, "quarterly": 4, "annual": 1}
@@ -39,7 +39,7 @@ def read_table(path: str | Path, date_column: str | None = None) -> pd.DataFrame
     try:
         frame = pd.read_csv(file)
     except Exception as exc:
-        raise DataError(f"{file}: not a readable CSV ({' '.join(str(exc).split())})") from None
+        raise DataError(f"{file}: not a readable CSV ({one_line(exc)})") from None
     column = date_column or frame.columns[0]
     if column not in frame.columns:
         raise DataError(f"{file}: no date column {column!r}; columns are {', '.join(frame.columns)}")
@@ -95,7 +95,7 @@ def read_scores(path: str | Path, assets: tuple[str, ...]) -> np.ndarray:
         try:
             frame = pd.read_csv(file)
         except Exception as exc:
-            raise DataError(f"{file}: not a readable CSV ({' '.join(str(exc).split())})") from None
+            raise DataError(f"{file}: not a readable CSV ({one_line(exc)})") from None
         if list(frame.columns[:2]) != ["asset", "score"] or frame.shape[1] != 2:
             raise DataError(f"{file}: expected the two columns asset,score; got {', '.join(map(str, frame.columns))}")
         pairs = list(zip(frame["asset"].astype(str), frame["score"]))
