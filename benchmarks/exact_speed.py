@@ -1,17 +1,20 @@
 """Time to proof of SCIP's exact references, model against model, on the OR-Library points.
 
     python benchmarks/exact_speed.py [--sets port1 ...] [--lambdas 0.1 0.3 0.5 0.7 0.9]
-                                     [--kinds discrete continuous] [--models new old plain]
-                                     [--time-limit 60]
+                                     [--kinds discrete continuous] [--models new old plain bound]
+                                     [--time-limit 60] [--weight-step 0.05] [--min-weight 0.05]
 
-The points are the built-in ``orlib`` suite's: K = 10, weights on a 0.05 grid with minimum 0.05
-(discrete) or in [0.05, 1] (continuous). For each point every model solves the same problem in
+The points are the built-in ``orlib`` suite's by default: K = 10, weights on a 0.05 grid with
+minimum 0.05 (discrete) or in [0.05, 1] (continuous); ``--weight-step 0.01 --min-weight 0.01``
+gives the ``chang2000`` suite's points. For each point every model solves the same problem in
 the same process, one after the other, so a row's times share the machine's load:
 
 * ``new``: ``model="extended", split="sdp"`` (the default since issue 12);
 * ``old``: ``model="compact", split="correlation"`` (the default before it);
 * ``plain``: ``model="compact", split="none"``, the textbook big-M MIQP (eta >= x'Sigma x) that a
-  user would write for SCIP without perspective terms.
+  user would write for SCIP without perspective terms;
+* ``bound``: ``model="extended", split="bound"``, the bound-optimal diagonal of each point (an SDP
+  in SCS, a few seconds at n = 98, counted in the time): what ``chang2000`` uses for its hard points.
 
 A time is the solver's wall time (heuristic warm start, model build and SCIP) when SCIP proves
 optimality, else "> limit" with the gap left. The speed-up column is old / new (time-limited
@@ -36,6 +39,7 @@ MODELS = {
     "new": {"model": "extended", "split": "sdp"},
     "old": {"model": "compact", "split": "correlation"},
     "plain": {"model": "compact", "split": "none"},
+    "bound": {"model": "extended", "split": "bound"},
 }
 SOLVERS = {"discrete": "exact-discrete", "continuous": "exact-continuous"}
 
@@ -54,12 +58,14 @@ def main() -> None:
     parser.add_argument("--kinds", nargs="+", choices=sorted(SOLVERS), default=["discrete", "continuous"])
     parser.add_argument("--models", nargs="+", choices=list(MODELS), default=["new", "old", "plain"])
     parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--weight-step", type=float, default=0.05)
+    parser.add_argument("--min-weight", type=float, default=0.05)
     parser.add_argument("--out", default="exact_speed", help="name of the JSON file in benchmarks/out/")
     args = parser.parse_args()
     rows = []
     for name in args.sets:
         for lam in args.lambdas:
-            problem = qp.load_orlib(name, risk_aversion=lam, weight_step=0.05, min_weight=0.05)
+            problem = qp.load_orlib(name, risk_aversion=lam, weight_step=args.weight_step, min_weight=args.min_weight)
             for kind in args.kinds:
                 row: dict = {"set": name, "n": problem.n, "lambda": lam, "kind": kind, "fingerprint": problem.fingerprint}
                 for label in args.models:

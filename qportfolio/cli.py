@@ -190,7 +190,7 @@ def _dry_run_text(suite: Any, jobs: list[Any], db: str | None, workers: int | No
     if extended_limit:
         statuses = {row["key"]: row["status"] for row in history}
         rerun = [j for j in suite.extended_jobs(jobs, statuses) if j.key not in done]
-        lines.append(f"  references left unproven at their limit are run again at {extended_limit:g} s: "
+        lines.append(f"  references left unproven at their limit are run again at {suite.extended_label()}: "
                      f"{len(rerun)} so far, up to {extended_limit / 60:.0f} min each (not in the estimate)")
     lines.append(est.describe(workers or 1) if workers is not None else
                  est.describe(1) + "\n(on a Dask cluster, divide by the number of worker threads)")

@@ -12,22 +12,41 @@ relaxation), solved by a
 log-barrier Newton method in numpy: an n-variable smooth concave problem whose Hessian is
 (S^-1 o S^-1), so port5 (n = 225) takes about 0.4 s where a generic SDP solver needs minutes.
 
+``"bound"`` (:func:`bound_diagonal`): the diagonal that maximises the perspective relaxation's
+bound for one problem (Zheng, Sun & Li 2014), read from the duals of its SDP relaxation. It
+depends on lambda, mu and the constraints, not only on Sigma; SCS solves the SDP in ~2.5 s for
+n = 98. On port4 at lambda = 0.98 it puts 7 % of the variance on the diagonal (max-trace: 17 %)
+yet raises the relaxation's bound from 0.391 to 0.423 of an optimum at 0.449 (scaled units).
+
 ``"correlation"``: d = lambda_min(C) var, the largest uniform multiple of the variances (one
 eigenvalue, no optimisation). ``"none"``: d = 0.
+
+Whatever the split, validity is checked here, not assumed: d >= 0 and Sigma - diag(d) PSD with a
+margin, so an inaccurate solver answer can weaken a bound but never make it wrong.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+import cvxpy as cp
 import numpy as np
 import scipy.linalg
 from threadpoolctl import threadpool_limits
 
 from .errors import SolverError, ValidationError
 
-SPLITS = ("sdp", "correlation", "none")
-SplitMethod = Literal["sdp", "correlation", "none"]
+if TYPE_CHECKING:
+    from .problem import PortfolioProblem
+
+#: splits that depend on the covariance alone (:func:`diagonal_split`)
+COVARIANCE_SPLITS = ("sdp", "correlation", "none")
+#: every split the exact models accept (:func:`split_for`)
+SPLITS = (*COVARIANCE_SPLITS, "bound")
+SplitMethod = Literal["sdp", "correlation", "none", "bound"]
+#: SCS's tolerance for the bound SDP: looser costs bound, tighter costs time (port4, lambda 0.98:
+#: 1e-4 gives 99.9 % of the exact SDP's bound in 2.4 s, Clarabel's interior point takes 34 s)
+BOUND_SDP_EPS = 1e-5
 
 
 def _max_trace_diagonal(corr: np.ndarray, rtol: float = 1e-8, max_newton: int = 100) -> np.ndarray:
@@ -75,8 +94,10 @@ def _is_positive_definite(matrix: np.ndarray) -> bool:
 
 def diagonal_split(cov: np.ndarray, method: SplitMethod = "sdp") -> np.ndarray:
     """A diagonal d >= 0 with ``cov - diag(d)`` PSD with a margin (see the module docstring)."""
-    if method not in SPLITS:
-        raise ValidationError(f"split must be one of {', '.join(SPLITS)}; got {method!r}")
+    if method == "bound":
+        raise ValidationError("split 'bound' depends on the whole problem: use split_for(problem, 'bound')")
+    if method not in COVARIANCE_SPLITS:
+        raise ValidationError(f"split must be one of {', '.join(COVARIANCE_SPLITS)}; got {method!r}")
     cov = np.asarray(cov, dtype=float)
     var = np.diag(cov)
     if method == "none" or not np.all(var > 0):
@@ -93,9 +114,72 @@ def diagonal_split(cov: np.ndarray, method: SplitMethod = "sdp") -> np.ndarray:
             d = _max_trace_diagonal(0.5 * (cov + cov.T) / mean_var) * mean_var
     else:
         d = eig_min * var
-    d = d * (1.0 - 1e-7)
-    slack = float(np.linalg.eigvalsh(cov - np.diag(d))[0])  # keep the remainder safely PSD
-    margin = 1e-9 * float(var.max())
-    if slack < margin:
-        d = np.clip(d - (margin - slack), 0.0, None)
-    return d
+    return _valid_diagonal(cov, d)
+
+
+def _valid_diagonal(cov: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """``d`` made safe: non-negative, and ``cov - diag(d)`` PSD with a margin.
+
+    A d that misses by round-off is shifted down by the eigenvalue deficit; one that misses by more
+    (an inaccurate SDP dual) is also scaled down to the PSD boundary, and the larger of the two kept.
+    """
+    d = np.clip(np.nan_to_num(d, nan=0.0, posinf=0.0), 0.0, None) * (1.0 - 1e-7)
+    margin = 1e-9 * float(np.diag(cov).max())
+
+    def is_valid(candidate: np.ndarray) -> bool:
+        return float(np.linalg.eigvalsh(cov - np.diag(candidate))[0]) >= margin
+
+    slack = float(np.linalg.eigvalsh(cov - np.diag(d))[0])
+    if slack >= margin:
+        return d
+    candidates = [np.clip(d - 2.0 * (margin - slack), 0.0, None)]
+    try:  # largest t with cov - t D >= margin I: t = 1 / lambda_max(L^-1 D L^-T), cov - margin I = L L'
+        chol = np.linalg.cholesky(cov - 2.0 * margin * np.eye(len(d)))
+        half = scipy.linalg.solve_triangular(chol, np.diag(np.sqrt(d)), lower=True)
+        candidates.append(d * min(1.0, (1.0 - 1e-9) / max(float(np.linalg.eigvalsh(half.T @ half)[-1]), 1e-300)))
+    except np.linalg.LinAlgError:
+        pass
+    valid = [c for c in candidates if is_valid(c)]
+    return max(valid, key=lambda c: float(c.sum())) if valid else np.zeros_like(d)
+
+
+def split_for(problem: PortfolioProblem, method: SplitMethod = "sdp") -> np.ndarray:
+    """The diagonal of ``method`` for ``problem``'s covariance (any of :data:`SPLITS`)."""
+    if method == "bound":
+        return bound_diagonal(problem)
+    return diagonal_split(problem.covariance, method)
+
+
+def bound_diagonal(problem: PortfolioProblem, *, eps: float = BOUND_SDP_EPS) -> np.ndarray:
+    """The diagonal d that maximises the perspective relaxation's bound for ``problem``.
+
+    Zheng, Sun & Li (2014): over all valid d, the best perspective bound equals the SDP relaxation
+
+        min <Q, W> + c'w  s.t.  [[1, w'], [w, W]] PSD,  [[z_i, w_i], [w_i, W_ii]] PSD,
+                               sum w = 1, sum z = K, lo z <= w <= hi z, 0 <= z <= 1,
+
+    and the best d_i is the dual of the i-th 2x2 block at its W_ii entry (f = lambda v (w'Qw + c'w)
+    with Q = Sigma / v, v the mean variance). Falls back to the max-trace split when the SDP
+    solver returns no duals; the answer is validated either way (:func:`_valid_diagonal`).
+    """
+    cov, lam, n = problem.covariance, problem.risk_aversion, problem.n
+    if lam == 0 or not np.all(np.diag(cov) > 0):
+        return np.zeros(n)
+    mean_var = float(np.mean(np.diag(cov)))
+    q = 0.5 * (cov + cov.T) / mean_var
+    c = -(1.0 - lam) * problem.expected_returns / (lam * mean_var)
+    lifted = cp.Variable((n + 1, n + 1), symmetric=True)
+    w, big_w, z = lifted[0, 1:], lifted[1:, 1:], cp.Variable(n)
+    blocks = [cp.bmat([[z[i], w[i]], [w[i], big_w[i, i]]]) >> 0 for i in range(n)]
+    constraints = [lifted >> 0, lifted[0, 0] == 1, cp.sum(w) == 1, cp.sum(z) == problem.cardinality, z <= 1,
+                   w >= cp.multiply(problem.min_weight, z), w <= cp.multiply(problem.max_weight, z), *blocks]
+    sdp = cp.Problem(cp.Minimize(cp.trace(q @ big_w) + c @ w), constraints)
+    try:
+        with threadpool_limits(1, user_api="blas"):
+            sdp.solve(solver=cp.SCS, eps=eps)
+        duals = [block.dual_value for block in blocks]
+    except cp.SolverError:
+        duals = []
+    if len(duals) != n or any(dual is None for dual in duals):
+        return diagonal_split(cov, "sdp")
+    return _valid_diagonal(cov, np.array([float(dual[1, 1]) for dual in duals]) * mean_var)

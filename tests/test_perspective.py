@@ -8,8 +8,9 @@ import cvxpy as cp
 import numpy as np
 import pytest
 
+from qportfolio.data import synthetic_problem
 from qportfolio.errors import ValidationError
-from qportfolio.perspective import SPLITS, diagonal_split
+from qportfolio.perspective import COVARIANCE_SPLITS, _valid_diagonal, bound_diagonal, diagonal_split, split_for
 
 
 def random_covariance(n: int, seed: int, factors: int = 2) -> np.ndarray:
@@ -60,5 +61,74 @@ def test_singular_covariance_and_none_give_zero():
 
 
 def test_unknown_split_names_the_choices():
-    with pytest.raises(ValidationError, match="split must be one of " + ", ".join(SPLITS)):
+    with pytest.raises(ValidationError, match="split must be one of " + ", ".join(COVARIANCE_SPLITS)):
         diagonal_split(np.eye(2), "eigen")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"depends on the whole problem: use split_for\(problem, 'bound'\)"):
+        diagonal_split(np.eye(2), "bound")
+
+
+# --- the bound-optimal split (Zheng, Sun & Li) ---------------------------------------------------
+
+
+def perspective_bound(problem, d: np.ndarray) -> float:
+    """The continuous relaxation of the exact model with diagonal d (in f's units), by Clarabel."""
+    n, lam = problem.n, problem.risk_aversion
+    rem = problem.covariance - np.diag(d)
+    w, z = cp.Variable(n), cp.Variable(n)
+    persp = sum(d[i] * cp.quad_over_lin(w[i], z[i]) for i in range(n) if d[i] > 0)
+    objective = lam * (cp.quad_form(w, cp.psd_wrap(0.5 * (rem + rem.T))) + persp) - (1 - lam) * problem.expected_returns @ w
+    constraints = [cp.sum(w) == 1, cp.sum(z) == problem.cardinality, z <= 1,
+                   w >= cp.multiply(problem.min_weight, z), w <= cp.multiply(problem.max_weight, z)]
+    prob = cp.Problem(cp.Minimize(objective), constraints)
+    prob.solve(solver=cp.CLARABEL)
+    return float(prob.value)
+
+
+def shor_sdp_bound(problem) -> float:
+    """The SDP relaxation of the module docstring, by Clarabel (the value the best d reaches)."""
+    n, lam = problem.n, problem.risk_aversion
+    lifted = cp.Variable((n + 1, n + 1), symmetric=True)
+    w, big_w, z = lifted[0, 1:], lifted[1:, 1:], cp.Variable(n)
+    constraints = [lifted >> 0, lifted[0, 0] == 1, cp.sum(w) == 1, cp.sum(z) == problem.cardinality, z <= 1,
+                   w >= cp.multiply(problem.min_weight, z), w <= cp.multiply(problem.max_weight, z)]
+    constraints += [cp.bmat([[z[i], w[i]], [w[i], big_w[i, i]]]) >> 0 for i in range(n)]
+    objective = lam * cp.trace(problem.covariance @ big_w) - (1 - lam) * problem.expected_returns @ w
+    prob = cp.Problem(cp.Minimize(objective), constraints)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        prob.solve(solver=cp.CLARABEL)
+    return float(prob.value)
+
+
+BOUND_CASES = [synthetic_problem(12, seed=s, cardinality=3, risk_aversion=lam, min_weight=0.05)
+               for s, lam in ((41, 0.9), (42, 0.98), (43, 0.5))]
+
+
+@pytest.mark.parametrize("problem", BOUND_CASES, ids=lambda p: p.name)
+def test_bound_split_is_valid_reaches_the_sdp_bound_and_beats_max_trace(problem):
+    d = bound_diagonal(problem)
+    assert np.all(d >= 0)
+    assert np.linalg.eigvalsh(problem.covariance - np.diag(d))[0] >= 0
+    best = shor_sdp_bound(problem)
+    reached = perspective_bound(problem, d)
+    size = abs(best) + problem.risk_aversion * float(np.mean(np.diag(problem.covariance)))
+    assert reached <= best + 1e-7 * size  # no diagonal beats the SDP (Zheng, Sun & Li)
+    assert reached >= best - 1e-3 * size  # and this one reaches it up to SCS's tolerance
+    assert reached >= perspective_bound(problem, diagonal_split(problem.covariance, "sdp")) - 1e-7 * size
+    assert split_for(problem, "bound") == pytest.approx(d, rel=1e-12, abs=0)  # SCS is deterministic
+
+
+def test_bound_split_is_zero_without_risk_term():
+    problem = synthetic_problem(6, seed=1, cardinality=2, risk_aversion=0.0)
+    assert np.all(bound_diagonal(problem) == 0)
+
+
+@pytest.mark.parametrize("factor", [1.0 + 1e-6, 2.0, 100.0])
+def test_an_invalid_diagonal_is_made_valid_not_trusted(factor):
+    """An inaccurate SDP dual may overshoot: the diagonal is shifted or scaled back into validity."""
+    cov = random_covariance(15, 3)
+    too_big = diagonal_split(cov, "sdp") * factor + 1e-6
+    d = _valid_diagonal(cov, too_big)
+    assert np.all(d >= 0) and np.all(d <= too_big)
+    assert np.linalg.eigvalsh(cov - np.diag(d))[0] > 0
+    assert d.sum() >= 0.5 * diagonal_split(cov, "sdp").sum() / factor  # scaled, not thrown away

@@ -47,7 +47,7 @@ class Estimate:
     def describe(self, workers: int = 1) -> str:
         how = ", ".join(f"{self.sources[s]} from {s}" for s in SOURCES if self.sources[s])
         lines = [f"estimate: {_fmt_seconds(self.seconds)} of solver time, about {_fmt_seconds(self.wall_seconds(workers))} "
-                 f"wall with {workers} worker{'s' if workers != 1 else ''} ({how})"]
+                 f"wall with {workers} worker{'s' if workers != 1 else ''}" + (f" ({how})" if how else " (nothing pending)")]
         if self.upper_seconds:
             bound = f"at most {_fmt_seconds(self.upper_seconds / max(workers, 1))} wall by the time limits and budgets"
             if self.unbounded:

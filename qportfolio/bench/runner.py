@@ -271,7 +271,7 @@ def run_suite(
         summary.extended = len(todo)
         if todo:
             print(f"{len(todo)} reference(s) left unproven at their time limit: running them again at "
-                  f"{suite.references['extended_time_limit']:g} s", file=sys.stderr, flush=True)
+                  f"{suite.extended_label()}", file=sys.stderr, flush=True)
             run(todo)
         summary.seconds = time.perf_counter() - start
     return summary

@@ -23,6 +23,7 @@
     continuous = true               # exact-continuous
     time_limit = 60
     extended_time_limit = 1800      # optional: points left unproven at time_limit run again at this limit
+    extended_options = { split = "bound" }   # optional: solver options of that second try only
 
     [[solvers]]                     # several configurations of one solver, each named
     name = "sa-1000"
@@ -207,6 +208,12 @@ class Suite:
                     jobs.append(Job(key, self.name, set_name, instance, problem, config, seed, limit, selection_only))
         return jobs
 
+    def extended_label(self) -> str:
+        """How the second try of unproven references runs, for messages: "1800 s (split=bound)"."""
+        extra = self.references.get("extended_options") or {}
+        options = ", ".join(f"{k}={v}" for k, v in extra.items())
+        return f"{self.references['extended_time_limit']:g} s" + (f" ({options})" if options else "")
+
     def extended_jobs(self, jobs: list[Job], statuses: dict[str, str]) -> list[Job]:
         """The reference jobs left unproven at their limit (``statuses``: job key -> recorded status),
         again at ``[references] extended_time_limit``: only the hard points pay for a long limit.
@@ -216,11 +223,13 @@ class Suite:
         extended = self.references.get("extended_time_limit")
         if not extended:
             return []
+        extra = self.references.get("extended_options") or {}
         out = []
         for job in jobs:
             if job.config.role == "reference" and statuses.get(job.key, "optimal") not in FINAL_STATUSES:
-                key = job_key(job.problem.fingerprint, job.config.solver, job.config.options, extended, job.seed)
-                out.append(replace(job, key=key, time_limit=extended))
+                config = replace(job.config, options={**job.config.options, **extra}) if extra else job.config
+                key = job_key(job.problem.fingerprint, config.solver, config.options, extended, job.seed)
+                out.append(replace(job, key=key, config=config, time_limit=extended))
         return out
 
 
@@ -333,8 +342,8 @@ def _parameters(data: dict[str, Any], name: str) -> dict[str, list[Any]]:
 def _references(data: dict[str, Any], name: str) -> dict[str, Any]:
     where = f"{name}: [references]"
     references = dict(_table(data.get("references") or {"discrete": True, "continuous": False}, where))
-    validate.known_keys(references, {"discrete", "continuous", "time_limit", "extended_time_limit", "expected_seconds"},
-                        f"suite {where}")
+    validate.known_keys(references, {"discrete", "continuous", "time_limit", "extended_time_limit", "extended_options",
+                                     "expected_seconds"}, f"suite {where}")
     for key in REFERENCE_CONFIGS:
         if key in references:
             validate.boolean(references[key], f"suite {where}.{key}")
@@ -349,8 +358,36 @@ def _references(data: dict[str, Any], name: str) -> dict[str, Any]:
             raise ValidationError(f"suite {where}.extended_time_limit ({extended:g} s) must be longer than the references' "
                                   f"time_limit ({first!r}): it reruns the points left unproven at that limit")
         references["extended_time_limit"] = extended
+    if references.get("extended_options") is not None:
+        references["extended_options"] = _extended_options(references, where)
     references["expected_seconds"] = _expected_seconds(references.get("expected_seconds"), where)
     return references
+
+
+def _extended_options(references: dict[str, Any], where: str) -> dict[str, Any]:
+    """``[references] extended_options``: options of the exact solvers for the extended second try,
+    checked like any solver's options (names and value types) when the suite is read."""
+    from ..solvers import get
+    from ..solvers.exact import check_exact_options
+    from ..solvers.option_types import check_option_values
+
+    options = dict(_table(references["extended_options"], f"{where}.extended_options"))
+    if references.get("extended_time_limit") is None:
+        raise ValidationError(f"suite {where}.extended_options needs extended_time_limit: the options apply to the "
+                              "second try of the references left unproven at time_limit")
+    if "time_limit" in options:
+        raise ValidationError(f"suite {where}.extended_options cannot set time_limit; use extended_time_limit")
+    for key, solver in REFERENCE_CONFIGS.items():
+        if not references.get(key):
+            continue
+        accepted = get(solver).options
+        unknown = sorted(set(options) - set(accepted))
+        if unknown:
+            raise ValidationError(f"suite {where}.extended_options: {solver} has no option(s) {', '.join(unknown)}; "
+                                  f"it takes {', '.join(sorted(accepted))}")
+        options = check_option_values(solver, options)
+    check_exact_options(None, options.get("threads", 1), options.get("model", "extended"), options.get("split", "sdp"))
+    return options
 
 
 def parse_suite(data: dict[str, Any], *, name: str, base_dir: Path = Path(".")) -> Suite:

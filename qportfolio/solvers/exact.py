@@ -9,7 +9,8 @@ s = weight_step or 1; all quadratic terms in scaled objective units):
          y = L'x,  y_k^2 <= t_k            (remainder R = L L', one term per eigenvector)
          p_i >= (2j+1) x_i - j(j+1) z_i    (discrete only: secants of x^2 between grid points)
 
-with Sigma = diag(d) + R, R PSD, d from :mod:`qportfolio.perspective` (the SDP split by default).
+with Sigma = diag(d) + R, R PSD, d from :mod:`qportfolio.perspective` (the max-trace SDP split by
+default; ``split="bound"`` takes the diagonal that maximises this problem's relaxation bound).
 Each piece answers a measured weakness (``benchmarks/exact_speed.py``, OR-Library, K = 10):
 
 * the plain big-M model (eta >= x'Sigma x) has a weak relaxation; the perspective terms make an
@@ -44,7 +45,7 @@ import pyscipopt
 
 from ..errors import SolverError, ValidationError
 from ..outcome import Status
-from ..perspective import SPLITS, diagonal_split
+from ..perspective import SPLITS, split_for
 from ..problem import PortfolioProblem
 from ..relaxation import solve_relaxation
 from ..repair import heuristic_units, nearest_feasible_units
@@ -78,6 +79,7 @@ class ScipModel:
     z: list[Any]  #: selection binaries, one per asset
     step: float  #: weight of one unit of x (weight_step, or 1 for continuous weights)
     scale: float  #: SCIP's objective times ``scale`` is f
+    split_seconds: float = 0.0  #: time taken by the diagonal split (the ``bound`` split solves an SDP)
 
 
 def build_scip_model(
@@ -127,8 +129,11 @@ def build_scip_model(
     objective = pyscipopt.quicksum(float(-(1.0 - lam) * step * mu[i] / scale) * x[i] for i in range(n))
     x0 = None if start is None else np.asarray(start, dtype=float)
     aux: list[tuple[Any, float, bool]] = []  # (variable, value at the start, is an objective term)
+    split_seconds = 0.0
     if lam > 0:
-        d = diagonal_split(cov, split)  # type: ignore[arg-type]
+        t0 = time.perf_counter()
+        d = split_for(problem, split)  # type: ignore[arg-type]
+        split_seconds = time.perf_counter() - t0
         quad_coef = lam * step * step / scale
         rem = (cov - np.diag(d)) * quad_coef
         if extended:
@@ -165,7 +170,7 @@ def build_scip_model(
         scip.setSolVal(sol, obj_var, linear + sum(value for _, value, in_objective in aux if in_objective))
         if not scip.addSol(sol, free=True):
             raise SolverError("SCIP rejected the warm-start portfolio (internal error: please report)")
-    return ScipModel(scip, x, z, step, scale)
+    return ScipModel(scip, x, z, step, scale, split_seconds)
 
 
 def _add_eigen_terms(scip: pyscipopt.Model, x: list[Any], rem: np.ndarray, x0: np.ndarray | None,
@@ -204,6 +209,7 @@ def scip_output(problem: PortfolioProblem, scip: ScipModel, weights: np.ndarray 
         "scip_gap": float(model.getGap()) if has_sol else None,
         "nodes": int(model.getNNodes()),
         "solving_seconds": float(model.getSolvingTime()),
+        "split_seconds": scip.split_seconds,
     }
     if weights is None:
         return SolverOutput(weights=np.zeros(problem.n), feasible=False, status=Status.NO_SOLUTION, parameters=params,
@@ -221,7 +227,8 @@ def _heuristic_start(problem: PortfolioProblem) -> np.ndarray:
     return heuristic_units(problem, solve_relaxation(problem, upper))
 
 
-def _check_common(time_limit: Any, threads: Any, model: Any, split: Any) -> None:
+def check_exact_options(time_limit: Any, threads: Any, model: Any, split: Any) -> None:
+    """Refuse an exact solver's option values before anything is built (also used by suites)."""
     if model not in MODELS:
         raise ValidationError(f"model must be one of {', '.join(MODELS)}; got {model!r}")
     if split not in SPLITS:
@@ -235,7 +242,8 @@ def _check_common(time_limit: Any, threads: Any, model: Any, split: Any) -> None
 COMMON_OPTIONS = {
     "time_limit": "seconds before SCIP stops with its best solution and bound (default: none)",
     "model": "extended (default: eigen-split remainder, secant cuts, z branched first) or compact (the earlier model)",
-    "split": "diagonal split for the perspective terms: sdp (default), correlation, none",
+    "split": "diagonal split for the perspective terms: sdp (default, max trace), bound (the bound-optimal diagonal of "
+             "this problem from an SDP: seconds to build, for hard points), correlation, none",
     "threads": "SCIP threads (default 1)",
     "verbose": "show SCIP's log",
     "seed": "accepted for a uniform interface; SCIP is deterministic",
@@ -250,7 +258,7 @@ class ExactDiscreteSolver(Solver):
 
     def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
                split: str = "sdp", threads: int = 1, verbose: bool = False, seed: int | None = None) -> SolverOutput:
-        _check_common(time_limit, threads, model, split)
+        check_exact_options(time_limit, threads, model, split)
         start = _heuristic_start(problem)
         scip = build_scip_model(problem, integer=True, model=model, split=split, time_limit=time_limit, threads=threads,
                                 verbose=verbose, start=start)
@@ -296,7 +304,7 @@ class ExactContinuousSolver(Solver):
 
     def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
                split: str = "sdp", threads: int = 1, verbose: bool = False, seed: int | None = None) -> SolverOutput:
-        _check_common(time_limit, threads, model, split)
+        check_exact_options(time_limit, threads, model, split)
         start = polish_support(problem, _heuristic_start(problem) > 0)
         scip = build_scip_model(problem, integer=False, model=model, split=split, time_limit=time_limit, threads=threads,
                                 verbose=verbose, start=start)

@@ -33,6 +33,10 @@ def test_each_source_in_its_order():
     assert hinted.sources["hint"] == 4 and hinted.seconds == pytest.approx(5.5 + 8)
 
 
+def test_nothing_pending_says_so():
+    assert estimate_jobs([]).describe(2) == "estimate: 0 s of solver time, about 0 s wall with 2 workers (nothing pending)"
+
+
 def test_history_overrides_everything_and_falls_back_to_the_nearest_size():
     jobs = small_suite().jobs()
     history = [{"config": "plain", "instance": "synthetic-n5-s0", "n": 5, "wall_time": t} for t in (1.0, 3.0, 2.0)]

@@ -113,6 +113,40 @@ def test_unproven_references_are_rerun_at_the_extended_limit(tmp_path):
     assert again.done == 0 and again.extended == 0 and again.skipped == 3
 
 
+def test_extended_options_apply_to_the_second_try_only(tmp_path):
+    """``extended_options`` (here the bound-optimal split) change the rerun's options and key, not the first try's."""
+    from qportfolio.bench.store import load_runs
+
+    suite = parse_suite({"instances": [{"kind": "synthetic", "n": [24], "seeds": [1]}],
+                         "parameters": {"cardinality": 6, "risk_aversion": [0.9], "weight_step": 0.05, "min_weight": 0.05},
+                         "references": {"discrete": False, "continuous": True, "time_limit": 0.005,
+                                        "extended_time_limit": 120, "extended_options": {"split": "bound"}}},
+                        name="escalate-bound")
+    assert suite.extended_label() == "120 s (split=bound)"
+    summary = run_suite(suite, str(tmp_path / "b.sqlite"), progress="none")
+    assert summary.failed == 0 and summary.extended == 1
+    refs = load_runs(tmp_path / "b.sqlite").sort_values("finished_at")
+    assert [o.get("split") for o in refs["options"]] == [None, "bound"]
+    assert [p["split"] for p in refs["parameters"]] == ["sdp", "bound"]
+    assert list(refs["status"]) == ["time_limit", "optimal"]
+    assert refs["key"].iloc[0] != refs["key"].iloc[1]
+
+
+@pytest.mark.parametrize(("references", "message"), [
+    ({"extended_options": {"split": "bound"}}, r"extended_options needs extended_time_limit"),
+    ({"extended_time_limit": 90, "extended_options": {"split": "eigen"}}, r"split must be one of sdp, correlation, none, bound"),
+    ({"extended_time_limit": 90, "extended_options": {"num_reads": 5}}, r"exact-discrete has no option\(s\) num_reads"),
+    ({"extended_time_limit": 90, "extended_options": {"time_limit": 5}}, r"cannot set time_limit; use extended_time_limit"),
+    ({"extended_time_limit": 90, "extended_options": {"threads": 0}}, r"threads"),
+    ({"extended_time_limit": 90, "extended_options": "bound"}, r"extended_options must be a table"),
+])
+def test_bad_extended_options_are_refused_when_the_suite_is_read(references, message):
+    data = {"instances": [{"kind": "synthetic", "n": [5]}], "solvers": [{"solver": "sa"}],
+            "references": {"discrete": True, "time_limit": 60, **references}}
+    with pytest.raises(ValidationError, match=message):
+        parse_suite(data, name="bad")
+
+
 def test_extended_time_limit_must_be_longer():
     data = {"instances": [{"kind": "synthetic", "n": [5]}], "solvers": [{"solver": "sa"}],
             "references": {"discrete": True, "time_limit": 60, "extended_time_limit": 30}}

@@ -109,10 +109,11 @@ def test_every_model_and_split_finds_the_brute_force_optimum(model, split, brute
         assert rel(exact.objective, brute_optima[problem.fingerprint]) <= 1e-9, problem.name
         assert exact.bound <= exact.objective + 1e-12 * abs(exact.objective)
         assert exact.parameters["model"] == model and exact.parameters["split"] == split
+        assert exact.info["split_seconds"] >= 0
 
 
-@pytest.mark.parametrize("model", MODELS)
-def test_continuous_models_agree_with_support_enumeration(model):
+@pytest.mark.parametrize(("model", "split"), [(m, "sdp") for m in MODELS] + [("extended", "bound")])
+def test_continuous_models_agree_with_support_enumeration(model, split):
     import itertools
 
     from qportfolio.solvers.exact import polish_support
@@ -124,7 +125,7 @@ def test_continuous_models_agree_with_support_enumeration(model):
             for s in itertools.combinations(range(8), 3)
             if (w := polish_support(problem, np.isin(np.arange(8), s))) is not None
         )
-        assert rel(solve(problem, "exact-continuous", model=model).objective, best) <= 1e-7
+        assert rel(solve(problem, "exact-continuous", model=model, split=split).objective, best) <= 1e-7
 
 
 def test_unknown_model_or_split_is_refused_naming_the_choices():
