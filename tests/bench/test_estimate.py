@@ -33,6 +33,19 @@ def test_each_source_in_its_order():
     assert hinted.sources["hint"] == 4 and hinted.seconds == pytest.approx(5.5 + 8)
 
 
+def test_a_measured_hint_beats_a_nominal_budget():
+    """A budget can be overrun (sa on port5), so the suite's measured hint is used before it."""
+    suite = parse_suite({
+        "instances": [{"kind": "synthetic", "n": [5, 6]}],
+        "parameters": {"cardinality": 2, "weight_step": 0.25, "min_weight": 0.25},
+        "references": {"discrete": False},
+        "solvers": [{"name": "overrun", "solver": "sa", "options": {"time_budget": 2.0},
+                     "expected_seconds": {"synthetic-n6-s0": 17.5, "default": 2.6}}],
+    }, name="hinted")
+    est = estimate_jobs(suite.jobs())
+    assert est.sources == {"hint": 2} and est.seconds == pytest.approx(17.5 + 2.6)
+
+
 def test_nothing_pending_says_so():
     assert estimate_jobs([]).describe(2) == "estimate: 0 s of solver time, about 0 s wall with 2 workers (nothing pending)"
 
