@@ -27,6 +27,7 @@ margin, so an inaccurate solver answer can weaken a bound but never make it wron
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Literal
 
 import cvxpy as cp
@@ -175,11 +176,17 @@ def bound_diagonal(problem: PortfolioProblem, *, eps: float = BOUND_SDP_EPS) -> 
                    w >= cp.multiply(problem.min_weight, z), w <= cp.multiply(problem.max_weight, z), *blocks]
     sdp = cp.Problem(cp.Minimize(cp.trace(q @ big_w) + c @ w), constraints)
     try:
-        with threadpool_limits(1, user_api="blas"):
+        with threadpool_limits(1, user_api="blas"), warnings.catch_warnings():
+            # "solution may be inaccurate" is harmless here: any d is validated below
+            warnings.simplefilter("ignore", UserWarning)
             sdp.solve(solver=cp.SCS, eps=eps)
         duals = [block.dual_value for block in blocks]
-    except cp.SolverError:
-        duals = []
+    except cp.SolverError as exc:
+        duals, why = [], str(exc)
+    else:
+        why = f"SCS status {sdp.status}"
     if len(duals) != n or any(dual is None for dual in duals):
+        warnings.warn(f"split 'bound': the SDP gave no duals ({why}); using the max-trace split 'sdp' instead",
+                      RuntimeWarning, stacklevel=2)
         return diagonal_split(cov, "sdp")
     return _valid_diagonal(cov, np.array([float(dual[1, 1]) for dual in duals]) * mean_var)

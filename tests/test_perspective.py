@@ -118,6 +118,17 @@ def test_bound_split_is_valid_reaches_the_sdp_bound_and_beats_max_trace(problem)
     assert split_for(problem, "bound") == pytest.approx(d, rel=1e-12, abs=0)  # SCS is deterministic
 
 
+def test_bound_split_falls_back_to_max_trace_with_a_warning(monkeypatch):
+    def no_duals(self, *args, **kwargs):
+        raise cp.SolverError("Solver 'SCS' failed.")
+
+    monkeypatch.setattr(cp.Problem, "solve", no_duals)
+    problem = BOUND_CASES[0]
+    with pytest.warns(RuntimeWarning, match=r"split 'bound': the SDP gave no duals .*SCS.* using the max-trace split"):
+        d = bound_diagonal(problem)
+    assert d == pytest.approx(diagonal_split(problem.covariance, "sdp"), rel=1e-12)
+
+
 def test_bound_split_is_zero_without_risk_term():
     problem = synthetic_problem(6, seed=1, cardinality=2, risk_aversion=0.0)
     assert np.all(bound_diagonal(problem) == 0)
