@@ -291,7 +291,7 @@ def _instances(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
 
 
 def _solver_config(s: Any, i: int, name: str, taken: set[str]) -> SolverConfig:
-    from ..solvers import available, get
+    from ..solvers import available
 
     where = f"{name}: solvers[{i}]"
     s = _table(s, where)
@@ -307,16 +307,23 @@ def _solver_config(s: Any, i: int, name: str, taken: set[str]) -> SolverConfig:
                               "give each a unique name")
     taken.add(config_name)
     options = dict(_table(s.get("options", {}), f"{where}.options"))
-    accepted = get(solver).options
-    unknown = sorted(set(options) - set(accepted))
-    if unknown:
-        raise ValidationError(f"suite {where}.options: {solver} has no option(s) {', '.join(unknown)}; "
-                              f"it takes {', '.join(sorted(accepted)) or 'none'}")
+    _check_option_names(options, solver, f"{where}.options")
     repeats = s.get("repeats")
     if repeats is not None:
         repeats = validate.integer(repeats, f"suite {where}.repeats", low=1)
     return SolverConfig(name=config_name, solver=solver, options=options, repeats=repeats,
                         expected_seconds=_expected_seconds(s.get("expected_seconds"), where))
+
+
+def _check_option_names(options: dict[str, Any], solver: str, where: str) -> None:
+    """Refuse option names that ``solver`` does not take, listing the ones it does."""
+    from ..solvers import get
+
+    accepted = get(solver).options
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise ValidationError(f"suite {where}: {solver} has no option(s) {', '.join(unknown)}; "
+                              f"it takes {', '.join(sorted(accepted)) or 'none'}")
 
 
 def _parameters(data: dict[str, Any], name: str) -> dict[str, list[Any]]:
@@ -367,7 +374,6 @@ def _references(data: dict[str, Any], name: str) -> dict[str, Any]:
 def _extended_options(references: dict[str, Any], where: str) -> dict[str, Any]:
     """``[references] extended_options``: options of the exact solvers for the extended second try,
     checked like any solver's options (names and value types) when the suite is read."""
-    from ..solvers import get
     from ..solvers.exact import check_exact_options
     from ..solvers.option_types import check_option_values
 
@@ -378,14 +384,9 @@ def _extended_options(references: dict[str, Any], where: str) -> dict[str, Any]:
     if "time_limit" in options:
         raise ValidationError(f"suite {where}.extended_options cannot set time_limit; use extended_time_limit")
     for key, solver in REFERENCE_CONFIGS.items():
-        if not references.get(key):
-            continue
-        accepted = get(solver).options
-        unknown = sorted(set(options) - set(accepted))
-        if unknown:
-            raise ValidationError(f"suite {where}.extended_options: {solver} has no option(s) {', '.join(unknown)}; "
-                                  f"it takes {', '.join(sorted(accepted))}")
-        options = check_option_values(solver, options)
+        if references.get(key):
+            _check_option_names(options, solver, f"{where}.extended_options")
+            options = check_option_values(solver, options)
     check_exact_options(None, options.get("threads", 1), options.get("model", "extended"), options.get("split", "sdp"))
     return options
 
