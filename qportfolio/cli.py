@@ -23,26 +23,42 @@ from typing import Any
 
 from . import solvers as solver_registry
 from .classic.cli import add_commands as add_classic_commands
-from .cli_args import IntermixedParser, add_problem_args, demo_spec_path, parse_key_values, problem_from_args
+from .cli_args import IntermixedParser, add_problem_args, demo_spec_path, parse_key_values, parse_value, problem_from_args
 from .data import load_orlib, load_spec
 from .errors import QPortfolioError, ValidationError, one_line
 from .masking import mask
 from .problem import PortfolioProblem
 from .qubo import encode
 from .result import Result, relative_gap
+from .solvers.options import BOOLEAN, Option, flag_options
+
+
+def _flag_options() -> dict[str, tuple[Option, list[str]]]:
+    """The solver options declared as command-line flags, and the solvers that take each."""
+    return flag_options({name: solver_registry.get(name).options for name in solver_registry.available()})
+
+
+def add_solver_flags(p: argparse.ArgumentParser) -> None:
+    """One flag per solver option declared with ``flag=True`` (``--num-reads`` for ``num_reads``);
+    the value is checked by the chosen solver, like ``-o num_reads=...``."""
+    group = p.add_argument_group("solver options (checked by the chosen solver; -o KEY=VALUE for any other)")
+    for name, (option, solvers) in sorted(_flag_options().items()):
+        flag = "--" + name.replace("_", "-")
+        takers = ", ".join(solvers) if len(solvers) <= 6 else f"{', '.join(solvers[:6])}, ..."
+        help_ = f"{option.help} [{option.type_label}] ({takers})"
+        if option.check is BOOLEAN:
+            group.add_argument(flag, dest=name, action="store_true", default=None, help=help_)
+        else:
+            kind = str if option.check is not None and option.check.textual else parse_value
+            group.add_argument(flag, dest=name, type=kind, metavar=name.upper(), help=help_)
 
 
 def _solver_options(args: argparse.Namespace) -> dict[str, Any]:
     opts = parse_key_values(args.option)
-    for name in ("num_reads", "num_sweeps", "time_limit", "penalty_scale", "encoding", "penalty_strategy", "time_budget",
-                 "reps", "shots", "mixer", "profile"):
+    for name in _flag_options():
         value = getattr(args, name, None)
         if value is not None:
             opts[name] = value
-    if args.repair:
-        opts["repair"] = True
-    if getattr(args, "polish", False):
-        opts["polish"] = True
     if args.seed is not None:
         opts["seed"] = args.seed
     return opts
@@ -140,8 +156,8 @@ def cmd_solvers(args: argparse.Namespace) -> int:
         solver = solver_registry.get(name)
         print(f"{name:<18}{solver.description}")
         if args.verbose:
-            for opt, help_ in sorted(solver.options.items()):
-                print(f"    {opt:<24}{help_}")
+            for opt, option in sorted(solver.options.items()):
+                print(f"    {opt:<24}{option.describe()}")
     return 0
 
 
@@ -213,20 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def run_opts(p: argparse.ArgumentParser) -> None:
         p.add_argument("--seed", type=int, help="random seed (solver; also the synthetic instance unless --instance-seed)")
-        p.add_argument("--time-limit", type=float, help="time limit in seconds for exact solvers")
-        p.add_argument("--num-reads", type=int, help="samples to draw (annealing solvers)")
-        p.add_argument("--num-sweeps", type=int, help="sweeps per read (simulated annealing)")
-        p.add_argument("--penalty-scale", type=float, help="multiply the calibrated QUBO penalties")
-        p.add_argument("--encoding", help="QUBO weight encoding: binary, unary, domain-wall, bounded-coefficient:<cap>")
-        p.add_argument("--penalty-strategy", choices=["calibrated", "tuned"],
-                       help="calibrated (certified) penalties, or tuned by pilot runs of the sampler")
-        p.add_argument("--time-budget", type=float, help="seconds of sampling for QUBO solvers (repeated calls, pilots included)")
-        p.add_argument("--repair", action="store_true", help="map infeasible samples to the nearest feasible portfolio")
-        p.add_argument("--reps", type=int, help="QAOA depth p (qaoa, qaoa-fast)")
-        p.add_argument("--shots", type=int, help="QAOA measurements (qaoa, qaoa-fast)")
-        p.add_argument("--mixer", choices=["x", "xy-ring", "xy-complete"], help="QAOA mixer (xy-* need --selection-only)")
-        p.add_argument("--polish", action="store_true", help="classical local search after sampling (hybrid post-processing)")
-        p.add_argument("--profile", help="dwave-cloud-client config profile (dwave-qpu, dwave-hybrid-*)")
+        add_solver_flags(p)
         p.add_argument("--option", "-o", action="append", metavar="KEY=VALUE", help="any solver option (repeatable)")
 
     p_solve = sub.add_parser("solve", help="solve one problem with one solver")

@@ -103,14 +103,18 @@ def _hint(job: Job) -> float | None:
 
 def estimate_jobs(jobs: list[Job], history: Iterable[dict[str, Any]] = ()) -> Estimate:
     """The estimate of the module docstring for ``jobs``, given finished database rows ``history``."""
+    from ..solvers import get
+    from ..solvers.options import Role
+
     table = _history_table(history)
     sources: Counter = Counter()
     per_config: dict[str, float] = {}
     seconds = upper = 0.0
     unbounded = 0
     for job in jobs:
-        budget = job.config.options.get("time_budget")
-        cap = job.time_limit if "time_limit" in _accepted_options(job) else None
+        solver = get(job.config.solver)
+        budget = solver.budget_seconds(job.config.options)
+        cap = job.time_limit if solver.option_for(Role.TIME_LIMIT) else None
         bound = budget if budget is not None else cap
         if bound is None:
             unbounded += 1
@@ -131,8 +135,3 @@ def estimate_jobs(jobs: list[Job], history: Iterable[dict[str, Any]] = ()) -> Es
         per_config[job.config.name] = per_config.get(job.config.name, 0.0) + value
     return Estimate(len(jobs), seconds, upper, unbounded, sources, per_config)
 
-
-def _accepted_options(job: Job) -> dict[str, str]:
-    from ..solvers import get
-
-    return get(job.config.solver).options

@@ -170,13 +170,14 @@ WATCHDOG_GRACE_SECONDS = 60.0
 
 def job_allowance(job: Job, job_timeout: float | None = None) -> float | None:
     """Seconds a job may run before the runner stops it: ``job_timeout`` when given, else twice the
-    job's own limit (time_limit, time_budget or max_time) plus a grace; None when it has no limit."""
+    job's own limit plus a grace, the limit read from the solver's declared option roles (a time
+    limit or budget, given or default, or a per-call limit given); None when it has no limit."""
+    from ..solvers import get
+
     if job_timeout is not None:
         return job_timeout
-    options = job.config.options
-    limits = [v for v in (job.time_limit, options.get("time_limit"), options.get("time_budget"), options.get("max_time"))
-              if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0]
-    return 2.0 * max(limits) + WATCHDOG_GRACE_SECONDS if limits else None
+    limit = get(job.config.solver).limit_seconds(job.solve_options())
+    return 2.0 * limit + WATCHDOG_GRACE_SECONDS if limit is not None else None
 
 
 def _local_results(jobs: list[Job], workers: int,

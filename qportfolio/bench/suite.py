@@ -96,13 +96,15 @@ class Job:
 
     def solve_options(self) -> dict[str, Any]:
         from ..solvers import get
+        from ..solvers.options import Role
 
         options = dict(self.config.options)
-        accepted = get(self.config.solver).options
-        if self.seed is not None and "seed" in accepted:
-            options.setdefault("seed", self.seed)
-        if self.time_limit is not None and "time_limit" in accepted:
-            options.setdefault("time_limit", self.time_limit)
+        solver = get(self.config.solver)
+        seed_option, limit_option = solver.option_for(Role.SEED), solver.option_for(Role.TIME_LIMIT)
+        if self.seed is not None and seed_option:
+            options.setdefault(seed_option, self.seed)
+        if self.time_limit is not None and limit_option:
+            options.setdefault(limit_option, self.time_limit)
         return options
 
 
@@ -307,7 +309,7 @@ def _solver_config(s: Any, i: int, name: str, taken: set[str]) -> SolverConfig:
                               "give each a unique name")
     taken.add(config_name)
     options = dict(_table(s.get("options", {}), f"{where}.options"))
-    _check_option_names(options, solver, f"{where}.options")
+    _checked_options(options, solver, f"{where}.options")  # kept as written: job keys hash them
     repeats = s.get("repeats")
     if repeats is not None:
         repeats = validate.integer(repeats, f"suite {where}.repeats", low=1)
@@ -315,15 +317,15 @@ def _solver_config(s: Any, i: int, name: str, taken: set[str]) -> SolverConfig:
                         expected_seconds=_expected_seconds(s.get("expected_seconds"), where))
 
 
-def _check_option_names(options: dict[str, Any], solver: str, where: str) -> None:
-    """Refuse option names that ``solver`` does not take, listing the ones it does."""
+def _checked_options(options: dict[str, Any], solver: str, where: str) -> dict[str, Any]:
+    """``options`` through ``solver``'s own gate (names and values, as ``solve`` checks them), with
+    the suite's table named in the message; returns the checked values."""
     from ..solvers import get
 
-    accepted = get(solver).options
-    unknown = sorted(set(options) - set(accepted))
-    if unknown:
-        raise ValidationError(f"suite {where}: {solver} has no option(s) {', '.join(unknown)}; "
-                              f"it takes {', '.join(sorted(accepted)) or 'none'}")
+    try:
+        return get(solver).validate_options(options)
+    except ValidationError as exc:
+        raise ValidationError(f"suite {where}: {exc}") from None
 
 
 def _parameters(data: dict[str, Any], name: str) -> dict[str, list[Any]]:
@@ -374,9 +376,6 @@ def _references(data: dict[str, Any], name: str) -> dict[str, Any]:
 def _extended_options(references: dict[str, Any], where: str) -> dict[str, Any]:
     """``[references] extended_options``: options of the exact solvers for the extended second try,
     checked like any solver's options (names and value types) when the suite is read."""
-    from ..solvers.exact import check_exact_options
-    from ..solvers.option_types import check_option_values
-
     options = dict(_table(references["extended_options"], f"{where}.extended_options"))
     if references.get("extended_time_limit") is None:
         raise ValidationError(f"suite {where}.extended_options needs extended_time_limit: the options apply to the "
@@ -385,9 +384,7 @@ def _extended_options(references: dict[str, Any], where: str) -> dict[str, Any]:
         raise ValidationError(f"suite {where}.extended_options cannot set time_limit; use extended_time_limit")
     for key, solver in REFERENCE_CONFIGS.items():
         if references.get(key):
-            _check_option_names(options, solver, f"{where}.extended_options")
-            options = check_option_values(solver, options)
-    check_exact_options(None, options.get("threads", 1), options.get("model", "extended"), options.get("split", "sdp"))
+            options = _checked_options(options, solver, f"{where}.extended_options")
     return options
 
 

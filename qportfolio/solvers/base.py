@@ -1,7 +1,9 @@
 """The solver interface: a name, declared options, and ``solve(problem, **options) -> Result``.
 
-Like dimod's samplers, a solver declares the options it accepts (``options``: name -> help);
-anything else is refused with a message listing what is allowed. A backend implements one hook,
+Like dimod's samplers, a solver declares the options it accepts, once: ``options`` maps each name
+to a typed :class:`~qportfolio.solvers.options.Option` (check, default, help, role), and
+:meth:`Solver.validate_options` is the one gate every call passes; anything undeclared is refused
+with a message listing what is allowed. A backend implements one hook,
 ``_solve(problem, **options) -> SolverOutput`` (QUBO backends implement the narrower
 ``_sample`` of :class:`qportfolio.solvers.qubo_solver.QuboSolver` instead), and may add its own
 lines to the CLI report (``report_lines``) and its own columns to benchmark rows
@@ -10,7 +12,6 @@ lines to the CLI report (``report_lines``) and its own columns to benchmark rows
 
 from __future__ import annotations
 
-import math
 import secrets
 import time
 from abc import ABC, abstractmethod
@@ -21,26 +22,11 @@ from typing import Any, ClassVar
 import dimod
 import numpy as np
 
-from .. import validate
 from ..errors import ValidationError
 from ..outcome import Status
 from ..problem import PortfolioProblem
 from ..result import Result
-from .option_types import check_option_values
-
-
-def check_positive_int(name: str, value: Any) -> int:
-    """An option that must be a positive integer (bools and strings refused, nothing coerced)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValidationError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def check_positive_number(name: str, value: Any) -> float:
-    """An option that must be a positive finite number."""
-    if not validate.is_number(value) or not math.isfinite(float(value)) or value <= 0:
-        raise ValidationError(f"{name} must be a positive number, got {value!r}")
-    return float(value)
+from .options import Option, Role, budget_seconds, limit_seconds, validate_options, with_role
 
 
 def resolve_seed(seed: int | None) -> int:
@@ -78,20 +64,31 @@ class Solver(ABC):
 
     name: ClassVar[str]
     description: ClassVar[str] = ""
-    options: ClassVar[Mapping[str, str]] = {}
+    options: ClassVar[Mapping[str, Option]] = {}
 
-    def check_options(self, options: Mapping[str, Any]) -> None:
-        unknown = sorted(set(options) - set(self.options))
-        if unknown:
-            allowed = ", ".join(sorted(self.options)) or "none"
-            raise ValidationError(f"solver {self.name!r} does not take option(s) {', '.join(unknown)}; allowed: {allowed}")
+    def validate_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        """The options checked against the declared ones (the one gate: ``solve``, suites and the
+        CLI all call it): unknown names refused, values type-checked and normalised."""
+        return validate_options(self.name, self.options, options)
+
+    def option_for(self, role: Role) -> str | None:
+        """The name of the option that plays ``role`` (e.g. the time limit a suite fills), if any."""
+        return next((o.name for o in with_role(self.options, role)), None)
+
+    def limit_seconds(self, options: Mapping[str, Any]) -> float | None:
+        """How long a solve with ``options`` is meant to take at most, from the options' roles (the
+        benchmark watchdog allows a multiple of it); None when nothing bounds it."""
+        return limit_seconds(self.options, options)
+
+    def budget_seconds(self, options: Mapping[str, Any]) -> float | None:
+        """The time budget a solve with ``options`` spends sampling (given or default), if it has one."""
+        return budget_seconds(self.options, options)
 
     def solve(self, problem: PortfolioProblem, **options: Any) -> Result:
         """Validate the options, run the backend, and time the whole call."""
         if not isinstance(problem, PortfolioProblem):
             raise ValidationError(f"problem must be a PortfolioProblem, got {type(problem).__name__}")
-        self.check_options(options)
-        options = check_option_values(self.name, options)
+        options = self.validate_options(options)
         start = time.perf_counter()
         out = self._solve(problem, **options)
         wall = time.perf_counter() - start

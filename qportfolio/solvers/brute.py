@@ -12,10 +12,11 @@ import math
 
 import numpy as np
 
-from ..errors import SolverError, ValidationError
+from ..errors import SolverError
 from ..outcome import Status
 from ..problem import PortfolioProblem
 from .base import Solver, SolverOutput
+from .options import COUNT, SEED, Option, Role, declare
 from .registry import register
 
 
@@ -53,11 +54,13 @@ def count_portfolios(problem: PortfolioProblem) -> int:
 class BruteForceSolver(Solver):
     name = "brute"
     description = "exhaustive enumeration of the grid problem (tiny instances only)"
-    options = {"max_portfolios": "refuse when more portfolios than this exist (default 2,000,000)", "seed": "ignored"}
+    options = declare(
+        Option("max_portfolios", "refuse when more portfolios than this exist", COUNT, default=2_000_000),
+        Option("seed", "accepted for a uniform interface; enumeration is deterministic", SEED, nullable=True,
+               role=Role.SEED),
+    )
 
     def _solve(self, problem: PortfolioProblem, max_portfolios: int = 2_000_000, seed: int | None = None) -> SolverOutput:
-        if not isinstance(max_portfolios, int) or max_portfolios < 1:
-            raise ValidationError(f"max_portfolios must be a positive integer, got {max_portfolios!r}")
         subsets = math.comb(problem.n, problem.cardinality)
         if subsets > max_portfolios:
             raise SolverError(f"brute force refuses: {subsets} subsets of {problem.cardinality} of {problem.n} assets "

@@ -27,6 +27,7 @@ from typing import Any
 import dimod
 import numpy as np
 
+from .. import validate
 from ..cqm import to_cqm, weights_from_samples
 from ..errors import SolverError, ValidationError
 from ..outcome import Status
@@ -36,14 +37,18 @@ from ..result import Result
 from ._dwave_cloud import cloud_config, cloud_errors
 from ._embedding import METHODS, chain_statistics, embedding_for
 from .base import Solver, SolverOutput
+from .options import BOOL_OR_TEXT, BOOLEAN, NUMBER_OR_TEXT, POSITIVE, SEED, TEXT, Check, Option, Role, choice, declare
 from .qubo_solver import QuboSolver, SampleRun, sample_metrics, samples_report_lines, with_portfolio_vectors
 from .registry import register
 
 INSTALL_HINT = "dwave-system is not installed: pip install 'qportfolio[dwave]'"
-CREDENTIAL_OPTIONS = {
-    "profile": "dwave-cloud-client config profile (default: the config file's default or DWAVE_PROFILE)",
-    "config_file": "path of a dwave-cloud-client config file (default: the standard locations)",
-}
+CREDENTIAL_OPTIONS = (
+    Option("profile", "dwave-cloud-client config profile (default: the config file's default or DWAVE_PROFILE)", TEXT,
+           nullable=True, flag=True),
+    Option("config_file", "path of a dwave-cloud-client config file (default: the standard locations)", TEXT,
+           nullable=True),
+)
+LABEL = Option("label", "problem label shown in the Leap dashboard (default: qportfolio <fingerprint>)", TEXT, nullable=True)
 MOCK_TOPOLOGIES = {"chimera": [16, 16, 4], "pegasus": [16], "zephyr": [12, 4]}
 
 
@@ -93,22 +98,27 @@ def _timing_info(info: dict[str, Any]) -> dict[str, Any]:
 class DWaveQPUSolver(QuboSolver):
     name = "dwave-qpu"
     description = "D-Wave quantum annealer (DWaveSampler + cached embedding); mock=True runs offline"
-    sampler_options = {
-        "num_reads": "anneals (default 100)",
-        "annealing_time": "microseconds per anneal (default: the QPU's)",
-        "chain_strength": "a number, 'uniform_torque_compensation' (default) or 'scaled'",
-        "auto_scale": "let the QPU rescale biases to its range (default True)",
-        "postprocess": "'none' (default) or 'steepest' (dwave-samplers' steepest descent on each read)",
-        "embedding": f"{', '.join(METHODS)} (default auto: clique embedding for dense QUBOs)",
-        "embedding_cache": "folder of cached embeddings (default ~/.cache/qportfolio/embeddings), or false",
-        "embedding_timeout": "seconds for minorminer (default 60)",
-        "qpu": "solver name or dwave-cloud-client feature filter (default: the client's choice)",
-        "sampler": "a structured dimod sampler to use instead of DWaveSampler (e.g. MockDWaveSampler)",
-        "mock": "true or 'pegasus[:16]' / 'zephyr[:12,4]' / 'chimera[:16,16,4]': MockDWaveSampler, no account",
-        "label": "problem label shown in the Leap dashboard (default: qportfolio <fingerprint>)",
-        "seed": "seed of the embedding heuristic and of a mock's annealer",
-        **CREDENTIAL_OPTIONS,
-    }
+    sampler_options = declare(
+        Option("num_reads", "anneals", Check("integer in [1, 10000]", lambda v, f: validate.integer(v, f, low=1, high=10000)),
+               default=100, role=Role.SAMPLING, flag=True),
+        Option("annealing_time", "microseconds per anneal (default: the QPU's)", POSITIVE),
+        Option("chain_strength", "a number, 'uniform_torque_compensation' (default) or 'scaled'", NUMBER_OR_TEXT),
+        Option("auto_scale", "let the QPU rescale biases to its range", BOOLEAN, default=True),
+        Option("postprocess", "steepest: dwave-samplers' steepest descent on each read", choice("none", "steepest"),
+               default="none"),
+        Option("embedding", "how to embed (auto: clique embedding for dense QUBOs)", choice(*METHODS), default="auto"),
+        Option("embedding_cache", "folder of cached embeddings (default ~/.cache/qportfolio/embeddings), or false",
+               BOOL_OR_TEXT),
+        Option("embedding_timeout", "seconds for minorminer", POSITIVE, default=60.0),
+        Option("qpu", "solver name or dwave-cloud-client feature filter (default: the client's choice)", TEXT,
+               nullable=True),
+        Option("sampler", "a structured dimod sampler to use instead of DWaveSampler (e.g. MockDWaveSampler)"),
+        Option("mock", "true or 'pegasus[:16]' / 'zephyr[:12,4]' / 'chimera[:16,16,4]': MockDWaveSampler, no account",
+               BOOL_OR_TEXT),
+        LABEL,
+        Option("seed", "seed of the embedding heuristic and of a mock's annealer", SEED, nullable=True, role=Role.SEED),
+        *CREDENTIAL_OPTIONS,
+    )
 
     def _child(self, sampler: Any, mock: Any, qpu: Any, profile: str | None, config_file: str | None, seed: int) -> Any:
         if sampler is not None and mock:
@@ -137,10 +147,6 @@ class DWaveQPUSolver(QuboSolver):
         _require_dwave_system()
         from dwave.system import FixedEmbeddingComposite
 
-        if isinstance(num_reads, bool) or not isinstance(num_reads, (int, np.integer)) or not 1 <= num_reads <= 10000:
-            raise ValidationError(f"num_reads must be an integer in [1, 10000], got {num_reads!r}")
-        if postprocess not in ("none", "steepest"):
-            raise ValidationError(f"postprocess must be 'none' or 'steepest', got {postprocess!r}")
         child = self._child(sampler, mock, qpu, profile, config_file, seed)
         chosen, emb_info = embedding_for(qubo.bqm, child, method=embedding, cache_dir=embedding_cache,
                                          timeout=float(embedding_timeout), seed=seed)
@@ -248,11 +254,12 @@ class _LeapHybrid:
         return params
 
 
-HYBRID_OPTIONS = {
-    "time_limit": "seconds (default: the solver's minimum for the problem)",
-    "label": "problem label (default: qportfolio <fingerprint>)",
-    **CREDENTIAL_OPTIONS,
-}
+HYBRID_OPTIONS = (
+    Option("time_limit", "seconds (default: the solver's minimum for the problem)", POSITIVE, nullable=True,
+           role=Role.TIME_LIMIT, flag=True),
+    LABEL,
+    *CREDENTIAL_OPTIONS,
+)
 
 
 @register
@@ -261,11 +268,12 @@ class LeapHybridBQMSolver(_LeapHybrid, QuboSolver):
     description = "Leap's hybrid BQM solver on the QUBO"
     leap_class = "LeapHybridSampler"
     seeded = False
-    sampler_options = {
-        "sampler": "a dimod sampler to use instead of LeapHybridSampler",
-        "seed": "accepted for a uniform interface; Leap's solver is not seeded",
-        **HYBRID_OPTIONS,
-    }
+    sampler_options = declare(
+        Option("sampler", "a dimod sampler to use instead of LeapHybridSampler"),
+        Option("seed", "accepted for a uniform interface; Leap's solver is not seeded", SEED, nullable=True,
+               role=Role.SEED),
+        *HYBRID_OPTIONS,
+    )
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, time_limit: float | None = None, label: str | None = None,
                 sampler: Any = None, profile: str | None = None, config_file: str | None = None) -> SampleRun:
@@ -282,10 +290,10 @@ class LeapHybridCQMSolver(_LeapHybrid, Solver):
     name = "dwave-hybrid-cqm"
     description = "Leap's hybrid CQM solver on the constrained model (no penalties)"
     leap_class = "LeapHybridCQMSampler"
-    options = {
-        "sampler": "an object with sample_cqm (e.g. dimod.ExactCQMSolver) instead of LeapHybridCQMSampler",
-        **HYBRID_OPTIONS,
-    }
+    options = declare(
+        Option("sampler", "an object with sample_cqm (e.g. dimod.ExactCQMSolver) instead of LeapHybridCQMSampler"),
+        *HYBRID_OPTIONS,
+    )
 
     def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, label: str | None = None,
                sampler: Any = None, profile: str | None = None, config_file: str | None = None) -> SolverOutput:

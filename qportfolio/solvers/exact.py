@@ -50,6 +50,7 @@ from ..problem import PortfolioProblem
 from ..relaxation import solve_relaxation
 from ..repair import heuristic_units, nearest_feasible_units
 from .base import Solver, SolverOutput
+from .options import BOOLEAN, COUNT, POSITIVE, SEED, Option, Role, choice, declare
 from .registry import register
 
 MODELS = ("extended", "compact")
@@ -227,38 +228,28 @@ def _heuristic_start(problem: PortfolioProblem) -> np.ndarray:
     return heuristic_units(problem, solve_relaxation(problem, upper))
 
 
-def check_exact_options(time_limit: Any, threads: Any, model: Any, split: Any) -> None:
-    """Refuse an exact solver's option values before anything is built (also used by suites)."""
-    if model not in MODELS:
-        raise ValidationError(f"model must be one of {', '.join(MODELS)}; got {model!r}")
-    if split not in SPLITS:
-        raise ValidationError(f"split must be one of {', '.join(SPLITS)}; got {split!r}")
-    if time_limit is not None and (not isinstance(time_limit, (int, float)) or time_limit <= 0):
-        raise ValidationError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
-    if not isinstance(threads, int) or threads < 1:
-        raise ValidationError(f"threads must be a positive integer, got {threads!r}")
-
-
-COMMON_OPTIONS = {
-    "time_limit": "seconds before SCIP stops with its best solution and bound (default: none)",
-    "model": "extended (default: eigen-split remainder, secant cuts, z branched first) or compact (the earlier model)",
-    "split": "diagonal split for the perspective terms: sdp (default, max trace), bound (the bound-optimal diagonal of "
-             "this problem from an SDP: seconds to build, for hard points), correlation, none",
-    "threads": "SCIP threads (default 1)",
-    "verbose": "show SCIP's log",
-    "seed": "accepted for a uniform interface; SCIP is deterministic",
-}
+COMMON_OPTIONS = declare(
+    Option("time_limit", "seconds before SCIP stops with its best solution and bound (default: none)", POSITIVE,
+           nullable=True, role=Role.TIME_LIMIT, flag=True),
+    Option("model", "extended (eigen-split remainder, secant cuts, z branched first) or compact (the earlier model)",
+           choice(*MODELS), default="extended"),
+    Option("split", "diagonal split for the perspective terms: sdp (max trace), bound (the bound-optimal diagonal of "
+                    "this problem from an SDP: seconds to build, for hard points), correlation, none",
+           choice(*SPLITS), default="sdp"),
+    Option("threads", "SCIP threads", COUNT, default=1),
+    Option("verbose", "show SCIP's log", BOOLEAN, default=False),
+    Option("seed", "accepted for a uniform interface; SCIP is deterministic", SEED, nullable=True, role=Role.SEED),
+)
 
 
 @register
 class ExactDiscreteSolver(Solver):
     name = "exact-discrete"
     description = "the discretised problem as a MIQP in SCIP, solved to proven optimality"
-    options = dict(COMMON_OPTIONS)
+    options = COMMON_OPTIONS
 
     def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
                split: str = "sdp", threads: int = 1, verbose: bool = False, seed: int | None = None) -> SolverOutput:
-        check_exact_options(time_limit, threads, model, split)
         start = _heuristic_start(problem)
         scip = build_scip_model(problem, integer=True, model=model, split=split, time_limit=time_limit, threads=threads,
                                 verbose=verbose, start=start)
@@ -300,11 +291,10 @@ def polish_support(problem: PortfolioProblem, support: np.ndarray) -> np.ndarray
 class ExactContinuousSolver(Solver):
     name = "exact-continuous"
     description = "cardinality-constrained problem with continuous weights in SCIP (perspective), polished by a QP"
-    options = dict(COMMON_OPTIONS)
+    options = COMMON_OPTIONS
 
     def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
                split: str = "sdp", threads: int = 1, verbose: bool = False, seed: int | None = None) -> SolverOutput:
-        check_exact_options(time_limit, threads, model, split)
         start = polish_support(problem, _heuristic_start(problem) > 0)
         scip = build_scip_model(problem, integer=False, model=model, split=split, time_limit=time_limit, threads=threads,
                                 verbose=verbose, start=start)

@@ -18,8 +18,10 @@ import numpy as np
 from ..errors import SolverError, ValidationError
 from ..qaoa.basis import check_memory
 from ..qaoa.energies import basis_energies
+from ..qaoa.sampling import bits_of, check_mixer, distribution_stats, sampleset_from_counts
 from ..qubo import QuboModel
-from ._quantum import bits_of, check_mixer, check_positive_int, distribution_stats, sampleset_from_counts
+from .options import COUNT, NUMBERS, SEED, Option, Role, declare
+from .qaoa_options import MAX_MEMORY, MIXER, REPS
 from .qubo_solver import QuboSolver, SampleRun
 from .registry import register
 
@@ -72,19 +74,19 @@ def _sampler(sampler: Any, shots: int, seed: int, num_qubits: int):
 class QiskitQAOASolver(QuboSolver):
     name = "qaoa"
     description = "QAOA (qiskit-algorithms) in MinimumEigenOptimizer on Aer / Statevector / any SamplerV2"
-    sampler_options = {
-        "reps": "QAOA depth p (default 1)",
-        "mixer": "x (default), xy-ring or xy-complete (XY needs the selection-only mode)",
-        "optimizer": f"{', '.join(OPTIMIZERS)} (default cobyla) or a qiskit-algorithms Optimizer",
-        "maxiter": "optimizer iterations (default 100)",
-        "initial_point": "angles [beta_1..beta_p, gamma_1..gamma_p] (default: linear ramp)",
-        "shots": "shots per circuit evaluation (default 1024)",
-        "sampler": "aer (default), statevector, ibm[:backend] (your IBM Quantum account), ibm-fake:<FakeBackend>, "
-                   "or a BaseSamplerV2 object",
-        "pass_manager": "a transpiler pass manager for a user-supplied sampler's backend",
-        "max_memory_gb": "refuse simulations needing more memory than this (default 8)",
-        "seed": "random seed (simulator, transpiler, optimizer)",
-    }
+    sampler_options = declare(
+        REPS, MIXER,
+        Option("optimizer", f"{', '.join(OPTIMIZERS)} or a qiskit-algorithms Optimizer", default="cobyla"),
+        Option("maxiter", "optimizer iterations", COUNT, default=100),
+        Option("initial_point", "angles [beta_1..beta_p, gamma_1..gamma_p] (default: linear ramp)", NUMBERS,
+               nullable=True),
+        Option("shots", "shots per circuit evaluation", COUNT, default=1024, role=Role.SAMPLING, flag=True),
+        Option("sampler", "aer, statevector, ibm[:backend] (your IBM Quantum account), ibm-fake:<FakeBackend>, "
+                          "or a BaseSamplerV2 object", default="aer"),
+        Option("pass_manager", "a transpiler pass manager for a user-supplied sampler's backend"),
+        MAX_MEMORY,
+        Option("seed", "random seed (simulator, transpiler, optimizer)", SEED, nullable=True, role=Role.SEED),
+    )
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", optimizer: Any = "cobyla",
                 maxiter: int = 100, initial_point: Any = None, shots: int = 1024, sampler: Any = "aer",
@@ -99,7 +101,6 @@ class QiskitQAOASolver(QuboSolver):
         from ..qaoa.circuits import qaoa_parts
         from ..qaoa.parameters import linear_ramp
 
-        reps, shots, maxiter = (check_positive_int(k, v) for k, v in (("reps", reps), ("shots", shots), ("maxiter", maxiter)))
         check_mixer(mixer, qubo)
         n = qubo.num_variables
         check_memory(n, None, int(max_memory_gb * 2**30))  # before any simulator allocates 2^n amplitudes

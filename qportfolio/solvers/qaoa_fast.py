@@ -13,12 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ValidationError
 from ..qaoa import Basis, QAOASimulator
 from ..qaoa.energies import basis_energies
 from ..qaoa.parameters import STRATEGIES, optimize_angles
+from ..qaoa.sampling import check_mixer, distribution_stats, sampleset_from_counts
 from ..qubo import QuboModel
-from ._quantum import check_mixer, check_positive_int, distribution_stats, sampleset_from_counts
+from .options import COUNT, NUMBERS, SEED, Option, Role, choice, declare
+from .qaoa_options import MAX_MEMORY, MIXER, REPS
 from .qubo_solver import QuboSolver, SampleRun
 from .registry import register
 
@@ -29,24 +30,20 @@ EXACT_STATS_LIMIT = 1 << 22  # decode the whole distribution up to this many bas
 class FastQAOASolver(QuboSolver):
     name = "qaoa-fast"
     description = "QAOA on qportfolio's numpy statevector simulator (X or XY mixers, adjoint gradients)"
-    sampler_options = {
-        "reps": "QAOA depth p (default 1)",
-        "mixer": "x (default), xy-ring or xy-complete (XY needs the selection-only mode)",
-        "shots": "measurements of the final state (default 1024)",
-        "strategy": f"angle strategy: {', '.join(STRATEGIES)} (default interp)",
-        "restarts": "random starts for the multistart strategy (default 4)",
-        "maxiter": "L-BFGS-B iterations per local optimisation (default 200)",
-        "initial_point": "angles [beta_1..beta_p, gamma_1..gamma_p] to start from",
-        "max_memory_gb": "refuse simulations needing more memory than this (default 8)",
-        "seed": "random seed (multistart and sampling)",
-    }
+    sampler_options = declare(
+        REPS, MIXER,
+        Option("shots", "measurements of the final state", COUNT, default=1024, role=Role.SAMPLING, flag=True),
+        Option("strategy", "angle strategy", choice(*STRATEGIES), default="interp"),
+        Option("restarts", "random starts for the multistart strategy", COUNT, default=4),
+        Option("maxiter", "L-BFGS-B iterations per local optimisation", COUNT, default=200),
+        Option("initial_point", "angles [beta_1..beta_p, gamma_1..gamma_p] to start from", NUMBERS, nullable=True),
+        MAX_MEMORY,
+        Option("seed", "random seed (multistart and sampling)", SEED, nullable=True, role=Role.SEED),
+    )
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", shots: int = 1024,
                 strategy: str = "interp", restarts: int = 4, maxiter: int = 200, initial_point: Any = None,
                 max_memory_gb: float = 8.0) -> SampleRun:
-        reps, shots = check_positive_int("reps", reps), check_positive_int("shots", shots)
-        if strategy not in STRATEGIES:
-            raise ValidationError(f"strategy must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
         rng = np.random.default_rng(seed)
         problem = qubo.problem
         check_mixer(mixer, qubo)

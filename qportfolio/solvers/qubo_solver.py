@@ -13,7 +13,7 @@ sampler's own quality is what is reported; ``info`` keeps ``raw_best_objective``
 ``repaired_best_objective`` and ``polished_best_objective``).
 
 :class:`DimodSamplerSolver` is the hook for any dimod sampler object; SA, tabu and steepest
-descent (:mod:`.annealing`) only fix its sampler and defaults.
+descent (:mod:`.dwave_samplers`) only fix its sampler and type its parameters.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from typing import Any, ClassVar
 import dimod
 import numpy as np
 
+from .. import validate
+from ..encodings import WeightEncoding, available_encodings
 from ..errors import QPortfolioError, ValidationError
 from ..memory import check_allocation
 from ..outcome import Status
@@ -34,25 +36,54 @@ from ..problem import PortfolioProblem
 from ..qubo import QuboModel, encode
 from ..repair import nearest_feasible_units, polish_units
 from ..result import Result
-from .base import BENCHMARK_METRICS, Solver, SolverOutput, check_positive_int, check_positive_number, resolve_seed
+from .base import BENCHMARK_METRICS, Solver, SolverOutput, resolve_seed
+from .options import (
+    BOOLEAN,
+    COUNT,
+    NON_NEGATIVE,
+    PENALTIES,
+    POSITIVE,
+    SEED,
+    Check,
+    Option,
+    Role,
+    choice,
+    declare,
+)
 from .penalty_tuning import tune_penalty_scale
 
-ENCODE_OPTIONS: Mapping[str, str] = {
-    "encoding": "weight encoding: binary (default), unary, domain-wall, bounded-coefficient:<cap>",
-    "penalty_scale": "multiply the calibrated penalties (below 1 loses the separation guarantee)",
-    "penalties": "explicit penalty strength(s): a number or {cardinality, budget, linking}",
-    "margin": "relative safety margin of the calibrated penalties (default 0.05)",
-    "lagrangian_shift": "price the budget at its relaxation multiplier (default True)",
-}
-RUN_OPTIONS: Mapping[str, str] = {
-    "penalty_strategy": "calibrated (default: the certified penalties) or tuned (pilot runs pick the penalty scale)",
-    "time_budget": "seconds of sampling: repeat the sampler (new seeds) until spent; pilots included when tuned",
-    "batches": "number of sampler calls when no time_budget is given (default 1)",
-}
-RESULT_OPTIONS: Mapping[str, str] = {
-    "repair": "map infeasible samples to the nearest feasible portfolio (default False)",
-    "polish": "classical local search (unit transfers, swaps) from the best 5 portfolios (default False)",
-}
+
+def _encoding(value: Any, field: str) -> Any:
+    if isinstance(value, (str, WeightEncoding)):
+        return value
+    raise ValidationError(f"{field} must be an encoding name ({', '.join(available_encodings())}, "
+                          f"bounded-coefficient:<cap>) or a WeightEncoding, got {validate.describe(value)}")
+
+
+SEED_OPTION = Option("seed", "random seed (a fresh one is drawn and recorded when not given)", SEED, nullable=True,
+                     role=Role.SEED)
+ENCODE_OPTIONS = declare(
+    Option("encoding", "weight encoding: binary, unary, domain-wall, bounded-coefficient:<cap>, or a WeightEncoding",
+           Check("encoding name or WeightEncoding", _encoding, textual=True), default="binary", nullable=True, flag=True),
+    Option("penalty_scale", "multiply the calibrated penalties (below 1 loses the separation guarantee)", POSITIVE,
+           default=1.0, flag=True),
+    Option("penalties", "explicit penalty strength(s): a number or {cardinality, budget, linking}", PENALTIES,
+           nullable=True),
+    Option("margin", "relative safety margin of the calibrated penalties", NON_NEGATIVE, default=0.05),
+    Option("lagrangian_shift", "price the budget at its relaxation multiplier", BOOLEAN, default=True),
+)
+RUN_OPTIONS = declare(
+    Option("penalty_strategy", "calibrated (the certified penalties) or tuned (pilot runs pick the penalty scale)",
+           choice("calibrated", "tuned"), default="calibrated", flag=True),
+    Option("time_budget", "seconds of sampling: repeat the sampler (new seeds) until spent; pilots included when tuned",
+           POSITIVE, nullable=True, role=Role.TIME_BUDGET, flag=True),
+    Option("batches", "number of sampler calls when no time_budget is given", COUNT, default=1),
+)
+RESULT_OPTIONS = declare(
+    Option("repair", "map infeasible samples to the nearest feasible portfolio", BOOLEAN, default=False, flag=True),
+    Option("polish", "classical local search (unit transfers, swaps) from the best 5 portfolios", BOOLEAN,
+           default=False, flag=True),
+)
 POLISH_STARTS = 5
 
 
@@ -152,17 +183,24 @@ def sample_metrics(result: Result) -> dict[str, Any]:
 
 class QuboSolver(Solver):
     """Base of every QUBO backend; a subclass sets ``name``, ``sampler_options`` (its own options,
-    name -> help), optional ``defaults``, and implements :meth:`_sample`."""
+    declared with :func:`~qportfolio.solvers.options.declare`; their defaults are what ``_sample``
+    receives when an option is not given), and implements :meth:`_sample`."""
 
-    sampler_options: ClassVar[Mapping[str, str]] = {}
-    defaults: ClassVar[Mapping[str, Any]] = {}
+    sampler_options: ClassVar[Mapping[str, Option]] = {}
     #: Resolve a seed (a fresh one when none is given, recorded with the result) and pass it on;
     #: when False the hook gets ``seed=None`` and the option is accepted for a uniform interface.
     seeded: ClassVar[bool] = True
 
     @property
-    def options(self) -> Mapping[str, str]:  # type: ignore[override]
-        return {"seed": "random seed", **self.sampler_options, **ENCODE_OPTIONS, **RUN_OPTIONS, **RESULT_OPTIONS}
+    def options(self) -> Mapping[str, Option]:  # type: ignore[override]
+        own = dict(self.sampler_options)
+        seed = own.pop("seed", SEED_OPTION)  # a backend may say what its seed seeds
+        return {"seed": seed, **own, **ENCODE_OPTIONS, **RUN_OPTIONS, **RESULT_OPTIONS}
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """The backend's own options that have a default (what ``_sample`` receives when not given)."""
+        return {name: o.default for name, o in self.sampler_options.items() if o.default is not None and name != "seed"}
 
     def _solve(self, problem: PortfolioProblem, **options: Any) -> SolverOutput:
         encode_opts = {k: options.pop(k) for k in list(options) if k in ENCODE_OPTIONS}
@@ -174,8 +212,7 @@ class QuboSolver(Solver):
         params = {**self.defaults, **options}
         strategy = run_opts.get("penalty_strategy", "calibrated")
         budget = run_opts.get("time_budget")
-        budget = None if budget is None else check_positive_number("time_budget", budget)
-        batches = check_positive_int("batches", run_opts.get("batches", 1))
+        batches = run_opts.get("batches", 1)
         extra: dict[str, Any] = {}
         t0 = time.perf_counter()
         if strategy == "tuned":
@@ -183,9 +220,6 @@ class QuboSolver(Solver):
             encode_opts = {**encode_opts, "penalty_scale": tuning.scale * float(encode_opts.get("penalty_scale", 1.0))}
             extra["penalty_tuning"] = tuning.as_info()
             budget = None if budget is None else max(budget - (time.perf_counter() - t0), 0.0)
-        elif strategy != "calibrated":
-            raise ValidationError(f"penalty_strategy must be 'calibrated' or 'tuned', got {strategy!r}; "
-                                  "explicit strengths go in penalties=... or penalty_scale=...")
         qubo = encode(problem, **encode_opts)
         t1 = time.perf_counter()
         run = self.sample_repeatedly(qubo, seed=seed, params=params, time_budget=budget, batches=batches)
@@ -240,11 +274,24 @@ class QuboSolver(Solver):
                 "penalty_scale": result.parameters.get("penalty_scale", 1.0), "penalties": info.get("penalties")}
 
 
+#: dimod's conventional sampler parameters, typed for any sampler that declares them.
+DIMOD_PARAMETERS = declare(
+    Option("num_reads", "samples to draw", COUNT, role=Role.SAMPLING, flag=True),
+    SEED_OPTION,
+)
+
+
 class DimodSamplerSolver(QuboSolver):
-    """Any dimod sampler on the problem's QUBO; subclasses fix the sampler and its defaults."""
+    """Any dimod sampler on the problem's QUBO; subclasses fix the sampler and type its parameters.
+
+    The sampler's ``parameters`` are the options. Those named in :data:`DIMOD_PARAMETERS` or in the
+    subclass's ``typed_parameters`` are checked (and defaulted) here; the others are passed through
+    to the sampler, whose refusal comes back as a :class:`ValidationError`.
+    """
 
     name: ClassVar[str] = "dimod"
     description = "any dimod sampler object"
+    typed_parameters: ClassVar[Mapping[str, Option]] = {}
 
     def __init__(self, sampler: dimod.Sampler | None = None) -> None:
         if sampler is None:
@@ -252,7 +299,10 @@ class DimodSamplerSolver(QuboSolver):
         self.sampler = sampler
         if type(self) is DimodSamplerSolver:
             self.name = f"dimod:{type(sampler).__name__}"
-        self.sampler_options = {p: f"{type(sampler).__name__} parameter" for p in sampler.parameters}
+        typed = {**DIMOD_PARAMETERS, **self.typed_parameters}
+        owner = type(sampler).__name__
+        self.sampler_options = {p: typed.get(p) or Option(p, f"{owner} parameter (checked by the sampler)")
+                                for p in sampler.parameters}
         self.seeded = "seed" in sampler.parameters
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, **params: Any) -> SampleRun:

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from ..problem import PortfolioProblem
 from ..result import Result
 from .base import Solver, SolverOutput
+from .options import Option
 from .registry import get, register
 
 #: (backend, options) measured best at a 10 s budget; see the module docstring.
@@ -36,8 +37,10 @@ class RecommendedQubo(Solver):
         return get(RECOMMENDED[0])
 
     @property
-    def options(self) -> Mapping[str, str]:  # type: ignore[override]
-        return self.backend.options
+    def options(self) -> Mapping[str, Option]:  # type: ignore[override]
+        """The backend's options, with the recommended values as their defaults."""
+        declared = self.backend.options
+        return {name: dataclasses.replace(o, default=RECOMMENDED[1].get(name, o.default)) for name, o in declared.items()}
 
     def _solve(self, problem: PortfolioProblem, **options: Any) -> SolverOutput:
         out = self.backend._solve(problem, **{**RECOMMENDED[1], **options})

@@ -18,7 +18,8 @@ from ..result import Result
 from .base import Solver
 
 #: Modules of the built-in backends (each registers its solvers when imported).
-BUILTIN_MODULES = ("annealing", "baselines", "brute", "dwave", "exact", "qaoa", "qaoa_fast", "recommended")
+BUILTIN_MODULES = ("dwave_samplers", "hybrid_workflows", "sqa", "brute", "dwave", "exact", "qaoa", "qaoa_fast",
+                   "recommended")
 
 _REGISTRY: dict[str, Callable[[], Solver]] = {}
 

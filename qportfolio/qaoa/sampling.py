@@ -1,4 +1,5 @@
-"""Pieces shared by the QAOA backends: option checks, distribution statistics, sample sets."""
+"""Pieces shared by the QAOA backends (``qaoa``, ``qaoa-fast``): the mixer check, statistics of a
+measured distribution, and sample sets from counts."""
 
 from __future__ import annotations
 
@@ -8,16 +9,10 @@ import dimod
 import numpy as np
 
 from ..errors import ValidationError
-from ..qaoa.mixers import MIXERS
 from ..qubo import QuboModel
-from .base import check_positive_int
-
-__all__ = ["bits_of", "check_mixer", "check_positive_int", "distribution_stats", "sampleset_from_counts"]
 
 
 def check_mixer(mixer: str, qubo: QuboModel) -> None:
-    if mixer not in MIXERS:
-        raise ValidationError(f"mixer must be one of {', '.join(MIXERS)}, got {mixer!r}")
     if mixer != "x" and not qubo.problem.selection_only:
         raise ValidationError(
             f"mixer {mixer!r} keeps the number of selected assets fixed and needs the selection-only mode "
