@@ -119,8 +119,7 @@ def return_range(mu: np.ndarray, names: tuple[str, ...], constraints: Constraint
     ends = []
     for sense in (cp.Minimize, cp.Maximize):
         problem = cp.Problem(sense(mu @ w), [c for _, c in named])
-        mixed = problem.is_mixed_integer()
-        problem.solve(solver="SCIP" if mixed else "CLARABEL")
+        _solve_extreme(problem)
         if problem.status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
             solve_named(cp.Minimize(0), named, what="the frontier's constraint set")  # raises with the conflict
         if problem.status in (cp.UNBOUNDED, cp.UNBOUNDED_INACCURATE):
@@ -128,6 +127,25 @@ def return_range(mu: np.ndarray, names: tuple[str, ...], constraints: Constraint
         else:
             ends.append(float(problem.value))
     return ends[0], ends[1]
+
+
+def _solve_extreme(problem: Any) -> None:
+    """Solve an extreme-return problem with a solver that reports unboundedness.
+
+    An LP goes to HiGHS (scipy's, through cvxpy): an interior-point conic solver is not trusted here,
+    since Clarabel reports status *optimal* with a finite value for the unbounded LP min mu'w s.t.
+    sum w = 1 (shorts, budget only). Mixed-integer sets go to SCIP; sets with cones (which HiGHS
+    cannot take) to Clarabel, whose answer then stands.
+    """
+    import cvxpy as cp
+
+    if problem.is_mixed_integer():
+        problem.solve(solver="SCIP")
+        return
+    try:
+        problem.solve(solver="SCIPY", scipy_options={"method": "highs"})
+    except cp.SolverError:
+        problem.solve(solver="CLARABEL")
 
 
 def _active_set_points(mu: np.ndarray, cov: np.ndarray, constraints: Constraints, goals: np.ndarray,

@@ -6,6 +6,7 @@ hook, ``_sample(qubo, **params)``.
 """
 
 from .base import Solver, SolverOutput
+from .options import Check, Option, Role, declare
 from .qubo_solver import DimodSamplerSolver, QuboSolver, SampleRun
 from .registry import DEFAULT_SOLVER, available, get, load_builtins, register, solve, unregister
 
@@ -13,12 +14,16 @@ load_builtins()
 
 __all__ = [
     "DEFAULT_SOLVER",
+    "Check",
     "DimodSamplerSolver",
+    "Option",
     "QuboSolver",
+    "Role",
     "SampleRun",
     "Solver",
     "SolverOutput",
     "available",
+    "declare",
     "get",
     "register",
     "solve",

@@ -20,9 +20,8 @@ import numpy as np
 from ..errors import SolverError
 from ..qubo import QuboModel
 from .options import COUNT, POSITIVE, Option, Role, declare
-from .qubo_solver import QuboSolver, SampleRun
+from .qubo_solver import QuboSolver, SampleRun, on_qubo
 from .registry import register
-from .sqa import on_qubo
 
 MAX_TIME = Option("max_time", "seconds per call", POSITIVE, default=1.0, nullable=True, role=Role.CALL_TIME_LIMIT)
 MAX_ITER = Option("max_iter", "iterations per call (default: until max_time)", COUNT, nullable=True)

@@ -166,6 +166,10 @@ def declare(*options: Option) -> dict[str, Option]:
 def validate_options(owner: str, declared: Mapping[str, Option], values: Mapping[str, Any]) -> dict[str, Any]:
     """``values`` checked against ``declared``: unknown names refused (listing the allowed ones),
     each value checked by its Option (numbers normalised: 10.0 -> 10 for counts)."""
+    for name, option in declared.items():
+        if not isinstance(option, Option):
+            raise SolverError(f"solver {owner!r} declares option {name!r} as {type(option).__name__}; declare options "
+                              "as Option records (qportfolio.solvers.Option, declared with qportfolio.solvers.declare)")
     unknown = sorted(set(values) - set(declared))
     if unknown:
         allowed = ", ".join(sorted(declared)) or "none"

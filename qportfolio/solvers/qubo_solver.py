@@ -107,6 +107,12 @@ def with_portfolio_vectors(sampleset: dimod.SampleSet, objective: np.ndarray, fe
                                      feasible=np.asarray(feasible, dtype=bool))
 
 
+def on_qubo(qubo: QuboModel, sampleset: dimod.SampleSet) -> dimod.SampleSet:
+    """The sample set with energies of ``qubo.bqm`` (the encoded QUBO, offset included)."""
+    samples, labels = dimod.as_samples(sampleset)
+    return dimod.SampleSet.from_samples_bqm((samples, labels), qubo.bqm)
+
+
 def _repaired_candidates(problem: PortfolioProblem, decoded: Any, occurrences: np.ndarray,
                          info: dict[str, Any]) -> list[tuple[float, np.ndarray]]:
     rows = np.flatnonzero(~decoded.feasible)

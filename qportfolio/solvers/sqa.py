@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import SolverError
 from ..qubo import QuboModel
 from .options import COUNT, POSITIVE, Option, Role, declare
-from .qubo_solver import QuboSolver, SampleRun
+from .qubo_solver import QuboSolver, SampleRun, on_qubo
 from .registry import register
 
 
@@ -27,13 +27,6 @@ def _normalised(bqm: dimod.BinaryQuadraticModel) -> tuple[dimod.BinaryQuadraticM
     out = bqm.copy()
     out.scale(1.0 / scale)
     return out, scale
-
-
-def on_qubo(qubo: QuboModel, sampleset: dimod.SampleSet) -> dimod.SampleSet:
-    """The sample set with energies of ``qubo.bqm`` (the encoded QUBO, offset included)."""
-    samples, labels = dimod.as_samples(sampleset)
-    return dimod.SampleSet.from_samples_bqm((samples, labels), qubo.bqm)
-
 
 
 @register

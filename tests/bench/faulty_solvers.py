@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from qportfolio.errors import TransientError
-from qportfolio.solvers import get, register
+from qportfolio.solvers import Option, Role, declare, get, register
 from qportfolio.solvers.base import Solver
 from qportfolio.solvers.registry import available
 
@@ -19,7 +19,11 @@ FAKE_TOKEN = "DEV-0123456789abcdef-fake-token"
 
 
 class _Faulty(Solver):
-    options = {"seed": "ignored", "marker": "a file path that records attempts", "fail_times": "transient failures first"}
+    options = declare(
+        Option("seed", "ignored", nullable=True, role=Role.SEED),
+        Option("marker", "a file path that records attempts"),
+        Option("fail_times", "transient failures first"),
+    )
 
     def _delegate(self, problem):
         return get("brute")._solve(problem)

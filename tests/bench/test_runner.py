@@ -135,7 +135,8 @@ def test_extended_options_apply_to_the_second_try_only(tmp_path):
 @pytest.mark.parametrize(("references", "message"), [
     ({"extended_options": {"split": "bound"}}, r"extended_options needs extended_time_limit"),
     ({"extended_time_limit": 90, "extended_options": {"split": "eigen"}}, r"split must be one of sdp, correlation, none, bound"),
-    ({"extended_time_limit": 90, "extended_options": {"num_reads": 5}}, r"exact-discrete has no option\(s\) num_reads"),
+    ({"extended_time_limit": 90, "extended_options": {"num_reads": 5}},
+     r"extended_options: solver 'exact-discrete' does not take option\(s\) num_reads"),
     ({"extended_time_limit": 90, "extended_options": {"time_limit": 5}}, r"cannot set time_limit; use extended_time_limit"),
     ({"extended_time_limit": 90, "extended_options": {"threads": 0}}, r"threads"),
     ({"extended_time_limit": 90, "extended_options": "bound"}, r"extended_options must be a table"),

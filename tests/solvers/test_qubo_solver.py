@@ -8,8 +8,9 @@ import pytest
 import qportfolio as qp
 from qportfolio import solve, synthetic_problem
 from qportfolio.outcome import Status
-from qportfolio.solvers import QuboSolver, SampleRun
+from qportfolio.solvers import QuboSolver, SampleRun, declare
 from qportfolio.solvers.base import BENCHMARK_METRICS
+from qportfolio.solvers.options import COUNT, Option
 from qportfolio.solvers.qubo_solver import ENCODE_OPTIONS, RESULT_OPTIONS
 
 from ..conftest import SMALL, rel
@@ -36,7 +37,7 @@ class ExhaustiveQubo(QuboSolver):
     """A whole backend in one hook: dimod's ExactSolver on the QUBO."""
 
     name = "test-exhaustive-qubo"
-    sampler_options = {"keep": "lowest energies kept (default all)"}
+    sampler_options = declare(Option("keep", "lowest energies kept (default all)", COUNT, nullable=True))
 
     def _sample(self, qubo, *, seed, keep=None):
         sampleset = dimod.ExactSolver().sample(qubo.bqm)

@@ -26,12 +26,12 @@ def test_registry_and_option_errors():
 
 def test_new_backend_is_one_class():
     from qportfolio.outcome import Status
-    from qportfolio.solvers import Solver, SolverOutput, register, unregister
+    from qportfolio.solvers import Option, Solver, SolverOutput, declare, register, unregister
 
     @register
     class EqualWeightTopReturn(Solver):
         name = "test-top-return"
-        options = {"seed": "unused"}
+        options = declare(Option("seed", "unused", nullable=True))
 
         def _solve(self, problem, seed=None):
             w = np.zeros(problem.n)
