@@ -249,3 +249,26 @@ def test_sharpe_in_classical_reports_when_a_risk_free_rate_is_given(capsys):
         assert code == 0 and "sharpe" in out
         code, out, _ = run(["classic", strategy], capsys)
         assert "sharpe" not in out
+
+
+def test_seed_frontier_with_shorts_matches_the_textbook_frontier(tmp_path, capsys):
+    """The seed's 4-asset example, shorts allowed and only the budget binding: 20 targets from 5 % to
+    18 % print, with the closed-form long-short minimum-variance frontier's volatilities (Clarabel had
+    reported the unbounded lowest return as 'optimal' 0.125 and the command refused every target)."""
+    spec = tmp_path / "seed.json"
+    vols = np.array([0.20, 0.30, 0.40, 0.10])
+    corr = np.array([[1, 0.3, 0.7, 0.1], [0.3, 1, 0.5, 0.15], [0.7, 0.5, 1, 0.05], [0.1, 0.15, 0.05, 1]])
+    mu = np.array([0.12, 0.15, 0.18, 0.05])
+    spec.write_text(json.dumps({"assets": list("ABCD"), "expected_returns": mu.tolist(), "volatilities": vols.tolist(),
+                                "correlations": corr.tolist(), "cardinality": 2}))
+    code, out, err = run(["frontier", str(spec), "--long-short", "--returns", "0.05:0.18:20", "--json"], capsys)
+    assert code == 0, err
+    payload = json.loads(out)
+    assert len(payload["returns"]) == 20
+    # closed form: sigma^2(r) = (a r^2 - 2 b r + c) / (a c - b^2), a = 1'S^-1 1, b = 1'S^-1 mu, c = mu'S^-1 mu
+    inv = np.linalg.inv(np.outer(vols, vols) * corr)
+    a, b, c = inv.sum(), inv.sum(axis=0) @ mu, mu @ inv @ mu
+    targets = np.linspace(0.05, 0.18, 20)
+    textbook = np.sqrt((a * targets**2 - 2 * b * targets + c) / (a * c - b**2))
+    assert np.allclose(payload["volatilities"], textbook, rtol=1e-7)
+    assert round(textbook[0], 3) == 0.097 and round(textbook[-1], 3) == 0.303
