@@ -120,19 +120,22 @@ def demo_problem(args: argparse.Namespace) -> PortfolioProblem:
     return load_spec(demo_spec_path())
 
 
-def side_by_side(problem: PortfolioProblem, results: Sequence[Result], reference: Result) -> str:
-    """A comparison table of several results on one problem, gaps taken to ``reference``."""
+def side_by_side(problem: PortfolioProblem, results: Sequence[Result], reference: Result,
+                 labels: Sequence[str] | None = None) -> str:
+    """A comparison table of several results on one problem, gaps taken to ``reference`` (rows and
+    weight columns named by ``labels``, default the solvers' names)."""
+    labels = list(labels) if labels is not None else [r.solver for r in results]
     lines = [f"{problem!r}", ""]
     head = (f"{'solver':<18}{'objective':>14}{'gap':>11}{'return':>11}{'volatility':>12}{'feasible':>10}{'status':>12}"
             f"{'wall s':>9}")
     lines += [head, "-" * len(head)]
-    for r in results:
+    for label, r in zip(labels, results):
         gap = relative_gap(r.objective, reference.objective)
-        lines.append(f"{r.solver:<18}{r.objective:>14.8g}{gap:>11.2e}{r.expected_return:>11.5f}{r.volatility:>12.5f}"
+        lines.append(f"{label:<18}{r.objective:>14.8g}{gap:>11.2e}{r.expected_return:>11.5f}{r.volatility:>12.5f}"
                      f"{r.feasible!s:>10}{r.status:>12}{r.wall_time:>9.2f}")
     lines += ["", "weights"]
     assets = sorted({a for r in results for a in r.selected}, key=problem.assets.index)
-    lines.append(f"  {'asset':<12}" + "".join(f"{r.solver:>18}" for r in results))
+    lines.append(f"  {'asset':<12}" + "".join(f"{label:>18}" for label in labels))
     for a in assets:
         lines.append(f"  {a:<12}" + "".join(f"{r.weights_by_asset().get(a, 0.0):>18.3f}" for r in results))
     return "\n".join(lines)
@@ -141,13 +144,19 @@ def side_by_side(problem: PortfolioProblem, results: Sequence[Result], reference
 def cmd_demo(args: argparse.Namespace) -> int:
     problem = demo_problem(args)
     seed = 7 if args.seed is None else args.seed
+    default_name = solver_registry.DEFAULT_SOLVER
+    budget = {"time_budget": args.time_budget} if args.time_budget is not None else {}
+    default = solver_registry.solve(problem, default_name, seed=seed, **budget)
     sa = solver_registry.solve(problem, "sa", seed=seed, num_reads=args.num_reads or 200, num_sweeps=args.num_sweeps or 2000)
     exact = solver_registry.solve(problem, "exact-discrete", time_limit=args.time_limit)
-    print("qportfolio demo: simulated annealing on the QUBO vs SCIP's proven optimum of the same grid problem\n")
-    print(side_by_side(problem, [sa, exact], exact))
-    print(f"\nSA: {sa.info['num_samples']} reads, {100 * sa.info['feasible_fraction']:.1f} % feasible; "
-          f"QUBO {sa.info['num_variables']} variables, {sa.info['num_interactions']} interactions; "
-          f"SCIP bound {exact.bound:.8g} ({exact.status})")
+    print(f"qportfolio demo: the default solver ({default_name}: {solver_registry.get(default_name).description}) and "
+          "simulated annealing (an extra row) on the QUBO, vs SCIP's proven optimum of the same grid problem\n")
+    print(side_by_side(problem, [default, sa, exact], exact, labels=[f"{default_name} (default)", "sa (extra)", exact.solver]))
+    for label, r in ((default_name, default), ("sa", sa)):
+        print(f"\n{label}: {r.info['num_samples']} reads, {100 * r.info['feasible_fraction']:.1f} % feasible; "
+              f"QUBO {r.info['num_variables']} variables ({r.parameters.get('encoding') or 'binary'} encoding), "
+              f"{r.info['num_interactions']} interactions; {r.wall_time:.1f} s", end="")
+    print(f"\nSCIP: bound {exact.bound:.8g} ({exact.status})")
     return 0
 
 
