@@ -7,11 +7,11 @@
 
 from .data import load_orlib, load_spec, problem_from_returns, problem_from_spec, synthetic_problem
 from .errors import DataError, InfeasibleProblemError, QPortfolioError, SolverError, ValidationError
-from .outcome import PortfolioAnswer, Status
 from .problem import PortfolioProblem
 from .qubo import Penalties, QuboModel, encode
 from .result import Result
 from .solvers import QuboSolver, SampleRun, Solver, SolverOutput, available, register, solve
+from .status import PortfolioAnswer, Status
 
 __version__ = "0.1.0"
 

@@ -26,9 +26,9 @@ from .classic.cli import add_commands as add_classic_commands
 from .cli_args import IntermixedParser, add_problem_args, demo_spec_path, parse_key_values, parse_value, problem_from_args
 from .data import load_orlib, load_spec
 from .errors import QPortfolioError, ValidationError, one_line
-from .masking import mask
 from .problem import PortfolioProblem
 from .qubo import encode
+from .redaction import mask
 from .result import Result, relative_gap
 from .solvers.options import BOOLEAN, Option, flag_options
 

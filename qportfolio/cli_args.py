@@ -77,6 +77,8 @@ def add_problem_args(p: argparse.ArgumentParser, spec_optional: bool = True) -> 
                      help="prices: a CSV with a date column, or a bundled dataset (sp500: 20 S&P 500 stocks, 1990-2022, "
                           "from the optional extra qportfolio[data]); mu and the covariance are estimated per period")
     src.add_argument("--date-column", help="name of the date column of --prices (default: the first)")
+    src.add_argument("--date-format", default="ISO8601",
+                     help="format of the dates of --prices (default ISO8601, e.g. 2024-01-31; strftime, e.g. %%d/%%m/%%Y)")
     src.add_argument("--estimator", choices=["sample", "ledoit-wolf"], default="ledoit-wolf",
                      help="covariance estimator for --prices (default ledoit-wolf)")
     src.add_argument("--instance-seed", type=int, help="seed of the synthetic instance (default: --seed or 0)")
@@ -92,13 +94,13 @@ def add_problem_args(p: argparse.ArgumentParser, spec_optional: bool = True) -> 
 
 
 def _problem_from_prices(args: argparse.Namespace, overrides: dict[str, Any]) -> PortfolioProblem:
-    from .classic.estimation import read_prices, returns_from_prices
     from .data import problem_from_returns
+    from .data.prices import read_prices, returns_from_prices
 
     k = overrides.pop("cardinality", None)
     if k is None:
         raise ValidationError("a problem from --prices needs --k (the number of assets to hold)")
-    returns = returns_from_prices(read_prices(args.prices, args.date_column))
+    returns = returns_from_prices(read_prices(args.prices, args.date_column, args.date_format))
     name = Path(args.prices).stem if Path(args.prices).suffix else str(args.prices)
     return problem_from_returns(returns, cardinality=k, estimator=args.estimator, name=name, **overrides)
 

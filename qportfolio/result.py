@@ -16,11 +16,11 @@ from typing import Any
 import dimod
 import numpy as np
 
-from .outcome import Status, jsonable, weights_by_asset
 from .problem import PortfolioProblem
+from .status import Status, jsonable, weights_by_asset
 from .versions import package_versions
 
-#: Statuses a result may carry (the values of :class:`qportfolio.outcome.Status`).
+#: Statuses a result may carry (the values of :class:`qportfolio.status.Status`).
 STATUSES = tuple(s.value for s in Status)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import TransientError, ValidationError
-from ..masking import mask
+from ..redaction import mask
 from ..result import Result
 from .metrics import objective_scale
 from .pool import WatchedPool

@@ -1,6 +1,6 @@
 """Walk-forward backtests: re-estimate on a rolling window, rebalance on a calendar, hold in between.
 
-A strategy maps an :class:`~.estimation.Estimate` of the trailing window to weights. Built-ins:
+A strategy maps an :class:`~qportfolio.data.prices.Estimate` of the trailing window to weights. Built-ins:
 ``equal-weight``, ``min-variance``, ``max-sharpe``, ``risk-parity``, ``min-cvar`` (on the window's
 return scenarios) and ``qubo:<solver>`` — the cardinality-constrained problem of the core (K assets
 on a weight grid) solved by any registered solver (``qubo:sa``, ``qubo:exact-discrete``, ...).
@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..data.prices import Estimate, check_finite_returns, estimate
 from ..errors import ValidationError
-from ..outcome import jsonable
-from .estimation import Estimate, check_finite_returns, estimate
+from ..status import jsonable
 from .portfolios import equal_weight, max_sharpe, min_cvar, min_variance, risk_budgeting
 
 FREQUENCIES = {"monthly": "ME", "quarterly": "QE", "annually": "YE", "weekly": "W-FRI"}
@@ -65,7 +65,7 @@ def strategy(name: str, *, risk_free: float = 0.0, cardinality: int = 5, weight_
 @dataclass(frozen=True, eq=False)
 class BacktestResult:
     """A strategy's walk-forward history: a time series, not one portfolio, so not a
-    :class:`~qportfolio.outcome.PortfolioAnswer`; ``to_dict()`` is JSON-safe like every result's."""
+    :class:`~qportfolio.status.PortfolioAnswer`; ``to_dict()`` is JSON-safe like every result's."""
 
     strategy: str
     equity: pd.Series  # portfolio value, starting at 1

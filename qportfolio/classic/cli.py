@@ -38,9 +38,9 @@ def _market(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, tuple[str
         if others:
             raise ValidationError(f"give exactly one problem source: --prices or {others[0].replace('spec', 'a SPEC file')}, "
                                   "not both")
-        from .estimation import estimate, read_prices, returns_from_prices
+        from ..data.prices import estimate, read_prices, returns_from_prices
 
-        prices = read_prices(args.prices, args.date_column)
+        prices = read_prices(args.prices, args.date_column, args.date_format)
         rets = returns_from_prices(prices)
         est = estimate(rets, args.estimator, periods_per_year=1.0)
         return est.expected_returns, est.covariance, est.assets, rets.to_numpy()
@@ -85,8 +85,8 @@ def cmd_classic(args: argparse.Namespace) -> int:
 
 def _score_tradeoff(args: argparse.Namespace, mu: np.ndarray, cov: np.ndarray, assets: tuple[str, ...], c: Any) -> int:
     """classic score-tradeoff: one trade-off (--tradeoff) or a sweep (--sweep START:STOP:N) of min w'Sigma w - t score'w."""
+    from ..data.scores import read_scores
     from . import portfolios as pf
-    from .estimation import read_scores
     from .frontier import parse_targets, plot_score_frontier, score_frontier
 
     if args.scores is None:
@@ -192,10 +192,10 @@ def frontier_table(f: Any, *, explicit: bool) -> str:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
+    from ..data.prices import periods_per_year, read_prices, returns_from_prices
     from .backtest import backtest, compare, plot_equity
-    from .estimation import periods_per_year, read_prices, returns_from_prices
 
-    prices = read_prices(args.prices, args.date_column)
+    prices = read_prices(args.prices, args.date_column, args.date_format)
     rets = returns_from_prices(prices)
     ppy = periods_per_year(rets.index)
     options = parse_key_values(args.option)
@@ -251,6 +251,7 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser("backtest", help="walk-forward backtest of strategies on a price CSV")
     p.add_argument("prices", help="CSV of prices with a date column, or a bundled dataset (sp500, from qportfolio[data])")
     p.add_argument("--date-column")
+    p.add_argument("--date-format", default="ISO8601", help="format of the dates (default ISO8601; strftime, e.g. %%d/%%m/%%Y)")
     p.add_argument("--strategy", action="append", required=True,
                    help="equal-weight, min-variance, max-sharpe, risk-parity, min-cvar or qubo:<solver> (repeatable)")
     p.add_argument("--rebalance", default="quarterly", choices=["weekly", "monthly", "quarterly", "annually"])

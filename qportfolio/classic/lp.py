@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DataError, SolverError, ValidationError
-from ..outcome import Status, jsonable
+from ..status import Status, jsonable
 from ..validate import describe, known_keys
 
 SENSES = {"<=": "<=", "le": "<=", ">=": ">=", "ge": ">=", "==": "==", "=": "==", "eq": "=="}
@@ -60,7 +60,7 @@ NO_DUALS_NOTE = ("shadow prices are not defined for a model with integer or bina
 
 @dataclass(frozen=True)
 class LPResult:
-    """A declarative model's answer; ``status`` in qportfolio's one vocabulary (:class:`~qportfolio.outcome.Status`)."""
+    """A declarative model's answer; ``status`` in qportfolio's one vocabulary (:class:`~qportfolio.status.Status`)."""
 
     status: Status
     objective: float | None

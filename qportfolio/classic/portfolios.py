@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import InfeasibleProblemError, SolverError, ValidationError
 from ..linalg import check_covariance
-from ..outcome import Status, jsonable, weights_by_asset
+from ..status import Status, jsonable, weights_by_asset
 from .constraints import LONG_ONLY, Constraints, _vector, build
 
 
@@ -28,7 +28,7 @@ class PortfolioResult:
     """A classical portfolio: weights by asset, its figures, the solver's status and shadow prices.
 
     Shares its field names and meanings with the core :class:`qportfolio.Result`
-    (:class:`qportfolio.outcome.PortfolioAnswer`). ``objective`` is the value of the criterion the
+    (:class:`qportfolio.status.PortfolioAnswer`). ``objective`` is the value of the criterion the
     strategy optimises, named by ``objective_name`` (``variance``, ``sharpe_ratio``, ``cvar``,
     ``expected_return``, ...), minimised or maximised as ``sense`` says; strategies that optimise
     nothing (equal weight, risk budgeting: a system of equations) have ``objective`` None.

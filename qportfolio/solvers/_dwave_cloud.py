@@ -17,9 +17,9 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from .. import masking
+from .. import redaction
 from ..errors import SolverError, TransientError
-from ..masking import mask
+from ..redaction import mask
 
 TOKEN_ENV = "DWAVE_API_TOKEN"
 SETUP_HINT = (
@@ -46,7 +46,7 @@ def _install_log_masking() -> None:
 
         def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
             record = previous(*args, **kwargs)
-            if masking.has_secrets():
+            if redaction.has_secrets():
                 try:
                     message = record.getMessage()
                 except Exception:  # a malformed record: leave it to logging's own error handling
@@ -62,7 +62,7 @@ def _install_log_masking() -> None:
 
 def remember_secret(secret: str | None) -> None:
     if secret:
-        masking.remember_secret(secret)  # shared: the runner's failures table and the CLI mask it too
+        redaction.remember_secret(secret)  # shared: the runner's failures table and the CLI mask it too
         _install_log_masking()
 
 

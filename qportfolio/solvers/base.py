@@ -23,9 +23,9 @@ import dimod
 import numpy as np
 
 from ..errors import ValidationError
-from ..outcome import Status
 from ..problem import PortfolioProblem
 from ..result import Result
+from ..status import Status
 from .options import Option, Role, budget_seconds, limit_seconds, validate_options, with_role
 
 

@@ -13,8 +13,8 @@ import math
 import numpy as np
 
 from ..errors import SolverError
-from ..outcome import Status
 from ..problem import PortfolioProblem
+from ..status import Status
 from .base import Solver, SolverOutput
 from .options import COUNT, SEED, Option, Role, declare
 from .registry import register

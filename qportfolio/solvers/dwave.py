@@ -30,10 +30,10 @@ import numpy as np
 from .. import validate
 from ..cqm import to_cqm, weights_from_samples
 from ..errors import SolverError, ValidationError
-from ..outcome import Status
 from ..problem import PortfolioProblem
 from ..qubo import QuboModel
 from ..result import Result
+from ..status import Status
 from ._dwave_cloud import cloud_config, cloud_errors
 from ._embedding import METHODS, chain_statistics, embedding_for
 from .base import Solver, SolverOutput

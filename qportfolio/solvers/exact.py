@@ -44,11 +44,11 @@ import numpy as np
 import pyscipopt
 
 from ..errors import SolverError, ValidationError
-from ..outcome import Status
 from ..perspective import SPLITS, split_for
 from ..problem import PortfolioProblem
 from ..relaxation import solve_relaxation
 from ..repair import heuristic_units, nearest_feasible_units
+from ..status import Status
 from .base import Solver, SolverOutput
 from .options import BOOLEAN, COUNT, POSITIVE, SEED, Option, Role, choice, declare
 from .registry import register

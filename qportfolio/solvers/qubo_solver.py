@@ -31,11 +31,11 @@ from .. import validate
 from ..encodings import WeightEncoding, available_encodings
 from ..errors import QPortfolioError, ValidationError
 from ..memory import check_allocation
-from ..outcome import Status
 from ..problem import PortfolioProblem
 from ..qubo import QuboModel, encode
 from ..repair import nearest_feasible_units, polish_units
 from ..result import Result
+from ..status import Status
 from .base import BENCHMARK_METRICS, Solver, SolverOutput, resolve_seed
 from .options import (
     BOOLEAN,

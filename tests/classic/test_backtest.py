@@ -32,7 +32,7 @@ def test_backtest_matches_a_hand_computed_buy_and_hold():
 
 def test_backtest_of_builtin_strategies_including_a_qubo_solver():
     from qportfolio.classic.backtest import backtest, compare
-    from qportfolio.classic.estimation import read_table, returns_from_prices
+    from qportfolio.data.prices import read_table, returns_from_prices
 
     rets = returns_from_prices(read_table(EXAMPLES / "prices.csv"))
     results = [backtest(rets, s, window=126, rebalance="quarterly") for s in ("equal-weight", "min-variance", "risk-parity")]

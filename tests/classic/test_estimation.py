@@ -13,7 +13,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "qportfolio" / "examples"
 
 
 def test_estimation_from_prices_and_annualisation():
-    from qportfolio.classic.estimation import estimate, periods_per_year, read_table, returns_from_prices
+    from qportfolio.data.prices import estimate, periods_per_year, read_table, returns_from_prices
 
     prices = read_table(EXAMPLES / "prices.csv")
     rets = returns_from_prices(prices)

@@ -11,9 +11,9 @@ from qportfolio.bench import parse_suite
 from qportfolio.bench.runner import WATCHDOG_GRACE_SECONDS, job_allowance
 from qportfolio.cli import main
 from qportfolio.errors import SolverError, ValidationError
-from qportfolio.outcome import Status
 from qportfolio.solvers import Option, Role, Solver, SolverOutput, declare, get, register, unregister
 from qportfolio.solvers.options import COUNT, POSITIVE, SEED, choice
+from qportfolio.status import Status
 
 from ..conftest import SMALL
 

@@ -7,11 +7,11 @@ import pytest
 
 import qportfolio as qp
 from qportfolio import solve, synthetic_problem
-from qportfolio.outcome import Status
 from qportfolio.solvers import QuboSolver, SampleRun, declare
 from qportfolio.solvers.base import BENCHMARK_METRICS
 from qportfolio.solvers.options import COUNT, Option
 from qportfolio.solvers.qubo_solver import ENCODE_OPTIONS, RESULT_OPTIONS
+from qportfolio.status import Status
 
 from ..conftest import SMALL, rel
 

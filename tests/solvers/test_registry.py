@@ -25,8 +25,8 @@ def test_registry_and_option_errors():
 
 
 def test_new_backend_is_one_class():
-    from qportfolio.outcome import Status
     from qportfolio.solvers import Option, Solver, SolverOutput, declare, register, unregister
+    from qportfolio.status import Status
 
     @register
     class EqualWeightTopReturn(Solver):

@@ -12,7 +12,7 @@ import pytest
 import qportfolio as qp
 from qportfolio.classic import LONG_ONLY, max_sharpe, min_variance, risk_budgeting
 from qportfolio.classic.lp import solve_model
-from qportfolio.outcome import PortfolioAnswer, Status, jsonable
+from qportfolio.status import PortfolioAnswer, Status, jsonable
 
 
 def test_status_is_a_string_enum_with_documented_members():
