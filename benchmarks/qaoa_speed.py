@@ -64,7 +64,7 @@ def aer_evaluators(qubo, reps: int, energies: np.ndarray):
     from qiskit_aer import AerSimulator
     from qiskit_aer.primitives import EstimatorV2, SamplerV2
 
-    from qportfolio.export import to_ising
+    from qportfolio.formulations.qiskit import to_ising
     from qportfolio.qaoa.circuits import qaoa_ansatz
 
     op, offset = to_ising(qubo)

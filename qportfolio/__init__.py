@@ -7,8 +7,8 @@
 
 from .data import load_orlib, load_spec, problem_from_returns, problem_from_spec, synthetic_problem
 from .errors import DataError, InfeasibleProblemError, QPortfolioError, SolverError, ValidationError
+from .formulations.qubo import Penalties, QuboModel, encode
 from .problem import PortfolioProblem
-from .qubo import Penalties, QuboModel, encode
 from .result import Result
 from .solvers import QuboSolver, SampleRun, Solver, SolverOutput, available, register, solve
 from .status import PortfolioAnswer, Status

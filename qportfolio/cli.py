@@ -26,8 +26,8 @@ from .classic.cli import add_commands as add_classic_commands
 from .cli_args import IntermixedParser, add_problem_args, demo_spec_path, parse_key_values, parse_value, problem_from_args
 from .data import load_orlib, load_spec
 from .errors import QPortfolioError, ValidationError, one_line
+from .formulations.qubo import encode
 from .problem import PortfolioProblem
-from .qubo import encode
 from .redaction import mask
 from .result import Result, relative_gap
 from .solvers.options import BOOLEAN, Option, flag_options
@@ -98,7 +98,8 @@ def cmd_encode(args: argparse.Namespace) -> int:
         _print_json(summary)
     else:
         print(f"problem        {problem!r}")
-        print(f"variables      {qubo.num_variables}   interactions {qubo.num_interactions}   encoding {qubo.layout.encoding}")
+        print(f"variables      {qubo.num_variables}   interactions {qubo.num_interactions}   "
+              f"encoding {qubo.layout.encoding.name}")
         ranges = qubo.coefficient_ranges()
         print(f"coefficients   max/min |bias|: linear {ranges['linear']:.4g}   quadratic {ranges['quadratic']:.4g}   "
               f"all {ranges['all']:.4g}")

@@ -4,7 +4,7 @@ Every encoding gives asset i a selection bit ``s_i`` worth ``lo_i`` units and we
 worth ``c_ij`` units with ``sum_j c_ij = hi_i - lo_i``, so an asset's units m_i = lo_i s_i +
 sum_j c_ij b_ij always lie in [0, hi_i], and each weight bit has a *parent* bit: the selection bit
 or an earlier weight bit. The linking penalty ``C sum_b b (1 - parent(b))`` is zero exactly when
-no bit is set above an unset parent. What the QUBO (:mod:`qportfolio.qubo`) needs of an encoding,
+no bit is set above an unset parent. What the QUBO (:mod:`qportfolio.formulations.qubo`) needs of an encoding,
 and what its penalty separation argument uses, is only this:
 
 1. every value in {0} and [lo_i, hi_i] has a pattern with no linking violation (``canonical_bits``);

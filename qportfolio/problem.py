@@ -152,6 +152,20 @@ class PortfolioProblem:
         return h.hexdigest()[:16]
 
     # ----------------------------------------------------------------- evaluation
+    def objective_coefficients(self, step: float | None = None) -> tuple[float, float]:
+        """(a, b) with f(step * m) = a m'Sigma m - b mu'm: the objective in units of ``step`` (the
+        weight grid's by default; ``step=1`` gives weights). a = lambda step^2, b = (1 - lambda) step.
+
+        The one definition every formulation (QUBO, CQM, Qiskit program, SCIP MIQP), the repair
+        heuristic and brute force build from."""
+        s = self.weight_step if step is None else float(step)
+        return self.risk_aversion * s * s, (1.0 - self.risk_aversion) * s
+
+    def unit_objective(self, step: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(Q, c) with f(step * m) = m'Q m + c'm, from :meth:`objective_coefficients`."""
+        a, b = self.objective_coefficients(step)
+        return a * self.covariance, -b * self.expected_returns
+
     def objective(self, weights: np.ndarray) -> np.ndarray | float:
         """f(w) in float64; ``weights`` may be one vector or a (samples, n) matrix."""
         w = np.asarray(weights, dtype=float)

@@ -22,8 +22,7 @@ from .problem import PortfolioProblem
 
 
 def _coefficients(problem: PortfolioProblem) -> tuple[float, float]:
-    step = problem.weight_step
-    return problem.risk_aversion * step * step, (1.0 - problem.risk_aversion) * step
+    return problem.objective_coefficients()
 
 
 def units_objective(problem: PortfolioProblem, units: np.ndarray) -> float:

@@ -39,7 +39,7 @@ def random_small_problem(seed: int, max_vars: int = 16, encoding: str = "binary"
                                   min_weight=lo_units * step, max_weight=hi_units * step)
         except Exception:
             continue
-        from qportfolio.qubo import build_layout
+        from qportfolio.formulations.qubo import build_layout
 
         if build_layout(p, encoding).num_variables <= max_vars:
             return p

@@ -8,14 +8,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import qportfolio as qp
 from qportfolio import encode, synthetic_problem
-from qportfolio.encodings import available_encodings, get_encoding
+from qportfolio.encodings import WeightEncoding, available_encodings, get_encoding
 from qportfolio.errors import ValidationError
-from qportfolio.qubo import build_layout
+from qportfolio.formulations.qubo import build_layout
 from qportfolio.solvers.brute import count_portfolios
 
 from .conftest import all_assignments, random_small_problem
-from .test_qubo import random_feasible_units
+from .formulations.test_qubo import random_feasible_units
 
 ENCODINGS = ["binary", "unary", "domain-wall", "bounded-coefficient:2", "bounded-coefficient:4"]
 
@@ -123,8 +124,25 @@ def test_sizes_and_coefficient_ratio_reported():
     assert all(s["encoding"] == name for name, s in sizes.items())
     # unit coefficients shrink the range of the budget term's couplings (c_u c_v = 1 for unary)
     assert sizes["unary"]["coefficient_ratio"] < sizes["binary"]["coefficient_ratio"]
-    assert build_layout(problem, "domain-wall").encoding == "domain-wall"
+    assert build_layout(problem, "domain-wall").encoding.name == "domain-wall"
 
 
 def test_available_encodings_listed():
     assert {"binary", "unary", "domain-wall"} <= set(available_encodings())
+
+
+def test_a_custom_encoding_object_works_end_to_end():
+    """A WeightEncoding that no name refers to: encode, decode and encode_units use the object itself."""
+    custom = WeightEncoding("my-capped-binary", cap=2)
+    problem = qp.synthetic_problem(5, seed=4, cardinality=2, weight_step=0.1, min_weight=0.1)
+    qubo = qp.encode(problem, encoding=custom)
+    assert qubo.layout.encoding is custom and qubo.summary()["encoding"] == "my-capped-binary"
+    exact = qp.solve(problem, "exact-discrete")
+    units = np.round(exact.weights / problem.weight_step).astype(np.int64)
+    assignment = qubo.encode_units(units)
+    decoded = qubo.decode([assignment])
+    assert decoded.feasible[0] and np.array_equal(decoded.units[0], units)
+    assert qubo.bqm.energy(assignment) == pytest.approx(exact.objective, rel=1e-12)
+    np.testing.assert_allclose(qubo.weights([assignment])[0], exact.weights)
+    solved = qp.solve(problem, "sa", encoding=custom, num_reads=50, seed=3)
+    assert solved.parameters["encoding"] is custom and solved.feasible

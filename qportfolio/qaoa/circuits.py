@@ -12,8 +12,8 @@ import math
 
 import numpy as np
 
-from ..export import to_ising
-from ..qubo import QuboModel
+from ..formulations.qiskit import to_ising
+from ..formulations.qubo import QuboModel
 from .mixers import complete_edges, ring_edges
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..qubo import QuboModel
+from ..formulations.qubo import QuboModel
 
 CHUNK = 1 << 18
 

@@ -9,7 +9,7 @@ import dimod
 import numpy as np
 
 from ..errors import ValidationError
-from ..qubo import QuboModel
+from ..formulations.qubo import QuboModel
 
 
 def check_mixer(mixer: str, qubo: QuboModel) -> None:

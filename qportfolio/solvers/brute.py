@@ -70,7 +70,8 @@ class BruteForceSolver(Solver):
             raise SolverError(f"brute force refuses: {total_count} feasible portfolios exceed max_portfolios={max_portfolios}; "
                               "use exact-discrete")
         lo, hi = problem.unit_bounds
-        k, step, lam = problem.cardinality, problem.weight_step, problem.risk_aversion
+        k, step = problem.cardinality, problem.weight_step
+        q, c = problem.unit_objective()
         valid = lo <= hi
         base = compositions(problem.units, k, int(lo[valid].min()), int(hi[valid].max()))
         best_value, best_units = np.inf, None
@@ -79,9 +80,7 @@ class BruteForceSolver(Solver):
             rows = base[np.all((base >= lo[idx]) & (base <= hi[idx]), axis=1)]
             if rows.size == 0:
                 continue
-            w = rows * step
-            values = lam * np.einsum("ri,ij,rj->r", w, problem.covariance[np.ix_(idx, idx)], w)
-            values -= (1.0 - lam) * (w @ problem.expected_returns[idx])
+            values = np.einsum("ri,ij,rj->r", rows, q[np.ix_(idx, idx)], rows) + rows @ c[idx]
             j = int(np.argmin(values))
             if values[j] < best_value:
                 best_value = float(values[j])

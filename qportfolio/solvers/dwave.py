@@ -1,7 +1,7 @@
 """D-Wave solvers: the QPU (``dwave-qpu``) and Leap's hybrid solvers (``dwave-hybrid-bqm``,
 ``dwave-hybrid-cqm``), with the user's own credentials.
 
-``dwave-qpu``: the QUBO of :func:`qportfolio.qubo.encode` on ``DWaveSampler`` through
+``dwave-qpu``: the QUBO of :func:`qportfolio.formulations.qubo.encode` on ``DWaveSampler`` through
 ``FixedEmbeddingComposite`` with an embedding computed once per problem structure and QPU and
 cached on disk (:mod:`._embedding`). Chain strength: dwave-system's uniform torque compensation
 unless a number (or ``"scaled"``) is given. Optional postprocessing with dwave-samplers' steepest
@@ -13,7 +13,7 @@ the tests and the notebook), and ``mock=True`` (or ``"pegasus:16"``, ``"zephyr:1
 MockDWaveSampler of that topology with simulated annealing underneath: the same code path, no
 account. Credentials: :mod:`._dwave_cloud` (config file / profile / ``DWAVE_API_TOKEN``).
 
-``dwave-hybrid-cqm`` sends :func:`qportfolio.cqm.to_cqm` (constraints kept) to
+``dwave-hybrid-cqm`` sends :func:`qportfolio.formulations.cqm.build` (constraints kept) to
 ``LeapHybridCQMSampler``; ``dwave-hybrid-bqm`` sends the QUBO to ``LeapHybridSampler``. Both take
 ``sampler=`` too (e.g. dimod's ``ExactCQMSolver`` for the CQM).
 """
@@ -28,10 +28,10 @@ import dimod
 import numpy as np
 
 from .. import validate
-from ..cqm import to_cqm, weights_from_samples
 from ..errors import SolverError, ValidationError
+from ..formulations import cqm as cqm_formulation
+from ..formulations.qubo import QuboModel
 from ..problem import PortfolioProblem
-from ..qubo import QuboModel
 from ..result import Result
 from ..status import Status
 from ._dwave_cloud import cloud_config, cloud_errors
@@ -297,17 +297,17 @@ class LeapHybridCQMSolver(_LeapHybrid, Solver):
 
     def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, label: str | None = None,
                sampler: Any = None, profile: str | None = None, config_file: str | None = None) -> SolverOutput:
-        cqm = to_cqm(problem)
+        model = cqm_formulation.build(problem)
         hybrid = self._sampler(sampler, profile, config_file)
         if not hasattr(hybrid, "sample_cqm"):
             raise ValidationError(f"sampler must have sample_cqm (a CQM sampler), got {type(hybrid).__name__}")
         params = self._params(hybrid, problem, label, time_limit)
         t0 = time.perf_counter()
         with cloud_errors(f"sampling on {self.leap_class}"):
-            sampleset = hybrid.sample_cqm(cqm, **params)
+            sampleset = hybrid.sample_cqm(model.cqm, **params)
             sampleset.resolve()
         sample_seconds = time.perf_counter() - t0
-        weights = weights_from_samples(problem, sampleset)
+        weights = model.weights(sampleset)
         occurrences = np.asarray(sampleset.record.num_occurrences, dtype=float)
         solver_feasible = np.asarray(sampleset.record.is_feasible, dtype=bool)
         ours = np.array([problem.is_feasible(w) for w in weights], dtype=bool)
@@ -315,8 +315,8 @@ class LeapHybridCQMSolver(_LeapHybrid, Solver):
         info = {
             "hybrid_solver": type(hybrid).__name__,
             "sample_seconds": sample_seconds,
-            "num_variables": len(cqm.variables),
-            "num_constraints": len(cqm.constraints),
+            "num_variables": len(model.cqm.variables),
+            "num_constraints": len(model.cqm.constraints),
             "num_samples": int(occurrences.sum()),
             "num_distinct_samples": len(sampleset),
             "feasible_fraction": float(occurrences[ours].sum() / occurrences.sum()) if occurrences.sum() else 0.0,

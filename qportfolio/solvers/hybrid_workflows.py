@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SolverError
-from ..qubo import QuboModel
+from ..formulations.qubo import QuboModel
 from .options import COUNT, POSITIVE, Option, Role, declare
 from .qubo_solver import QuboSolver, SampleRun, on_qubo
 from .registry import register

@@ -1,6 +1,6 @@
 """The ``tuned`` penalty strategy: short pilot runs of the sampler itself pick the penalty scale.
 
-The calibrated penalties (:func:`qportfolio.qubo.calibrate_penalties`) are the smallest that a
+The calibrated penalties (:func:`qportfolio.formulations.qubo.calibrate_penalties`) are the smallest that a
 proof certifies for *every* infeasible assignment; a sampler only visits a few, and a lower
 barrier between feasible portfolios usually finds better ones. The pilot runs each candidate
 scale (a multiple of the calibrated strengths) with a share of the budget and keeps the scale
@@ -21,8 +21,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ..formulations.qubo import QuboModel, encode
 from ..problem import PortfolioProblem
-from ..qubo import QuboModel, encode
 
 
 class RepeatedSampler(Protocol):

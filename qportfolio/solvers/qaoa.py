@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import SolverError, ValidationError
+from ..formulations.qubo import QuboModel
 from ..qaoa.basis import check_memory
 from ..qaoa.energies import basis_energies
 from ..qaoa.sampling import bits_of, check_mixer, distribution_stats, sampleset_from_counts
-from ..qubo import QuboModel
 from .options import COUNT, NUMBERS, SEED, Option, Role, declare
 from .qaoa_options import MAX_MEMORY, MIXER, REPS
 from .qubo_solver import QuboSolver, SampleRun
@@ -97,7 +97,7 @@ class QiskitQAOASolver(QuboSolver):
         except ImportError as exc:
             raise SolverError("solver 'qaoa' needs qiskit, qiskit-aer, qiskit-algorithms and qiskit-optimization: "
                               "pip install 'qportfolio[qaoa]'") from exc
-        from ..export import qubo_to_quadratic_program
+        from ..formulations.qiskit import qubo_to_quadratic_program
         from ..qaoa.circuits import qaoa_parts
         from ..qaoa.parameters import linear_ramp
 

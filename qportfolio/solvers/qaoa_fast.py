@@ -13,11 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from ..formulations.qubo import QuboModel
 from ..qaoa import Basis, QAOASimulator
 from ..qaoa.energies import basis_energies
 from ..qaoa.parameters import STRATEGIES, optimize_angles
 from ..qaoa.sampling import check_mixer, distribution_stats, sampleset_from_counts
-from ..qubo import QuboModel
 from .options import COUNT, NUMBERS, SEED, Option, Role, choice, declare
 from .qaoa_options import MAX_MEMORY, MIXER, REPS
 from .qubo_solver import QuboSolver, SampleRun

@@ -2,7 +2,7 @@
 apply -> solve -> invert and of dimod's samplers, which implement one ``sample*`` method.
 
 :class:`QuboSolver` declares the encoding and result options once, splits them from the
-backend's own, resolves the seed, calls :func:`qportfolio.qubo.encode`, hands the QUBO to the
+backend's own, resolves the seed, calls :func:`qportfolio.formulations.qubo.encode`, hands the QUBO to the
 backend's only hook ``_sample(qubo, seed=..., **params) -> SampleRun``, and decodes the sample set
 into a :class:`~qportfolio.solvers.base.SolverOutput`: the best *feasible* sample (lowest
 recomputed objective) is the answer; infeasible samples are counted, not hidden. ``repair=True``
@@ -30,9 +30,9 @@ import numpy as np
 from .. import validate
 from ..encodings import WeightEncoding, available_encodings
 from ..errors import QPortfolioError, ValidationError
+from ..formulations.qubo import QuboModel, encode
 from ..memory import check_allocation
 from ..problem import PortfolioProblem
-from ..qubo import QuboModel, encode
 from ..repair import nearest_feasible_units, polish_units
 from ..result import Result
 from ..status import Status

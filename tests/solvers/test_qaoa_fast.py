@@ -12,7 +12,7 @@ from qportfolio.qaoa.parameters import interp, optimize_angles
 qiskit = pytest.importorskip("qiskit")
 from qiskit.quantum_info import Statevector  # noqa: E402
 
-from qportfolio.export import to_ising  # noqa: E402
+from qportfolio.formulations.qiskit import to_ising  # noqa: E402
 from qportfolio.qaoa.circuits import qaoa_ansatz  # noqa: E402
 
 GIB = 1 << 30

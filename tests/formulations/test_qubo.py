@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 
 from qportfolio import encode, synthetic_problem
 from qportfolio.errors import ValidationError
-from qportfolio.qubo import bounded_coefficients, build_layout
+from qportfolio.formulations.qubo import bounded_coefficients, build_layout
 from qportfolio.solvers.brute import compositions, count_portfolios
 
-from .conftest import all_assignments, random_small_problem, requires_orlib
+from ..conftest import all_assignments, random_small_problem, requires_orlib
 
 
 @pytest.mark.parametrize("span", range(0, 70))
@@ -145,7 +145,7 @@ def test_encode_port5_fine_grid():
 @pytest.mark.parametrize("seed", range(4))
 def test_separation_with_single_violation_box(seed):
     """K = 4 makes the single-violation box tighter than the full one: check it exhaustively."""
-    from qportfolio.qubo import single_violation_cap
+    from qportfolio.formulations.qubo import single_violation_cap
 
     problem = synthetic_problem(5, seed=seed, cardinality=4, weight_step=0.125, min_weight=0.125, max_weight=1.0,
                                 risk_aversion=[0.1, 0.5, 0.9, 0.0][seed])

@@ -7,20 +7,21 @@ import numpy as np
 import pytest
 
 import qportfolio as qp
-from qportfolio.cqm import to_cqm, weights_from_samples
+from qportfolio.formulations import cqm as cqm_formulation
 
-from .conftest import random_small_problem
+from ..conftest import random_small_problem
 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_cqm_optimum_equals_exact_discrete(seed):
     problem = random_small_problem(seed, max_vars=14)
-    cqm = to_cqm(problem)
+    model = cqm_formulation.build(problem)
+    cqm = model.cqm
     assert {"cardinality", "budget"} <= set(cqm.constraints)
     assert sum(1 for v in cqm.variables if cqm.vartype(v) is dimod.INTEGER) == problem.n
     sampleset = dimod.ExactCQMSolver().sample_cqm(cqm)
     feasible = sampleset.filter(lambda row: row.is_feasible)
-    weights = weights_from_samples(problem, feasible)
+    weights = model.weights(feasible)
     # the CQM's energy is f on every feasible assignment, and its feasible set is the problem's
     np.testing.assert_allclose(feasible.record.energy, problem.objective(weights), rtol=1e-10, atol=1e-15)
     assert all(problem.is_feasible(w) for w in weights)

@@ -10,9 +10,10 @@ from qiskit_optimization.algorithms import MinimumEigenOptimizer
 from qiskit_optimization.converters import QuadraticProgramToQubo
 
 import qportfolio as qp
-from qportfolio.export import qubo_to_quadratic_program, to_ising, to_quadratic_program
+from qportfolio.formulations.qiskit import build as build_program
+from qportfolio.formulations.qiskit import qubo_to_quadratic_program, to_ising
 
-from .conftest import all_assignments, random_small_problem
+from ..conftest import all_assignments, random_small_problem
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -36,7 +37,8 @@ def test_unconstrained_program_evaluates_like_the_bqm():
 
 def test_constrained_program_keeps_constraints_and_qiskit_finds_our_optimum():
     problem = qp.synthetic_problem(4, seed=2, cardinality=2, weight_step=0.5, min_weight=0.5, max_weight=0.5)
-    program = to_quadratic_program(problem)
+    model = build_program(problem)
+    program = model.program
     names = {c.name for c in program.linear_constraints}
     assert {"cardinality", "budget", "held_max_0", "held_min_0"} <= names
     assert program.get_num_integer_vars() == 4 and program.get_num_binary_vars() == 4
@@ -45,11 +47,12 @@ def test_constrained_program_keeps_constraints_and_qiskit_finds_our_optimum():
     result = MinimumEigenOptimizer(NumPyMinimumEigensolver()).solve(program)
     exact = qp.solve(problem, "exact-discrete")
     assert result.fval == pytest.approx(exact.objective, rel=1e-9)
+    np.testing.assert_allclose(model.weights(result), exact.weights)  # interpreted back to the same portfolio
 
 
 def test_constrained_program_agrees_on_a_weighted_instance():
     problem = qp.synthetic_problem(5, seed=3, cardinality=2, weight_step=0.25, min_weight=0.25, max_weight=0.75)
-    program = to_quadratic_program(problem)
+    program = build_program(problem).program
     exact = qp.solve(problem, "exact-discrete")
     units = np.round(exact.weights / problem.weight_step).astype(int)
     x = np.concatenate([(units > 0).astype(int), units])  # variables: z_0..z_4, m_0..m_4

@@ -55,13 +55,13 @@ from typing import Any
 import dimod
 import numpy as np
 
-from . import validate
-from .encodings import WeightEncoding, get_encoding
-from .errors import ValidationError
-from .memory import check_allocation
-from .problem import PortfolioProblem
-from .relaxation import lagrangian_bound, max_eigenvalue, solve_relaxation
-from .repair import heuristic_units, units_objective
+from .. import validate
+from ..encodings import WeightEncoding, get_encoding
+from ..errors import ValidationError
+from ..memory import check_allocation
+from ..problem import PortfolioProblem
+from ..relaxation import lagrangian_bound, max_eigenvalue, solve_relaxation
+from ..repair import heuristic_units, units_objective
 
 #: bytes per (variable, variable) entry while a QUBO is built densely: the matrix, two outer
 #: products, the upper-triangle indices and values
@@ -104,7 +104,7 @@ class VariableLayout:
     is_selection: np.ndarray  # bool per variable
     selection_index: np.ndarray  # variable index of each asset's selection bit
     parent: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # parent variable (-1: none)
-    encoding: str = "binary"
+    encoding: WeightEncoding = field(default_factory=lambda: get_encoding(None))  #: the object, custom ones included
 
     @property
     def num_variables(self) -> int:
@@ -160,7 +160,7 @@ def build_layout(problem: PortfolioProblem, encoding: str | WeightEncoding | Non
         is_selection=np.array(is_sel, dtype=bool),
         selection_index=np.array(sel_index, dtype=np.int64),
         parent=np.array(parent, dtype=np.int64),
-        encoding=enc.name,
+        encoding=enc,
     )
 
 
@@ -279,11 +279,16 @@ class QuboModel:
             linking_violation=linking,
         )
 
+    def weights(self, samples: Any) -> np.ndarray:
+        """(samples, n) weights of samples of this QUBO (the formulation's way back; see ``decode``
+        for feasibility, violations and objectives)."""
+        return self.decode(samples).weights
+
     def encode_units(self, units: np.ndarray) -> dict[str, int]:
         """The assignment (label -> 0/1) of a feasible unit vector: the inverse of ``decode``."""
         units = np.asarray(units, dtype=np.int64)
         lo, hi = encoded_unit_bounds(self.problem)
-        enc = get_encoding(self.layout.encoding)
+        enc = self.layout.encoding
         x = np.zeros(self.num_variables, dtype=np.int64)
         for i in np.flatnonzero(units):
             if not lo[i] <= units[i] <= hi[i]:
@@ -310,7 +315,7 @@ class QuboModel:
         out: dict[str, Any] = {
             "num_variables": self.num_variables,
             "num_interactions": self.num_interactions,
-            "encoding": self.layout.encoding,
+            "encoding": self.layout.encoding.name,
             "coefficient_ratio": self.coefficient_ranges()["all"],
             "selection_only": self.problem.selection_only,
             "penalties": self.penalties.as_dict(),
@@ -371,7 +376,7 @@ def encode(
     if not margin >= 0:
         raise ValidationError(f"margin must be >= 0, got {margin}")
     layout = build_layout(problem, encoding)
-    check_allocation(f"a dense QUBO with {layout.num_variables:,} variables ({layout.encoding} encoding)",
+    check_allocation(f"a dense QUBO with {layout.num_variables:,} variables ({layout.encoding.name} encoding)",
                      QUBO_BYTES_PER_ENTRY * float(layout.num_variables) ** 2,
                      "use a coarser weight_step, the binary encoding, fewer assets, or selection-only weights")
     calibration = None
@@ -382,8 +387,7 @@ def encode(
     pen = pen.scaled(penalty_scale)
 
     nv = layout.num_variables
-    step, lam = problem.weight_step, problem.risk_aversion
-    a, b = lam * step * step, (1.0 - lam) * step
+    a, b = problem.objective_coefficients()
     k, total = problem.cardinality, problem.units
     coef = layout.coefficient.astype(float)  # m = M x with M[asset_v, v] = coef_v; sum m = coef . x
     sel = layout.is_selection.astype(float)
@@ -408,3 +412,7 @@ def encode(
         linear, (rows[keep], cols[keep], values[keep]), offset, dimod.BINARY, variable_order=list(layout.labels)
     )
     return QuboModel(problem, bqm, layout, pen, calibration, time.perf_counter() - start, shift)
+
+
+#: The formulation's uniform name (every module of :mod:`qportfolio.formulations` has ``build``).
+build = encode

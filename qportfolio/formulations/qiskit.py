@@ -1,6 +1,6 @@
-"""Exports of a problem or its QUBO to Qiskit's forms.
+"""The problem, or its QUBO, in Qiskit's forms.
 
-- ``to_quadratic_program(problem)``: a qiskit-optimization ``QuadraticProgram`` that keeps the
+- ``build(problem)``: a qiskit-optimization ``QuadraticProgram`` that keeps the
   constraints as constraints (binary selection z, integer weight units m, cardinality, budget and
   linking rows), so that Qiskit's own converters (``QuadraticProgramToQubo``) apply.
 - ``qubo_to_quadratic_program(qubo)``: our penalised QUBO as an unconstrained binary program
@@ -11,9 +11,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 
-from .problem import PortfolioProblem
+from ..errors import SolverError, ValidationError
+from ..problem import PortfolioProblem
 from .qubo import QuboModel
 
 
@@ -21,31 +25,48 @@ def _require_qiskit_optimization():
     try:
         import qiskit_optimization
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
-        from .errors import SolverError
-
         raise SolverError("qiskit-optimization is not installed; pip install 'qportfolio[qaoa]'") from exc
     return qiskit_optimization
 
 
-def to_quadratic_program(problem: PortfolioProblem):
+@dataclass(frozen=True, eq=False)
+class QuadraticProgramModel:
+    """The problem as a qiskit-optimization ``QuadraticProgram`` (``program``) and the way back."""
+
+    problem: PortfolioProblem
+    program: Any
+
+    def weights(self, solution: Any) -> np.ndarray:
+        """Weights of a solution of ``program``: its variable values in program order (``x`` of
+        an ``OptimizationResult``, which is also accepted), units m_i times the weight step."""
+        x = np.asarray(getattr(solution, "x", solution), dtype=float)
+        names = [v.name for v in self.program.variables]
+        if x.shape != (len(names),):
+            raise ValidationError(f"a solution of this program has {len(names)} values, got shape {x.shape}")
+        units = np.rint([x[names.index(f"m_{i}")] for i in range(self.problem.n)])
+        return units * self.problem.weight_step
+
+
+def build(problem: PortfolioProblem) -> QuadraticProgramModel:
     """The grid problem with constraints kept: min lambda s^2 m'Sigma m - (1-lambda) s mu'm."""
     qo = _require_qiskit_optimization()
     lo, hi = problem.unit_bounds
     qp = qo.QuadraticProgram(problem.name)
     z = [qp.binary_var(f"z_{i}") for i in range(problem.n)]
     m = [qp.integer_var(lowerbound=0, upperbound=int(hi[i]), name=f"m_{i}") for i in range(problem.n)]
-    step, lam = problem.weight_step, problem.risk_aversion
+    q, c = problem.unit_objective()
     names = [v.name for v in m]
-    quadratic = {(names[i], names[j]): lam * step * step * problem.covariance[i, j] * (1.0 if i == j else 2.0)
-                 for i in range(problem.n) for j in range(i, problem.n)}
-    linear = {names[i]: -(1.0 - lam) * step * problem.expected_returns[i] for i in range(problem.n)}
+    rows, cols = np.triu_indices(problem.n)
+    values = np.where(rows == cols, 1.0, 2.0) * q[rows, cols]  # m_i m_j appears twice off the diagonal
+    quadratic = {(names[r], names[c_]): float(v) for r, c_, v in zip(rows.tolist(), cols.tolist(), values.tolist())}
+    linear = {names[i]: float(c[i]) for i in range(problem.n)}
     qp.minimize(linear=linear, quadratic=quadratic)
     qp.linear_constraint({v.name: 1 for v in z}, "==", problem.cardinality, "cardinality")
     qp.linear_constraint({v.name: 1 for v in m}, "==", problem.units, "budget")
     for i in range(problem.n):
         qp.linear_constraint({names[i]: 1, z[i].name: -int(hi[i])}, "<=", 0, f"held_max_{i}")
         qp.linear_constraint({names[i]: 1, z[i].name: -int(lo[i])}, ">=", 0, f"held_min_{i}")
-    return qp
+    return QuadraticProgramModel(problem, qp)
 
 
 def qubo_to_quadratic_program(qubo: QuboModel, scale: float = 1.0):

@@ -1,4 +1,5 @@
-"""The problem as a dimod ``ConstrainedQuadraticModel``: constraints kept as constraints.
+"""The problem as a dimod ``ConstrainedQuadraticModel``, constraints kept as constraints:
+``build(problem)`` and ``CqmModel.weights(sampleset)``.
 
 Variables (per asset i): a binary selection ``"<asset>:sel"`` and an integer number of weight
 units ``"<asset>:units"`` in [0, hi_i] (weight w_i = step * units_i). Objective, the same f as
@@ -9,16 +10,18 @@ units ``"<asset>:units"`` in [0, hi_i] (weight w_i = step * units_i). Objective,
 Constraints, each labelled: ``cardinality`` (sum sel = K), ``budget`` (sum units = U = 1/step),
 ``min_units:<asset>`` (units_i - lo_i sel_i >= 0) and ``max_units:<asset>`` (units_i - hi_i sel_i
 <= 0). A hybrid CQM solver (LeapHybridCQMSampler) or dimod's ``ExactCQMSolver`` solves it as is;
-no penalty tuning is involved, unlike the QUBO of :mod:`qportfolio.qubo`.
+no penalty tuning is involved, unlike the QUBO of :mod:`qportfolio.formulations.qubo`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import dimod
 import numpy as np
 
-from .errors import ValidationError
-from .problem import PortfolioProblem
+from ..errors import ValidationError
+from ..problem import PortfolioProblem
 
 
 def selection_label(asset: str) -> str:
@@ -29,11 +32,27 @@ def units_label(asset: str) -> str:
     return f"{asset}:units"
 
 
-def to_cqm(problem: PortfolioProblem) -> dimod.ConstrainedQuadraticModel:
+@dataclass(frozen=True, eq=False)
+class CqmModel:
+    """The problem's CQM (``cqm``, dimod's own object) and the way back to weights."""
+
+    problem: PortfolioProblem
+    cqm: dimod.ConstrainedQuadraticModel
+
+    def weights(self, sampleset: dimod.SampleSet) -> np.ndarray:
+        """(samples, n) weight matrix of a CQM sample set (units times the weight step)."""
+        labels = [units_label(a) for a in self.problem.assets]
+        missing = [lab for lab in labels if lab not in sampleset.variables]
+        if missing:
+            raise ValidationError(f"sample set lacks the CQM's unit variables, e.g. {missing[0]!r}")
+        columns = [sampleset.variables.index(lab) for lab in labels]
+        units = np.asarray(sampleset.record.sample, dtype=float)[:, columns]
+        return np.rint(units) * self.problem.weight_step
+
+
+def build(problem: PortfolioProblem) -> CqmModel:
     """The discretized portfolio problem as a CQM (built from numpy arrays, no pair loops)."""
     lo, hi = problem.unit_bounds
-    step = problem.weight_step
-    lam = problem.risk_aversion
     sel = [selection_label(a) for a in problem.assets]
     units = [units_label(a) for a in problem.assets]
 
@@ -41,8 +60,8 @@ def to_cqm(problem: PortfolioProblem) -> dimod.ConstrainedQuadraticModel:
     objective.add_variables_from("BINARY", sel)
     for label, upper in zip(units, hi):
         objective.add_variable("INTEGER", label, lower_bound=0, upper_bound=int(upper))
-    q = lam * step * step * np.asarray(problem.covariance, dtype=float)
-    objective.add_linear_from(zip(units, (-(1.0 - lam) * step * np.asarray(problem.expected_returns)).tolist()))
+    q, c = problem.unit_objective()
+    objective.add_linear_from(zip(units, c.tolist()))
     rows, cols = np.triu_indices(problem.n)
     biases = np.where(rows == cols, q[rows, cols], 2.0 * q[rows, cols])  # u_i u_j appears twice off the diagonal
     keep = biases != 0.0
@@ -57,15 +76,4 @@ def to_cqm(problem: PortfolioProblem) -> dimod.ConstrainedQuadraticModel:
     for asset, s, u, lo_i, hi_i in zip(problem.assets, sel, units, lo.tolist(), hi.tolist()):
         cqm.add_constraint_from_iterable([(u, 1), (s, -lo_i)], ">=", rhs=0, label=f"min_units:{asset}")
         cqm.add_constraint_from_iterable([(u, 1), (s, -hi_i)], "<=", rhs=0, label=f"max_units:{asset}")
-    return cqm
-
-
-def weights_from_samples(problem: PortfolioProblem, sampleset: dimod.SampleSet) -> np.ndarray:
-    """(samples, n) weight matrix from a CQM sample set (units times the weight step)."""
-    labels = [units_label(a) for a in problem.assets]
-    missing = [lab for lab in labels if lab not in sampleset.variables]
-    if missing:
-        raise ValidationError(f"sample set lacks the CQM's unit variables, e.g. {missing[0]!r}")
-    columns = [sampleset.variables.index(lab) for lab in labels]
-    units = np.asarray(sampleset.record.sample, dtype=float)[:, columns]
-    return np.rint(units) * problem.weight_step
+    return CqmModel(problem, cqm)
