@@ -43,6 +43,33 @@ MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py")}
 GRAPH = {name: imports_of(path) for name, path in MODULES.items()}
 
 
+#: STYLE.md's layers, lowest first: a module imports only from its own layer or lower ones.
+LAYERS = (
+    ("foundation", ("errors", "validate", "memory", "versions", "redaction", "status", "linalg", "examples")),
+    ("problem", ("problem", "grid", "encodings", "perspective", "relaxation", "repair", "data")),
+    ("formulations", ("formulations",)),
+    ("result", ("result",)),
+    ("simulators", ("qaoa",)),
+    ("solvers", ("solvers",)),
+    ("classical toolkit", ("classic",)),
+    ("benchmarks", ("bench",)),
+    ("front ends", ("cli", "cli_args", "classic.cli", "")),
+)
+
+
+def layer_of(module: str) -> int:
+    """The layer index of a module (the most specific prefix wins: classic.cli is a front end)."""
+    name = module.removeprefix("qportfolio").removeprefix(".")
+    best, depth = None, -1
+    for index, (_, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (name == prefix or name.startswith(prefix + ".") or (prefix == "" and name == "")) and \
+                    len(prefix) > depth:
+                best, depth = index, len(prefix)
+    assert best is not None, f"{module} is in no layer: add it to LAYERS"
+    return best
+
+
 def find_cycle() -> list[str] | None:
     state: dict[str, int] = {}
     stack: list[str] = []
@@ -73,6 +100,21 @@ def test_the_checker_sees_relative_and_lazy_imports():
 
 def test_no_import_cycle_among_modules():
     assert find_cycle() is None, " -> ".join(find_cycle() or [])
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    return [f"{m} ({LAYERS[layer_of(m)][0]}) imports {d} ({LAYERS[layer_of(d)][0]})"
+            for m, deps in graph.items() for d in deps if layer_of(d) > layer_of(m)]
+
+
+def test_no_import_runs_up_a_layer():
+    assert upward_imports(GRAPH) == []
+
+
+def test_the_layer_check_sees_an_upward_import():
+    assert layer_of("qportfolio.classic.cli") > layer_of("qportfolio.classic.frontier") > layer_of("qportfolio.data.prices")
+    # the import issue 22 found: price reading in the classical toolkit, used by a lower layer
+    assert upward_imports({"qportfolio.data.spec": {"qportfolio.classic.portfolios"}}) != []
 
 
 def test_only_the_registry_loads_the_backend_modules():
