@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
-from qportfolio.data import orlib_data_dir, synthetic_problem
-from qportfolio.errors import DataError
+from qportfolio.data import synthetic_problem
 from qportfolio.problem import PortfolioProblem
 
 # Property tests draw the same examples on every run by default, so that CI cannot fail on a draw
@@ -56,17 +55,6 @@ def rel(a: float, b: float) -> float:
 
 def all_assignments(num_vars: int) -> np.ndarray:
     return np.array(list(itertools.product([0, 1], repeat=num_vars)), dtype=np.int8)
-
-
-def orlib_available() -> bool:
-    try:
-        orlib_data_dir()
-        return True
-    except DataError:
-        return False
-
-
-requires_orlib = pytest.mark.skipif(not orlib_available(), reason="OR-Library data folder not found")
 
 
 @pytest.fixture

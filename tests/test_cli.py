@@ -8,8 +8,6 @@ import pytest
 
 from qportfolio.cli import main
 
-from .conftest import requires_orlib
-
 
 def run(*args):
     return subprocess.run([sys.executable, "-m", "qportfolio.cli", *args], capture_output=True, text=True, timeout=300)
@@ -71,7 +69,6 @@ def test_errors_are_one_line_exit_2(args, text):
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
 
 
-@requires_orlib
 def test_orlib_from_the_shell():
     proc = run("solve", "--orlib", "port1", "--k", "10", "--lambda", "0.5", "--solver", "exact-continuous", "--json")
     assert proc.returncode == 0, proc.stderr

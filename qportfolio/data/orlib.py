@@ -2,9 +2,12 @@
 
 ``portN.txt``: n; n lines ``mean std``; lines ``i j correlation`` (1-based, i <= j).
 Covariance = correlation * sigma_i * sigma_j. ``portefN.txt``: the unconstrained efficient
-frontier as ``mean variance`` lines. The files are read where they lie, never copied: from an
-explicit path, ``data_dir``, the ``QPORTFOLIO_ORLIB_DIR`` environment variable, or the shared data
-folder beside the project checkout.
+frontier as ``mean variance`` lines.
+
+The ten files ship with the package (``qportfolio/data/orlib_files``, with their source, citation
+and SHA-256 checksums in ``SOURCE.md``), so they are there wherever qportfolio is installed. An
+explicit path, ``data_dir`` (``--data-dir``) or the ``QPORTFOLIO_ORLIB_DIR`` environment variable
+selects another copy.
 """
 
 from __future__ import annotations
@@ -24,30 +27,46 @@ ORLIB_SETS = ("port1", "port2", "port3", "port4", "port5")
 ORLIB_INDEX = {"port1": "Hang Seng", "port2": "DAX 100", "port3": "FTSE 100", "port4": "S&P 100", "port5": "Nikkei 225"}
 
 
-def _candidate_dirs(data_dir: str | os.PathLike[str] | None) -> list[Path]:
-    if data_dir is not None:
-        return [Path(data_dir)]
-    dirs = []
-    if os.environ.get(ENV_VAR):
-        dirs.append(Path(os.environ[ENV_VAR]))
-    here = Path(__file__).resolve()
-    for parent in list(here.parents)[:4]:  # <checkout>/qportfolio/data/orlib.py -> ../shared
-        dirs.append(parent / ".." / "shared" / "data" / "orlib")
-        dirs.append(parent / "shared" / "data" / "orlib")
-    dirs.append(Path.cwd() / ".." / "shared" / "data" / "orlib")
-    return dirs
+#: The copy shipped with the package (package data; see SOURCE.md there).
+BUNDLED_DIR = Path(__file__).resolve().parent / "orlib_files"
+#: SHA-256 of each shipped file, as listed in SOURCE.md.
+CHECKSUMS = {
+    "port1.txt": "2872bf957cb8700a1ba1fcd5fbc8db13e7e01cae5a340a22c4abda04d04156d3",
+    "port2.txt": "00c7149e139cd0c6cf622515b7aa8691d67a0b98b1262984728c1104218cb720",
+    "port3.txt": "682c6cd71b5ce572c1f91c3594d8bc8d1810b0847b2d71ba0a3cc0eb5d27da2e",
+    "port4.txt": "54c226c13165582a50a5d324bf7e111f97c82ecfd3ab94151bac27383556732a",
+    "port5.txt": "4dd3a61ed270953247a1ec3490320cfc47b0fbbe355aa3660159d8a0e82005fc",
+    "portef1.txt": "7ec234a700e8999d6b8becb7c89e6a37d9e3b8aad6eaf4a4aff713600b4a4368",
+    "portef2.txt": "857dfcd7dba2cc06eae3c4f0948b484f8bb51de6642625e7deac02bb9e3a6a32",
+    "portef3.txt": "5ba865aaecebc1f53330b598cbfa1ca9d4a543f5755f4f3721781419634e19cf",
+    "portef4.txt": "0f5e42567d7804a905b74c7d50835f77598e43a0fbe0ea8b1979f802880115ed",
+    "portef5.txt": "37bf44dfbd9afd9cb1d540d0bfd50e0d84fcc9d039c564014c9434381c3e465c",
+}
 
 
 def orlib_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
-    """The folder holding ``port1.txt`` ... ``port5.txt``; a clear error when none is found."""
-    for d in _candidate_dirs(data_dir):
-        if (d / "port1.txt").is_file():
-            return d.resolve()
-    raise DataError(
-        "OR-Library data not found (looked for port1.txt in "
-        + ", ".join(str(d) for d in _candidate_dirs(data_dir)[:3])
-        + f"); set {ENV_VAR} or pass data_dir / --data-dir to the folder holding port1.txt ... port5.txt"
-    )
+    """The folder holding ``port1.txt`` ... ``port5.txt``: ``data_dir``, else ``$QPORTFOLIO_ORLIB_DIR``,
+    else the copy shipped with the package; a clear error when the chosen folder lacks the files."""
+    if data_dir is not None:
+        chosen, how = Path(data_dir), "data_dir / --data-dir"
+    elif os.environ.get(ENV_VAR):
+        chosen, how = Path(os.environ[ENV_VAR]), ENV_VAR
+    else:
+        chosen, how = BUNDLED_DIR, "the copy shipped with qportfolio"
+    if not (chosen / "port1.txt").is_file():
+        raise DataError(f"OR-Library data not found: {chosen} ({how}) has no port1.txt; point data_dir / --data-dir "
+                        f"or {ENV_VAR} at the folder holding port1.txt ... port5.txt, or unset it to use the shipped copy")
+    return chosen.resolve()
+
+
+def verify(data_dir: str | os.PathLike[str] | None = None) -> dict[str, bool]:
+    """Each OR-Library file of the chosen folder (see :func:`orlib_data_dir`) checked against the
+    published SHA-256 checksums: file name -> True when it matches."""
+    import hashlib
+
+    folder = orlib_data_dir(data_dir)
+    return {name: (folder / name).is_file() and hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+            for name, digest in CHECKSUMS.items()}
 
 
 def _resolve(name_or_path: str | os.PathLike[str], data_dir: Any, prefix: str) -> tuple[str, Path]:

@@ -39,10 +39,6 @@ def test_report_on_a_missing_database_is_a_clear_error(tmp_path):
 
 
 def test_report_includes_the_orlib_frontier_deviation(tmp_path):
-    from ..conftest import orlib_available
-
-    if not orlib_available():
-        pytest.skip("OR-Library data folder not found")
     suite = parse_suite(
         {
             "instances": [{"kind": "orlib", "names": ["port1"]}],

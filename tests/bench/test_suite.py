@@ -8,7 +8,6 @@ import pytest
 from qportfolio.bench import load_suite, parse_suite
 from qportfolio.errors import DataError, ValidationError
 
-from ..conftest import requires_orlib
 from .conftest import write_suite
 
 
@@ -81,7 +80,6 @@ def test_unknown_suite_is_a_data_error():
         load_suite("no-such-suite")
 
 
-@requires_orlib
 def test_chang2000_is_chang_et_al_s_setup():
     suite = load_suite("chang2000")
     problems = suite.problems()

@@ -28,10 +28,6 @@ def test_classical_commands(argv, capsys):
 def test_frontier_command_on_orlib_writes_a_plot(tmp_path, capsys):
     from qportfolio.cli import main
 
-    from ..conftest import orlib_available
-
-    if not orlib_available():
-        pytest.skip("OR-Library data folder not found")
     plot = tmp_path / "f.png"
     assert main(["frontier", "--orlib", "port1", "--points", "30", "--risk-free", "0", "--plot", str(plot)]) == 0
     assert plot.stat().st_size > 10_000 and "tangency" in capsys.readouterr().out

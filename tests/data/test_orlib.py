@@ -12,10 +12,7 @@ from qportfolio.data import (
 )
 from qportfolio.errors import DataError
 
-from ..conftest import requires_orlib
 
-
-@requires_orlib
 def test_orlib_port1_matches_file():
     p = load_orlib("port1")
     assert p.n == 31 and p.cardinality == 10 and p.weight_step == 0.01
@@ -31,7 +28,6 @@ def test_orlib_port1_matches_file():
     assert frontier.shape == (2000, 2)
 
 
-@requires_orlib
 @pytest.mark.parametrize("name, n", [("port2", 85), ("port3", 89), ("port4", 98), ("port5", 225)])
 def test_orlib_sizes(name, n):
     assert load_orlib(name).n == n

@@ -11,7 +11,7 @@ from qportfolio.errors import ValidationError
 from qportfolio.formulations.qubo import bounded_coefficients, build_layout
 from qportfolio.solvers.brute import compositions, count_portfolios
 
-from ..conftest import all_assignments, random_small_problem, requires_orlib
+from ..conftest import all_assignments, random_small_problem
 
 
 @pytest.mark.parametrize("span", range(0, 70))
@@ -133,7 +133,6 @@ def test_explicit_penalties_and_errors(tiny_problem):
         q.decode({"x": 1})
 
 
-@requires_orlib
 def test_encode_port5_fine_grid():
     from qportfolio.data import load_orlib
 

@@ -9,7 +9,7 @@ import pytest
 import qportfolio as qp
 from qportfolio import solve, synthetic_problem
 
-from ..conftest import SMALL, rel, requires_orlib
+from ..conftest import SMALL, rel
 
 
 @pytest.mark.parametrize("problem", SMALL, ids=lambda p: p.name)
@@ -61,7 +61,6 @@ def test_continuous_matches_support_enumeration():
     assert rel(solve(problem, "exact-continuous").objective, best) <= 1e-7
 
 
-@requires_orlib
 @pytest.mark.parametrize("lam", [0.2, 0.5, 0.95])
 def test_exact_continuous_proves_port1(lam):
     from qportfolio.data import load_orlib
@@ -72,7 +71,6 @@ def test_exact_continuous_proves_port1(lam):
     assert r.gap <= 1e-4
 
 
-@requires_orlib
 def test_time_limit_reports_incumbent_bound_and_gap():
     from qportfolio.data import load_orlib
 
@@ -136,7 +134,6 @@ def test_unknown_model_or_split_is_refused_naming_the_choices():
         solve(problem, "exact-continuous", split="eigen")
 
 
-@requires_orlib
 @pytest.mark.parametrize("integer", [True, False], ids=["discrete", "continuous"])
 def test_port2_at_high_risk_aversion_is_proven_quickly(integer):
     """CI's one OR-Library proof: port2, lambda = 0.9 (the compact model needed ~60 s; now ~3 s)."""
@@ -150,7 +147,6 @@ def test_port2_at_high_risk_aversion_is_proven_quickly(integer):
 
 
 @pytest.mark.slow
-@requires_orlib
 @pytest.mark.parametrize("name", ["port1", "port2", "port3", "port4", "port5"])
 @pytest.mark.parametrize("lam", [0.1, 0.3, 0.5, 0.7, 0.9])
 @pytest.mark.parametrize("integer", [True, False], ids=["discrete", "continuous"])
