@@ -20,7 +20,11 @@ from typing import Any
 Outcome = tuple[str, dict[str, Any] | None, str | None]
 
 
-def _worker_loop(conn: Connection, execute: Callable[[Any], Outcome]) -> None:
+def _worker_loop(conn: Connection, execute: Callable[[Any], Outcome], parent_end: Connection | None = None) -> None:
+    if parent_end is not None:
+        # a forked worker inherits the parent's end of its own pipe: closed here, so that the worker
+        # reads EOF and exits when the parent dies (kill -9), instead of waiting forever
+        parent_end.close()
     while True:
         try:
             job = conn.recv()
@@ -51,7 +55,8 @@ class WatchedPool:
 
     def _spawn(self) -> _Worker:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker_loop, args=(child, self.execute), daemon=True)
+        inherited = parent if self.context.get_start_method() == "fork" else None
+        process = self.context.Process(target=_worker_loop, args=(child, self.execute, inherited), daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)

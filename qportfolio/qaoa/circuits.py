@@ -59,9 +59,33 @@ def qaoa_parts(qubo: QuboModel, mixer: str = "x"):
     return operator, offset, mixer_circuit(n, mixer), initial_state_circuit(n, mixer, qubo.problem.cardinality)
 
 
-def qaoa_ansatz(qubo: QuboModel, reps: int, mixer: str = "x"):
-    """The parametrised circuit (parameters ordered [betas, gammas] as in ``QAOASimulator``)."""
-    from qiskit.circuit.library import QAOAAnsatz
+def qaoa_circuit(cost_operator, reps: int, initial_state=None, mixer=None):
+    """The QAOA circuit for ``cost_operator``: ``initial_state`` (default H on every qubit), then
+    ``reps`` layers exp(-i gamma_k H_C) and the mixer at beta_k (``mixer``: a circuit of one
+    parameter, default exp(-i beta sum X)). Parameters are ordered [betas, gammas], as in
+    ``QAOASimulator`` and Qiskit's QAOA. Built from plain gates (``PauliEvolutionGate``), not from
+    ``QAOAAnsatz``, which qiskit 2.1 deprecates with the other ``BlueprintCircuit`` classes."""
+    from qiskit.circuit import ParameterVector, QuantumCircuit
+    from qiskit.circuit.library import PauliEvolutionGate
 
+    n = cost_operator.num_qubits
+    betas, gammas = ParameterVector("β", reps), ParameterVector("γ", reps)
+    qc = QuantumCircuit(n, name="QAOA")
+    if initial_state is None:
+        qc.h(range(n))
+    else:
+        qc.compose(initial_state, range(n), inplace=True)
+    for k in range(reps):
+        qc.append(PauliEvolutionGate(cost_operator, time=gammas[k]), range(n))
+        if mixer is None:
+            qc.rx(2 * betas[k], range(n))
+        else:
+            (beta,) = mixer.parameters
+            qc.compose(mixer.assign_parameters({beta: betas[k]}), range(n), inplace=True)
+    return qc
+
+
+def qaoa_ansatz(qubo: QuboModel, reps: int, mixer: str = "x"):
+    """The parametrised circuit of ``qubo`` (parameters ordered [betas, gammas] as in ``QAOASimulator``)."""
     operator, _, mixer_qc, initial = qaoa_parts(qubo, mixer)
-    return QAOAAnsatz(operator, reps=reps, initial_state=initial, mixer_operator=mixer_qc)
+    return qaoa_circuit(operator, reps, initial, mixer_qc)

@@ -33,12 +33,15 @@ def scrub(text: str) -> str:
 
 
 def ibm_sampler(spec: str, num_qubits: int, shots: int, seed: int) -> tuple[Any, Any, str]:
-    """(SamplerV2, pass manager for the device, label) for an ``ibm...`` sampler spec."""
+    """(sampler, pass manager for the device, label) for an ``ibm...`` sampler spec; the sampler is
+    qiskit-ibm-runtime's client-side ``Sampler`` (``executor_sampler``, a ``BaseSamplerV2``), which
+    replaces the deprecated ``SamplerV2`` from qiskit-ibm-runtime 0.50 on."""
     try:
         import qiskit_ibm_runtime as runtime
         from qiskit.transpiler import generate_preset_pass_manager
+        from qiskit_ibm_runtime.executor_sampler import Sampler
     except ImportError as exc:
-        raise SolverError("IBM backends need qiskit-ibm-runtime: pip install 'qportfolio[ibm]'") from exc
+        raise SolverError("IBM backends need qiskit-ibm-runtime 0.50 or newer: pip install 'qportfolio[ibm]'") from exc
     kind, _, name = spec.partition(":")
     if kind == "ibm-fake":
         from qiskit_ibm_runtime import fake_provider
@@ -69,4 +72,4 @@ def ibm_sampler(spec: str, num_qubits: int, shots: int, seed: int) -> tuple[Any,
     if backend.num_qubits < num_qubits:
         raise SolverError(f"backend {backend.name} has {backend.num_qubits} qubits; this problem needs {num_qubits}")
     pm = generate_preset_pass_manager(optimization_level=1, backend=backend, seed_transpiler=seed)
-    return runtime.SamplerV2(mode=backend, options=options), pm, f"{kind}:{backend.name}"
+    return Sampler(mode=backend, options=options), pm, f"{kind}:{backend.name}"

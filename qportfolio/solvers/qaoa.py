@@ -119,7 +119,7 @@ class QiskitQAOASolver(QuboSolver):
         _, ising_offset, mixer_qc, initial_state = qaoa_parts(qubo, mixer)
         program = qubo_to_quadratic_program(qubo, scale=1.0 / sigma)
         trace: list[float] = []
-        qaoa = QAOA(prim, _optimizer(optimizer, maxiter, seed), reps=reps, initial_state=initial_state,
+        qaoa = _qaoa_class(QAOA)(prim, _optimizer(optimizer, maxiter, seed), reps=reps, initial_state=initial_state,
                     mixer=mixer_qc, initial_point=initial_point * to_scaled, transpiler=pm,
                     callback=lambda count, params, mean, meta: trace.append(sigma * float(np.real(mean)) + ising_offset))
         t0 = time.perf_counter()
@@ -145,6 +145,22 @@ class QiskitQAOASolver(QuboSolver):
             "max_memory_gb": max_memory_gb,
         }
         return SampleRun(sampleset, info, params)
+
+
+def _qaoa_class(base: type) -> type:
+    """qiskit-algorithms' QAOA, building its circuit with :func:`qportfolio.qaoa.circuits.qaoa_circuit`
+    (plain gates) instead of ``QAOAAnsatz``, a ``BlueprintCircuit`` that qiskit 2.1 deprecates; the
+    circuit, its parameter order and the transpiler step are otherwise what QAOA does itself."""
+    from ..qaoa.circuits import qaoa_circuit
+
+    class PlainCircuitQAOA(base):  # type: ignore[misc, valid-type]
+        def _check_operator_ansatz(self, operator: Any) -> None:
+            ansatz = qaoa_circuit(operator, self.reps, self.initial_state, self.mixer)
+            if self._transpiler is not None:
+                ansatz = self._transpiler.run(ansatz, **self._transpiler_options)
+            self.ansatz = ansatz
+
+    return PlainCircuitQAOA
 
 
 def _distribution(eigenstate: Any) -> tuple[np.ndarray, np.ndarray, float]:
