@@ -9,6 +9,7 @@ from .data import load_orlib, load_spec, problem_from_returns, problem_from_spec
 from .errors import DataError, InfeasibleProblemError, QPortfolioError, SolverError, ValidationError
 from .formulations.qubo import Penalties, QuboModel, encode
 from .problem import PortfolioProblem
+from .progress import show_progress
 from .result import Result
 from .solvers import QuboSolver, SampleRun, Solver, SolverOutput, available, register, solve
 from .status import PortfolioAnswer, Status
@@ -38,6 +39,7 @@ __all__ = [
     "problem_from_returns",
     "problem_from_spec",
     "register",
+    "show_progress",
     "solve",
     "synthetic_problem",
 ]

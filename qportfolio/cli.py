@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from . import progress
 from . import solvers as solver_registry
 from .classic.cli import add_commands as add_classic_commands
 from .cli_args import IntermixedParser, add_problem_args, demo_spec_path, parse_key_values, parse_value, problem_from_args
@@ -71,7 +72,8 @@ def _print_json(payload: Any) -> None:
 def cmd_solve(args: argparse.Namespace) -> int:
     problem = problem_from_args(args)
     solver = solver_registry.get(args.solver)
-    result = solver.solve(problem, **_solver_options(args))
+    with progress.reporting(progress.terminal_reporter(quiet=args.json or args.quiet)):
+        result = solver.solve(problem, **_solver_options(args))
     if args.json:
         _print_json(result.to_dict())
     else:
@@ -248,6 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="solver name (see `qportfolio solvers`; default qubo, the recommended QUBO configuration)")
     run_opts(p_solve)
     p_solve.add_argument("--json", action="store_true", help="print the result as JSON")
+    p_solve.add_argument("--quiet", "-q", action="store_true",
+                         help="no progress lines (shown on stderr only when stdout and stderr are terminals)")
     p_solve.set_defaults(func=cmd_solve)
 
     p_enc = sub.add_parser("encode", help="encode a problem as a QUBO and report its size and penalties")

@@ -16,6 +16,7 @@ from typing import Any
 import dimod
 import numpy as np
 
+from .display import held_rows, table
 from .problem import PortfolioProblem
 from .status import Status, jsonable, weights_by_asset
 from .versions import package_versions
@@ -129,6 +130,30 @@ class Result:
             "versions": self.versions,
         }
         return jsonable(out)
+
+    def to_pandas(self):
+        """The held positions as a DataFrame indexed by asset (column ``weight``, largest first)."""
+        import pandas as pd
+
+        rows = held_rows(self.weights_by_asset())
+        return pd.DataFrame({"weight": [w for _, w in rows]}, index=pd.Index([a for a, _ in rows], name="asset"))
+
+    def _repr_html_(self) -> str:
+        figures: dict[str, Any] = {"status": str(self.status), "feasible": str(self.feasible), "objective": self.objective}
+        if self.bound is not None:
+            figures |= {"bound": self.bound, "gap": self.gap}
+        figures |= {"expected return": self.expected_return, "volatility": self.volatility,
+                    "wall time (s)": self.wall_time}
+        if self.info.get("feasible_fraction") is not None:
+            figures["feasible samples"] = f"{100 * self.info['feasible_fraction']:.1f} %"
+        caption = (f"{self.solver} on {self.problem.name} (n={self.problem.n}, K={self.problem.cardinality}, "
+                   f"λ={self.problem.risk_aversion:g}, step={self.problem.weight_step:g})")
+        return table(caption, figures, ("asset", "weight"), held_rows(self.weights_by_asset()), self.message)
+
+    def __repr__(self) -> str:
+        gap = "" if self.bound is None else f", gap={self.gap:.3g}"
+        return (f"Result(solver={self.solver!r}, status={self.status.value!r}, objective={self.objective:.10g}{gap}, "
+                f"held={len(self.selected)} of {self.problem.n}, problem={self.problem.name!r})")
 
     def __str__(self) -> str:
         lines = [

@@ -18,3 +18,6 @@ def test_notebook_runs(path):
     errors = [o for cell in nb.cells if cell.cell_type == "code"
               for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
+    if path.name == "qaoa.ipynb":  # its first code cell ends with a Result: Jupyter shows our HTML table
+        html = [o["data"]["text/html"] for o in nb.cells[1].get("outputs", []) if "text/html" in o.get("data", {})]
+        assert html and "class='qportfolio'" in html[0] and "<th>asset</th>" in html[0] and "optimal" in html[0]

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.prices import Estimate, check_finite_returns, estimate
+from ..display import held_rows, table
 from ..errors import ValidationError
 from ..status import jsonable
 from .portfolios import equal_weight, max_sharpe, min_cvar, min_variance, risk_budgeting
@@ -73,6 +74,24 @@ class BacktestResult:
     turnover: pd.Series  # one-way turnover at each rebalance
     periods_per_year: float
     stats: dict[str, float] = field(default_factory=dict)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The history by date: ``equity`` and ``turnover`` (NaN between rebalances) and the target weights."""
+        frame = pd.DataFrame({"equity": self.equity, "turnover": self.turnover})
+        return frame.join(self.weights, how="left")
+
+    def _repr_html_(self) -> str:
+        labels = {"annual_return": "annual return", "annual_volatility": "annual volatility", "sharpe": "Sharpe",
+                  "max_drawdown": "max drawdown", "total_return": "total return (× start − 1)",
+                  "mean_turnover": "mean turnover"}
+        figures = {labels.get(k, k): v for k, v in self.stats.items()}
+        last = self.weights.iloc[-1] if len(self.weights) else pd.Series(dtype=float)
+        rows = held_rows({str(a): float(w) for a, w in last.items() if w != 0})
+        span = f"{self.equity.index[0].date()} … {self.equity.index[-1].date()}" if len(self.equity) else ""
+        return table(f"Backtest: {self.strategy} ({span})", figures, ("asset", "last target weight"), rows)
+
+    def __repr__(self) -> str:
+        return f"BacktestResult(strategy={self.strategy!r}, periods={len(self.equity)}, rebalances={len(self.weights)})"
 
     def to_dict(self) -> dict[str, Any]:
         return jsonable({

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..display import table
 from ..errors import SolverError, ValidationError
 from .constraints import LONG_ONLY, Constraints, build
 from .portfolios import CLARABEL_TIGHT, _inputs, check_constraints, min_variance, solve_named
@@ -52,6 +53,24 @@ class Frontier:
         if self.min_variance_return is None:
             return np.ones(len(self.returns), dtype=bool)
         return self.returns >= self.min_variance_return - 1e-12 * max(1.0, abs(self.min_variance_return))
+
+    def to_pandas(self):
+        """One row per point: target, return, volatility (Sharpe), the target's dual, and the weights."""
+        return self.to_frame()
+
+    def _repr_html_(self) -> str:
+        frame = self.to_frame()
+        figures: dict[str, Any] = {"points": len(self.returns), "assets": len(self.assets),
+                                   "return range": f"{self.returns.min():.6g} … {self.returns.max():.6g}",
+                                   "volatility range": f"{self.volatilities.min():.6g} … {self.volatilities.max():.6g}",
+                                   "wall time (s)": self.wall_time}
+        columns = [c for c in ("target", "expected_return", "volatility", "sharpe") if c in frame.columns]
+        rows = [(str(i), *row) for i, row in zip(frame.index, frame[columns].to_numpy())]
+        return table("Efficient frontier", figures, ("point", *columns), rows, self.note)
+
+    def __repr__(self) -> str:
+        return (f"Frontier(points={len(self.returns)}, assets={len(self.assets)}, "
+                f"returns={self.returns.min():.6g}..{self.returns.max():.6g})")
 
     def to_frame(self):
         import pandas as pd

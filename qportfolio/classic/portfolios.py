@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..display import held_rows, table
 from ..errors import InfeasibleProblemError, SolverError, ValidationError
 from ..linalg import check_covariance
 from ..status import Status, jsonable, weights_by_asset
@@ -84,6 +85,30 @@ class PortfolioResult:
             "wall_s": self.wall_time, "message": self.message,
             "risk_contributions": None if self.risk_contributions is None else dict(zip(self.assets, self.risk_contributions)),
             "info": self.info})
+
+    def to_pandas(self):
+        """The positions as a DataFrame indexed by asset (``weight``, and ``risk_contribution`` when known)."""
+        import pandas as pd
+
+        frame = pd.DataFrame({"weight": self.weights}, index=pd.Index(self.assets, name="asset"))
+        if self.risk_contributions is not None:
+            frame["risk_contribution"] = self.risk_contributions
+        return frame[frame["weight"] != 0].sort_values("weight", key=abs, ascending=False)
+
+    def _repr_html_(self) -> str:
+        figures: dict[str, Any] = {"status": str(self.status), "expected return": self.expected_return,
+                                   "volatility": self.volatility}
+        if self.objective is not None:
+            figures[f"{self.objective_name} ({self.sense})"] = self.objective
+        if self.risk_free is not None:
+            figures[f"Sharpe (risk-free {self.risk_free:g})"] = self.sharpe(self.risk_free)
+        figures["wall time (s)"] = self.wall_time
+        return table(f"{self.strategy} ({self.solver})", figures, ("asset", "weight"),
+                     held_rows(self.weights_by_asset(1e-9)), self.message)
+
+    def __repr__(self) -> str:
+        return (f"PortfolioResult(strategy={self.strategy!r}, status={self.status.value!r}, "
+                f"volatility={self.volatility:.6g}, held={int(np.count_nonzero(self.weights))} of {len(self.assets)})")
 
     def __str__(self) -> str:
         ret = "—" if self.expected_return is None else f"{self.expected_return:.6g}"

@@ -14,7 +14,9 @@ from typing import Any
 
 import cvxpy as cp
 import numpy as np
+import pyscipopt
 
+from .. import progress
 from ..formulations import miqp
 from ..formulations.miqp import MODELS
 from ..perspective import SPLITS
@@ -25,6 +27,27 @@ from ..status import Status
 from .base import Solver, SolverOutput
 from .options import BOOLEAN, COUNT, POSITIVE, SEED, Option, Role, choice, declare
 from .registry import register
+
+
+def _watch_progress(scip: miqp.ScipModel) -> None:
+    """Report SCIP's incumbent, bound and gap (in f's units) while it solves, when a progress
+    reporter is active (:mod:`qportfolio.progress`); a no-op otherwise."""
+    if not progress.active():
+        return
+
+    class ScipProgress(pyscipopt.Eventhdlr):
+        def eventinit(self) -> None:
+            events = pyscipopt.SCIP_EVENTTYPE
+            for kind in (events.BESTSOLFOUND, events.NODESOLVED, events.LPSOLVED):  # LPs: the root cut loop too
+                self.model.catchEvent(kind, self)
+
+        def eventexec(self, event: Any) -> None:
+            model = self.model
+            incumbent = f"{model.getPrimalbound() * scip.scale:.8g}" if model.getNSols() else "none yet"
+            progress.update(f"SCIP: incumbent {incumbent}, bound {model.getDualbound() * scip.scale:.8g}, "
+                            f"gap {100 * model.getGap():.3g} %, {model.getNNodes()} nodes")
+
+    scip.model.includeEventhdlr(ScipProgress(), "qportfolio-progress", "progress lines for a watching person")
 
 
 def scip_output(problem: PortfolioProblem, scip: miqp.ScipModel, weights: np.ndarray | None, params: dict[str, Any], *,
@@ -85,6 +108,7 @@ class ExactDiscreteSolver(Solver):
         start = _heuristic_start(problem)
         scip = miqp.build(problem, integer=True, model=model, split=split, time_limit=time_limit, threads=threads,
                                 verbose=verbose, start=start)
+        _watch_progress(scip)
         scip.model.optimize()
         weights = scip.weights()
         params = {"time_limit": time_limit, "model": model, "split": split, "threads": threads}
@@ -123,6 +147,7 @@ class ExactContinuousSolver(Solver):
         start = polish_support(problem, _heuristic_start(problem) > 0)
         scip = miqp.build(problem, integer=False, model=model, split=split, time_limit=time_limit, threads=threads,
                                 verbose=verbose, start=start)
+        _watch_progress(scip)
         t0 = time.perf_counter()
         scip.model.optimize()
         weights, message = None, ""

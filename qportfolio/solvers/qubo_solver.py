@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 import dimod
 import numpy as np
 
-from .. import validate
+from .. import progress, validate
 from ..encodings import WeightEncoding, available_encodings
 from ..errors import QPortfolioError, ValidationError
 from ..formulations.qubo import QuboModel, encode
@@ -251,6 +251,11 @@ class QuboSolver(Solver):
             runs.append(self._sample(qubo, seed=batch_seed, **call))
             last = time.perf_counter() - t
             elapsed = time.perf_counter() - start
+            if progress.active():
+                best = min(float(r.sampleset.first.energy) for r in runs if len(r.sampleset))
+                of = f" of {time_budget:g} s" if time_budget is not None else f", call {len(runs)} of {batches}"
+                progress.update(f"{self.name}: best energy {best:.8g} after {len(runs)} sampler calls, "
+                                f"{elapsed:.1f} s{of} (energy = objective on feasible samples)")
             if time_budget is None:
                 if len(runs) >= batches:
                     break
