@@ -45,7 +45,8 @@ GRAPH = {name: imports_of(path) for name, path in MODULES.items()}
 
 #: STYLE.md's layers, lowest first: a module imports only from its own layer or lower ones.
 LAYERS = (
-    ("foundation", ("errors", "validate", "memory", "versions", "redaction", "status", "linalg", "examples")),
+    ("foundation", ("errors", "validate", "memory", "versions", "redaction", "status", "linalg", "examples", "display",
+                    "progress")),
     ("problem", ("problem", "grid", "encodings", "perspective", "relaxation", "repair", "data")),
     ("formulations", ("formulations",)),
     ("result", ("result",)),

@@ -6,14 +6,19 @@ hook, ``_sample(qubo, **params)``.
 """
 
 from .base import Solver, SolverOutput
-from .options import Check, Option, Role, declare
+from .options import BOOLEAN, COUNT, POSITIVE, SEED, TEXT, Check, Option, Role, choice, declare
 from .qubo_solver import DimodSamplerSolver, QuboSolver, SampleRun
 from .registry import DEFAULT_SOLVER, available, get, load_builtins, register, solve, unregister
 
 load_builtins()
 
 __all__ = [
+    "BOOLEAN",
+    "COUNT",
     "DEFAULT_SOLVER",
+    "POSITIVE",
+    "SEED",
+    "TEXT",
     "Check",
     "DimodSamplerSolver",
     "Option",
@@ -23,6 +28,7 @@ __all__ = [
     "Solver",
     "SolverOutput",
     "available",
+    "choice",
     "declare",
     "get",
     "register",
