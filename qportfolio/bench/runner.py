@@ -170,8 +170,8 @@ WATCHDOG_GRACE_SECONDS = 60.0
 
 def job_allowance(job: Job, job_timeout: float | None = None) -> float | None:
     """Seconds a job may run before the runner stops it: ``job_timeout`` when given, else twice the
-    job's own limit plus a grace, the limit read from the solver's declared option roles (a time
-    limit or budget, given or default, or a per-call limit given); None when it has no limit."""
+    job's own limit plus a grace, the limit read from the roles the solver declares for the options
+    the job gives (a time limit, a time budget, a per-call limit); None when it has no limit."""
     from ..solvers import get
 
     if job_timeout is not None:

@@ -76,8 +76,8 @@ class Solver(ABC):
         return next((o.name for o in with_role(self.options, role)), None)
 
     def limit_seconds(self, options: Mapping[str, Any]) -> float | None:
-        """How long a solve with ``options`` is meant to take at most, from the options' roles (the
-        benchmark watchdog allows a multiple of it); None when nothing bounds it."""
+        """How long a solve with ``options`` is meant to take at most, from the roles of the options
+        given (the benchmark watchdog allows a multiple of it); None when none bounds it."""
         return limit_seconds(self.options, options)
 
     def budget_seconds(self, options: Mapping[str, Any]) -> float | None:

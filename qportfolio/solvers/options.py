@@ -198,19 +198,12 @@ def budget_seconds(declared: Mapping[str, Option], values: Mapping[str, Any]) ->
 
 
 def limit_seconds(declared: Mapping[str, Option], values: Mapping[str, Any]) -> float | None:
-    """The longest time a solve with ``values`` is meant to take, read from the options' roles:
-    a time limit or budget (given or default), or a per-call limit given explicitly; None if none."""
-    found: list[float] = []
-    for option in declared.values():
-        if option.role in (Role.TIME_LIMIT, Role.TIME_BUDGET):
-            value = values.get(option.name, option.default)
-        elif option.role == Role.CALL_TIME_LIMIT:
-            value = values.get(option.name)
-        else:
-            continue
-        seconds = _seconds(value)
-        if seconds is not None:
-            found.append(seconds)
+    """The longest time a solve with ``values`` is meant to take, read from the roles of the options
+    given (a time limit, a time budget or a per-call limit); None if none is given. Defaults do not
+    count: a default budget can be overrun by a call that cannot be interrupted, and a watchdog
+    built on it would stop work the user never bounded."""
+    roles = (Role.TIME_LIMIT, Role.TIME_BUDGET, Role.CALL_TIME_LIMIT)
+    found = [s for o in declared.values() if o.role in roles and (s := _seconds(values.get(o.name))) is not None]
     return max(found) if found else None
 
 

@@ -81,11 +81,12 @@ def test_a_suite_refuses_bad_options_naming_the_field(typed_backend):
 
 
 def test_roles_are_read_not_guessed():
-    qubo = get("qubo")  # the default solver's 10 s budget is a declared default, so the watchdog sees it
-    assert qubo.budget_seconds({}) == 10.0 and qubo.limit_seconds({}) == 10.0
+    qubo = get("qubo")  # the default solver's 10 s budget is a declared default: the estimate reads it
+    assert qubo.budget_seconds({}) == 10.0
+    assert qubo.limit_seconds({}) is None and qubo.limit_seconds({"time_budget": 3}) == 3.0  # the watchdog: given limits
     assert qubo.options["encoding"].default == "domain-wall"  # `solvers -v` shows what `qubo` runs
     pt = get("pt")
-    assert pt.limit_seconds({}) is None  # a per-call limit counts only when given (batches repeat calls)
+    assert pt.limit_seconds({}) is None  # no limit given: no watchdog
     assert pt.limit_seconds({"max_time": 3}) == 3.0
     assert get("exact-discrete").option_for(Role.TIME_LIMIT) == "time_limit"
     assert get("sa").option_for(Role.TIME_LIMIT) is None
