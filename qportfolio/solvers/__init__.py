@@ -6,7 +6,7 @@ hook, ``_sample(qubo, **params)``.
 """
 
 from .base import Solver, SolverOutput
-from .options import BOOLEAN, COUNT, POSITIVE, SEED, TEXT, Check, Option, Role, choice, declare
+from .options import BOOLEAN, COUNT, POSITIVE, SEED, TEXT, Check, Option, Role, choice, declare, seed_option
 from .qubo_solver import DimodSamplerSolver, QuboSolver, SampleRun
 from .registry import DEFAULT_SOLVER, available, get, load_builtins, register, solve, unregister
 
@@ -32,6 +32,7 @@ __all__ = [
     "declare",
     "get",
     "register",
+    "seed_option",
     "solve",
     "unregister",
 ]

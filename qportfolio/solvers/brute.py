@@ -16,7 +16,7 @@ from ..errors import SolverError
 from ..problem import PortfolioProblem
 from ..status import Status
 from .base import Solver, SolverOutput
-from .options import COUNT, SEED, Option, Role, declare
+from .options import COUNT, Option, declare, seed_option
 from .registry import register
 
 
@@ -56,8 +56,7 @@ class BruteForceSolver(Solver):
     description = "exhaustive enumeration of the grid problem (tiny instances only)"
     options = declare(
         Option("max_portfolios", "refuse when more portfolios than this exist", COUNT, default=2_000_000),
-        Option("seed", "accepted for a uniform interface; enumeration is deterministic", SEED, nullable=True,
-               role=Role.SEED),
+        seed_option("accepted for a uniform interface; enumeration is deterministic"),
     )
 
     def _solve(self, problem: PortfolioProblem, max_portfolios: int = 2_000_000, seed: int | None = None) -> SolverOutput:

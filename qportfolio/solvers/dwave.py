@@ -37,7 +37,7 @@ from ..status import Status
 from ._dwave_cloud import cloud_config, cloud_errors
 from ._embedding import METHODS, chain_statistics, embedding_for
 from .base import Solver, SolverOutput
-from .options import BOOL_OR_TEXT, BOOLEAN, NUMBER_OR_TEXT, POSITIVE, SEED, TEXT, Check, Option, Role, choice, declare
+from .options import BOOL_OR_TEXT, BOOLEAN, NUMBER_OR_TEXT, POSITIVE, TEXT, Check, Option, Role, choice, declare, seed_option
 from .qubo_solver import QuboSolver, SampleRun, sample_metrics, samples_report_lines, with_portfolio_vectors
 from .registry import register
 
@@ -116,7 +116,7 @@ class DWaveQPUSolver(QuboSolver):
         Option("mock", "true or 'pegasus[:16]' / 'zephyr[:12,4]' / 'chimera[:16,16,4]': MockDWaveSampler, no account",
                BOOL_OR_TEXT),
         LABEL,
-        Option("seed", "seed of the embedding heuristic and of a mock's annealer", SEED, nullable=True, role=Role.SEED),
+        seed_option("seed of the embedding heuristic and of a mock's annealer"),
         *CREDENTIAL_OPTIONS,
     )
 
@@ -270,8 +270,7 @@ class LeapHybridBQMSolver(_LeapHybrid, QuboSolver):
     seeded = False
     sampler_options = declare(
         Option("sampler", "a dimod sampler to use instead of LeapHybridSampler"),
-        Option("seed", "accepted for a uniform interface; Leap's solver is not seeded", SEED, nullable=True,
-               role=Role.SEED),
+        seed_option("accepted for a uniform interface; Leap's solver is not seeded"),
         *HYBRID_OPTIONS,
     )
 

@@ -25,7 +25,7 @@ from ..relaxation import solve_relaxation
 from ..repair import heuristic_units
 from ..status import Status
 from .base import Solver, SolverOutput
-from .options import BOOLEAN, COUNT, POSITIVE, SEED, Option, Role, choice, declare
+from .options import BOOLEAN, COUNT, POSITIVE, Option, Role, choice, declare, seed_option
 from .registry import register
 
 
@@ -93,7 +93,7 @@ COMMON_OPTIONS = declare(
            choice(*SPLITS), default="sdp"),
     Option("threads", "SCIP threads", COUNT, default=1),
     Option("verbose", "show SCIP's log", BOOLEAN, default=False),
-    Option("seed", "accepted for a uniform interface; SCIP is deterministic", SEED, nullable=True, role=Role.SEED),
+    seed_option("accepted for a uniform interface; SCIP is deterministic"),
 )
 
 

@@ -151,6 +151,11 @@ class Option:
         return f"{self.help} [{self.type_label}{default}{role}]"
 
 
+def seed_option(help: str = "random seed (a fresh one is drawn and recorded when not given)") -> Option:
+    """The ``seed`` option every backend takes (``help`` says what it seeds, or that it is ignored)."""
+    return Option("seed", help, SEED, nullable=True, role=Role.SEED)
+
+
 def declare(*options: Option) -> dict[str, Option]:
     """Options as a name -> Option mapping (a name declared twice is a programming error)."""
     out: dict[str, Option] = {}

@@ -20,7 +20,7 @@ from ..formulations.qubo import QuboModel
 from ..qaoa.basis import check_memory
 from ..qaoa.energies import basis_energies
 from ..qaoa.sampling import bits_of, check_mixer, distribution_stats, sampleset_from_counts
-from .options import COUNT, NUMBERS, SEED, Option, Role, declare
+from .options import COUNT, NUMBERS, Option, Role, declare, seed_option
 from .qaoa_options import MAX_MEMORY, MIXER, REPS
 from .qubo_solver import QuboSolver, SampleRun
 from .registry import register
@@ -85,7 +85,7 @@ class QiskitQAOASolver(QuboSolver):
                           "or a BaseSamplerV2 object", default="aer"),
         Option("pass_manager", "a transpiler pass manager for a user-supplied sampler's backend"),
         MAX_MEMORY,
-        Option("seed", "random seed (simulator, transpiler, optimizer)", SEED, nullable=True, role=Role.SEED),
+        seed_option("random seed (simulator, transpiler, optimizer)"),
     )
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", optimizer: Any = "cobyla",

@@ -18,7 +18,7 @@ from ..qaoa import Basis, QAOASimulator
 from ..qaoa.energies import basis_energies
 from ..qaoa.parameters import STRATEGIES, optimize_angles
 from ..qaoa.sampling import check_mixer, distribution_stats, sampleset_from_counts
-from .options import COUNT, NUMBERS, SEED, Option, Role, choice, declare
+from .options import COUNT, NUMBERS, Option, Role, choice, declare, seed_option
 from .qaoa_options import MAX_MEMORY, MIXER, REPS
 from .qubo_solver import QuboSolver, SampleRun
 from .registry import register
@@ -38,7 +38,7 @@ class FastQAOASolver(QuboSolver):
         Option("maxiter", "L-BFGS-B iterations per local optimisation", COUNT, default=200),
         Option("initial_point", "angles [beta_1..beta_p, gamma_1..gamma_p] to start from", NUMBERS, nullable=True),
         MAX_MEMORY,
-        Option("seed", "random seed (multistart and sampling)", SEED, nullable=True, role=Role.SEED),
+        seed_option("random seed (multistart and sampling)"),
     )
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", shots: int = 1024,

@@ -43,12 +43,12 @@ from .options import (
     NON_NEGATIVE,
     PENALTIES,
     POSITIVE,
-    SEED,
     Check,
     Option,
     Role,
     choice,
     declare,
+    seed_option,
 )
 from .penalty_tuning import tune_penalty_scale
 
@@ -60,8 +60,7 @@ def _encoding(value: Any, field: str) -> Any:
                           f"bounded-coefficient:<cap>) or a WeightEncoding, got {validate.describe(value)}")
 
 
-SEED_OPTION = Option("seed", "random seed (a fresh one is drawn and recorded when not given)", SEED, nullable=True,
-                     role=Role.SEED)
+SEED_OPTION = seed_option()
 ENCODE_OPTIONS = declare(
     Option("encoding", "weight encoding: binary, unary, domain-wall, bounded-coefficient:<cap>, or a WeightEncoding",
            Check("encoding name or WeightEncoding", _encoding, textual=True), default="binary", nullable=True, flag=True),
