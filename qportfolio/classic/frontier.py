@@ -21,7 +21,7 @@ import numpy as np
 from ..display import table
 from ..errors import SolverError, ValidationError
 from .constraints import LONG_ONLY, Constraints, build
-from .portfolios import CLARABEL_TIGHT, _inputs, check_constraints, min_variance, solve_named
+from .portfolios import CLARABEL_TIGHT, _inputs, check_constraints, min_variance, solve_cvxpy, solve_named
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,7 +164,7 @@ def _solve_extreme(problem: Any) -> None:
     try:
         problem.solve(solver="SCIPY", scipy_options={"method": "highs"})
     except cp.SolverError:
-        problem.solve(solver="CLARABEL")
+        solve_cvxpy(problem, "CLARABEL")
 
 
 def _active_set_points(mu: np.ndarray, cov: np.ndarray, constraints: Constraints, goals: np.ndarray,
@@ -273,7 +273,7 @@ def efficient_frontier(expected_returns: Any, covariance: Any, constraints: Cons
     rets, vols, ws, duals, kept = [], [], [], [], []
     for r in goals:
         target.value = float(r)
-        problem.solve(solver=solver, **({} if solver == "SCIP" else CLARABEL_TIGHT))
+        solve_cvxpy(problem, solver, **({} if solver == "SCIP" else CLARABEL_TIGHT))
         if problem.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
             raise SolverError(f"frontier point at target return {r:.6g}: {solver} ended with status {problem.status}")
         x = np.asarray(w.value, dtype=float)
@@ -377,7 +377,7 @@ def score_frontier(expected_returns: Any, covariance: Any, score: Any, tradeoffs
     rows = []
     for value in ts:
         t.value = float(value)
-        problem.solve(solver=solver, **({} if solver == "SCIP" else CLARABEL_TIGHT))
+        solve_cvxpy(problem, solver, **({} if solver == "SCIP" else CLARABEL_TIGHT))
         if problem.status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
             solve_named(cp.Minimize(0), named, what="the score trade-off's constraint set")  # raises naming the conflict
         if problem.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):

@@ -207,6 +207,16 @@ def _result(strategy: str, assets: tuple[str, ...], w: np.ndarray, mu: np.ndarra
                            wall_time=time.perf_counter() - start, message=message, info=info or {})
 
 
+def solve_cvxpy(problem: Any, solver: str, **options: Any) -> None:
+    """``problem.solve`` without cvxpy's "Solution may be inaccurate" warning: the inaccuracy is in
+    ``problem.status`` (``optimal_inaccurate``), which every caller maps to ``Status.FEASIBLE``."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Solution may be inaccurate", category=UserWarning)
+        problem.solve(solver=solver, **options)
+
+
 def solve_named(objective: Any, named: list[tuple[str, Any]], *, what: str) -> tuple[Any, str, dict[str, float]]:
     """Solve a cvxpy problem whose constraints are named; return (problem, solver, scalar duals).
 
@@ -217,7 +227,7 @@ def solve_named(objective: Any, named: list[tuple[str, Any]], *, what: str) -> t
     mixed = problem.is_mixed_integer()
     solver = "SCIP" if mixed else "CLARABEL"
     try:
-        problem.solve(solver=solver, **({} if mixed else CLARABEL_TIGHT))
+        solve_cvxpy(problem, solver, **({} if mixed else CLARABEL_TIGHT))
     except cp.error.SolverError as exc:
         raise SolverError(f"{what}: {solver} failed ({exc})") from None
     if problem.status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):

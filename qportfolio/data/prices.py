@@ -58,7 +58,7 @@ def read_table(path: str | Path, date_column: str | None = None, date_format: st
     if column not in frame.columns:
         raise DataError(f"{file}: no date column {column!r}; columns are {', '.join(frame.columns)}")
     try:
-        frame[column] = pd.to_datetime(frame[column], format=date_format)
+        frame[column] = pd.to_datetime(frame[column].astype(str), format=date_format)  # numbers are not dates
     except (ValueError, TypeError) as exc:
         raise DataError(f"{file}: column {column!r} does not hold dates in the format {date_format!r} ({one_line(exc)}); "
                         "name the date column with --date-column, or give the format with --date-format "
