@@ -64,7 +64,7 @@ def violation(weights: np.ndarray) -> float:
 def ours(mu, cov, targets):
     return {
         "min variance": lambda: min_variance(mu, cov).weights,
-        "max Sharpe": lambda: max_sharpe(mu, cov, 0.0).weights,
+        "max Sharpe": lambda: max_sharpe(mu, cov, risk_free=0.0).weights,
         "risk parity": lambda: risk_budgeting(mu, cov).weights,
         "frontier": lambda: efficient_frontier(mu, cov, targets=targets).weights,
     }

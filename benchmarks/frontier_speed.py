@@ -31,7 +31,7 @@ def main() -> None:
                 "box + groups": Constraints(upper=0.4, groups=(Group("first-half", assets[: n // 2], cap=0.6),))}
         for label, c in sets.items():
             t0 = time.perf_counter()
-            f = efficient_frontier(mu, cov, c, points=args.points, risk_free=0.0, assets=assets)
+            f = efficient_frontier(mu, cov, constraints=c, points=args.points, risk_free=0.0, assets=assets)
             rows.append({"n": n, "constraints": label, "points": len(f.returns), "seconds": time.perf_counter() - t0})
     print_table(rows, [("n", "assets", "d"), ("constraints", "constraints", "s"), ("points", "points", "d"),
                        ("seconds", "seconds", ".3f")])

@@ -302,8 +302,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .classic.cli import strategy_first
+
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(strategy_first(list(sys.argv[1:] if argv is None else argv)))
     try:
         return int(args.func(args) or 0)
     except QPortfolioError as exc:

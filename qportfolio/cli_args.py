@@ -67,22 +67,69 @@ def parse_key_values(items: Iterable[str] | None, flag: str = "--option") -> dic
     return out
 
 
-def add_problem_args(p: argparse.ArgumentParser, spec_optional: bool = True) -> None:
-    """The problem source (SPEC, --orlib, --synthetic) and parameter overrides."""
+class Refuse(argparse.Action):
+    """A flag a command does not take but a user may expect: refused at once, in one line, naming
+    the flag that does the job (or saying why none applies). Hidden from ``--help``."""
+
+    def __init__(self, option_strings: list[str], dest: str, instead: str, nargs: Any = None, **kwargs: Any) -> None:
+        self.instead = instead
+        super().__init__(option_strings, dest, nargs=nargs, help=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        raise SystemExit(_refusal(f"{parser.prog} does not take {option_string}; {self.instead}"))
+
+
+def _refusal(message: str) -> int:
+    import sys
+
+    print(f"qportfolio: error: {message}", file=sys.stderr)
+    return 2
+
+
+def refuse(p: argparse.ArgumentParser, flags: dict[str, str], *, takes_value: bool = True) -> None:
+    """Hidden flags of ``p`` that are refused with the hint ``flags[flag]``."""
+    for flag, instead in flags.items():
+        p.add_argument(flag, action=Refuse, instead=instead, nargs=None if takes_value else 0,
+                       dest=f"refused_{flag.strip('-').replace('-', '_')}")
+
+
+#: Flags of the core problem that the classical commands do not read, and what they take instead.
+CORE_ONLY = {
+    "--k": "use --max-assets to hold at most K assets",
+    "--cardinality": "use --max-assets to hold at most K assets",
+    "--max-weight": "use --upper for a cap on every weight",
+    "--min-weight": "use --lower for a floor on every weight",
+    "--lambda": "the classical strategies have no risk aversion: choose the strategy (min-variance, max-sharpe, ...)",
+    "--risk-aversion": "the classical strategies have no risk aversion: choose the strategy (min-variance, max-sharpe, ...)",
+    "--step": "the classical strategies take continuous weights (use `qportfolio solve` for a weight grid)",
+    "--weight-step": "the classical strategies take continuous weights (use `qportfolio solve` for a weight grid)",
+}
+
+
+def add_problem_args(p: argparse.ArgumentParser, spec_optional: bool = True, *, parameters: bool = True) -> None:
+    """The problem source (SPEC, --orlib, --synthetic, --prices) and, with ``parameters``, the core
+    problem's parameter overrides; without them, those flags are refused naming what to use."""
     src = p.add_argument_group("problem (one source)")
     src.add_argument("spec", nargs="?" if spec_optional else None, help="JSON problem spec file")
     src.add_argument("--orlib", metavar="NAME", help="OR-Library set port1..port5 (or a path to portN.txt)")
-    src.add_argument("--synthetic", metavar="N", type=int, help="seeded synthetic problem with N assets")
+    src.add_argument("--synthetic", metavar="N", type=int, help="seeded synthetic problem with N assets (see --instance-seed)")
     src.add_argument("--prices", metavar="CSV|sp500",
                      help="prices: a CSV with a date column, or a bundled dataset (sp500: 20 S&P 500 stocks, 1990-2022, "
                           "from the optional extra qportfolio[data]); mu and the covariance are estimated per period")
-    src.add_argument("--date-column", help="name of the date column of --prices (default: the first)")
-    src.add_argument("--date-format", default="ISO8601",
-                     help="format of the dates of --prices (default ISO8601, e.g. 2024-01-31; strftime, e.g. %%d/%%m/%%Y)")
-    src.add_argument("--estimator", choices=["sample", "ledoit-wolf"], default="ledoit-wolf",
-                     help="covariance estimator for --prices (default ledoit-wolf)")
-    src.add_argument("--instance-seed", type=int, help="seed of the synthetic instance (default: --seed or 0)")
-    src.add_argument("--data-dir", help="folder of the OR-Library files (default: $QPORTFOLIO_ORLIB_DIR or ../shared/data/orlib)")
+    src.add_argument("--date-column", help="--prices: name of the date column (default: the first)")
+    src.add_argument("--date-format",
+                     help="--prices: format of the dates (default ISO8601, e.g. 2024-01-31; strftime, e.g. %%d/%%m/%%Y)")
+    src.add_argument("--estimator", choices=["sample", "ledoit-wolf"],
+                     help="--prices: covariance estimator (default ledoit-wolf)")
+    src.add_argument("--instance-seed", type=int, help="--synthetic: seed of the instance (default 0)")
+    src.add_argument("--data-dir", help="--orlib: folder of the OR-Library files (default: the copy shipped with qportfolio)")
+    src.add_argument("--repair-covariance", action="store_true",
+                     help="SPEC or --prices: replace a non-PSD covariance by the nearest PSD matrix (recorded in the result)")
+    if not parameters:
+        refuse(p, {f: m for f, m in CORE_ONLY.items()})
+        refuse(p, {"--selection-only": "the classical strategies take continuous weights"}, takes_value=False)
+        return
     par = p.add_argument_group("problem parameters (override the source's)")
     par.add_argument("--k", "--cardinality", dest="k", type=int, help="number of assets to hold, K")
     par.add_argument("--lambda", "--risk-aversion", dest="lam", type=float, help="risk aversion lambda in [0, 1]")
@@ -90,7 +137,23 @@ def add_problem_args(p: argparse.ArgumentParser, spec_optional: bool = True) -> 
     par.add_argument("--min-weight", type=float, help="minimum weight of a held asset")
     par.add_argument("--max-weight", type=float, help="maximum weight of a held asset")
     par.add_argument("--selection-only", action="store_true", help="equal weights 1/K: one binary variable per asset")
-    par.add_argument("--repair-covariance", action="store_true", help="replace a non-PSD covariance by the nearest PSD matrix")
+
+
+#: Source-specific flags: the source each belongs to.
+SOURCE_FLAGS = {"date_column": ("prices", "--date-column"), "date_format": ("prices", "--date-format"),
+                "estimator": ("prices", "--estimator"), "instance_seed": ("synthetic", "--instance-seed"),
+                "data_dir": ("orlib", "--data-dir")}
+
+
+def check_source_flags(args: argparse.Namespace, source: str) -> None:
+    """Refuse a flag that belongs to another problem source than ``source`` (it would be ignored)."""
+    for dest, (owner, flag) in SOURCE_FLAGS.items():
+        if getattr(args, dest, None) is not None and owner != source:
+            raise ValidationError(f"{flag} applies to --{owner} only; this problem comes from "
+                                  f"{'a SPEC file' if source == 'spec' else '--' + source}")
+    if getattr(args, "repair_covariance", False) and source not in ("spec", "prices"):
+        raise ValidationError(f"--repair-covariance applies to a SPEC file or --prices; --{source} covariances are PSD "
+                              "as given")
 
 
 def _problem_from_prices(args: argparse.Namespace, overrides: dict[str, Any]) -> PortfolioProblem:
@@ -100,9 +163,10 @@ def _problem_from_prices(args: argparse.Namespace, overrides: dict[str, Any]) ->
     k = overrides.pop("cardinality", None)
     if k is None:
         raise ValidationError("a problem from --prices needs --k (the number of assets to hold)")
-    returns = returns_from_prices(read_prices(args.prices, args.date_column, args.date_format))
+    returns = returns_from_prices(read_prices(args.prices, args.date_column, args.date_format or "ISO8601"))
     name = Path(args.prices).stem if Path(args.prices).suffix else str(args.prices)
-    return problem_from_returns(returns, cardinality=k, estimator=args.estimator, name=name, **overrides)
+    return problem_from_returns(returns, cardinality=k, estimator=args.estimator or "ledoit-wolf", name=name,
+                                repair_covariance=args.repair_covariance, **overrides)
 
 
 def has_problem_source(args: argparse.Namespace) -> bool:
@@ -114,12 +178,13 @@ def problem_from_args(args: argparse.Namespace) -> PortfolioProblem:
     sources = [s for s in SOURCES if getattr(args, s, None) is not None]
     if len(sources) != 1:
         raise ValidationError("give exactly one problem source: a SPEC file, --orlib NAME, --synthetic N or --prices CSV|sp500")
+    check_source_flags(args, sources[0])
     overrides = {
-        "cardinality": args.k,
-        "risk_aversion": args.lam,
-        "weight_step": args.step,
-        "min_weight": args.min_weight,
-        "max_weight": args.max_weight,
+        "cardinality": getattr(args, "k", None),
+        "risk_aversion": getattr(args, "lam", None),
+        "weight_step": getattr(args, "step", None),
+        "min_weight": getattr(args, "min_weight", None),
+        "max_weight": getattr(args, "max_weight", None),
     }
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if args.spec is not None:
@@ -129,7 +194,7 @@ def problem_from_args(args: argparse.Namespace) -> PortfolioProblem:
     elif args.prices is not None:
         problem = _problem_from_prices(args, overrides)
     else:
-        seed = args.instance_seed if args.instance_seed is not None else (getattr(args, "seed", None) or 0)
+        seed = args.instance_seed if args.instance_seed is not None else 0  # --seed seeds the solver only
         k = overrides.pop("cardinality", None)
         problem = synthetic_problem(args.synthetic, seed=seed, cardinality=k, **overrides)
-    return problem.selection_only_variant() if args.selection_only else problem
+    return problem.selection_only_variant() if getattr(args, "selection_only", False) else problem

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -55,6 +55,7 @@ class PortfolioProblem:
     min_weight, max_weight: bounds of a held asset's weight, scalar or per asset.
     weight_step: grid step; 1/step must be an integer.
     name: a label for reports (e.g. ``orlib:port1``).
+    source, provenance: where the numbers came from and how (reported, not compared).
     """
 
     assets: tuple[str, ...]
@@ -67,6 +68,9 @@ class PortfolioProblem:
     weight_step: float = 0.05
     name: str = "portfolio"
     source: str = field(default="", compare=False)
+    #: how the data were obtained (estimator, shrinkage, periods, covariance repair, seed, file): reported
+    #: with every result; not part of the fingerprint, which identifies the numbers themselves
+    provenance: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         assets = validate.names(self.assets, "assets")
@@ -115,6 +119,7 @@ class PortfolioProblem:
         set_(self, "min_weight", _frozen(lower))
         set_(self, "max_weight", _frozen(upper))
         set_(self, "weight_step", step)
+        set_(self, "provenance", dict(self.provenance))
 
     # ----------------------------------------------------------------- derived quantities
     @property
@@ -212,6 +217,17 @@ class PortfolioProblem:
         """The equal-weight variant: weight_step = min = max = 1/K (one qubit per asset)."""
         k = self.cardinality
         return self.replace(weight_step=1.0 / k, min_weight=1.0 / k, max_weight=1.0 / k)
+
+    def describe(self) -> dict[str, Any]:
+        """Every field that defines the problem, and its provenance (JSON-safe; for results)."""
+
+        def scalar_or_list(arr: np.ndarray) -> float | list[float]:
+            return float(arr[0]) if np.all(arr == arr[0]) else arr.tolist()
+
+        return {"name": self.name, "fingerprint": self.fingerprint, "n": self.n, "cardinality": self.cardinality,
+                "risk_aversion": self.risk_aversion, "weight_step": self.weight_step,
+                "min_weight": scalar_or_list(self.min_weight), "max_weight": scalar_or_list(self.max_weight),
+                "source": self.source, "provenance": dict(self.provenance)}
 
     def to_spec(self) -> dict[str, Any]:
         """A JSON-serialisable spec that ``data.spec.problem_from_spec`` reads back."""

@@ -118,14 +118,7 @@ class Result:
             "message": self.message,
             "seed": self.seed,
             "parameters": self.parameters,
-            "problem": {
-                "name": self.problem.name,
-                "fingerprint": self.fingerprint,
-                "n": self.problem.n,
-                "cardinality": self.problem.cardinality,
-                "risk_aversion": self.problem.risk_aversion,
-                "weight_step": self.problem.weight_step,
-            },
+            "problem": self.problem.describe(),
             "info": self.info,
             "versions": self.versions,
         }

@@ -14,7 +14,7 @@ def run(*args):
 
 
 def test_solve_json_fields(capsys):
-    assert main(["solve", "--synthetic", "8", "--seed", "1", "--k", "3", "--solver", "exact-discrete", "--json"]) == 0
+    assert main(["solve", "--synthetic", "8", "--instance-seed", "1", "--k", "3", "--solver", "exact-discrete", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     for key in ("objective", "weights", "selected", "feasible", "status", "solver", "wall_s", "expected_return", "volatility",
                 "bound", "gap"):
@@ -78,8 +78,8 @@ def test_orlib_from_the_shell():
 @pytest.mark.parametrize("solver", ["qaoa-fast", "qaoa"])
 def test_qaoa_from_the_command_line(capsys, solver):
     pytest.importorskip("qiskit_aer")
-    args = ["solve", "--synthetic", "6", "--seed", "1", "--k", "2", "--selection-only", "--solver", solver,
-            "--reps", "2", "--shots", "512", "--mixer", "xy-ring", "--json"]
+    args = ["solve", "--synthetic", "6", "--instance-seed", "1", "--seed", "1", "--k", "2", "--selection-only",
+            "--solver", solver, "--reps", "2", "--shots", "512", "--mixer", "xy-ring", "--json"]
     assert main(args) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["feasible"] and out["parameters"]["reps"] == 2 and out["parameters"]["mixer"] == "xy-ring"
@@ -93,7 +93,7 @@ def test_qaoa_too_large_is_one_line():
 
 
 def test_default_solver_is_the_recommended_qubo_configuration():
-    proc = run("solve", "--synthetic", "8", "--seed", "1", "--k", "3", "--time-budget", "0.5", "--json")
+    proc = run("solve", "--synthetic", "8", "--instance-seed", "1", "--seed", "1", "--k", "3", "--time-budget", "0.5", "--json")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["solver"] == "qubo" and out["feasible"]
@@ -102,10 +102,10 @@ def test_default_solver_is_the_recommended_qubo_configuration():
 
 
 def test_solve_with_encoding_and_tuned_penalties(capsys):
-    assert main(["solve", "--synthetic", "8", "--seed", "1", "--k", "3", "--solver", "sa", "--encoding", "unary",
-                 "--penalty-strategy", "tuned", "--num-reads", "10", "--num-sweeps", "200", "--json"]) == 0
+    assert main(["solve", "--synthetic", "8", "--instance-seed", "1", "--seed", "1", "--k", "3", "--solver", "sa",
+                 "--encoding", "unary", "--penalty-strategy", "tuned", "--num-reads", "10", "--num-sweeps", "200", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["parameters"]["encoding"] == "unary" and "penalty_tuning" in out["info"]
-    assert main(["encode", "--synthetic", "8", "--seed", "1", "--k", "3", "--encoding", "domain-wall"]) == 0
+    assert main(["encode", "--synthetic", "8", "--instance-seed", "1", "--k", "3", "--encoding", "domain-wall"]) == 0
     text = capsys.readouterr().out
     assert "encoding domain-wall" in text and "max/min |bias|" in text

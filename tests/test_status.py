@@ -51,7 +51,7 @@ def test_core_and_classical_results_share_field_meanings():
     problem = qp.synthetic_problem(6, seed=2, cardinality=3, weight_step=0.25, min_weight=0.25)
     mu, cov = problem.expected_returns, problem.covariance
     answers = [qp.solve(problem, "brute"), qp.solve(problem, "sa", num_reads=20, seed=1),
-               min_variance(mu, cov, LONG_ONLY, assets=problem.assets), max_sharpe(mu, cov, assets=problem.assets),
+               min_variance(mu, cov, constraints=LONG_ONLY, assets=problem.assets), max_sharpe(mu, cov, assets=problem.assets),
                risk_budgeting(mu, cov, assets=problem.assets)]
     for a in answers:
         assert isinstance(a, PortfolioAnswer)
@@ -70,7 +70,7 @@ def test_classical_objective_is_the_optimised_criterion():
     mv = min_variance(mu, cov)
     assert (mv.objective_name, mv.sense) == ("variance", "min")
     assert mv.objective == pytest.approx(mv.volatility**2, rel=1e-9)
-    ms = max_sharpe(mu, cov, 0.001)
+    ms = max_sharpe(mu, cov, risk_free=0.001)
     assert (ms.objective_name, ms.sense) == ("sharpe_ratio", "max")
     assert ms.objective == pytest.approx(ms.sharpe(0.001), rel=1e-12)
     rp = risk_budgeting(mu, cov)

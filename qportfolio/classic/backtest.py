@@ -22,6 +22,7 @@ from ..data.prices import Estimate, check_finite_returns, estimate
 from ..display import held_rows, table
 from ..errors import ValidationError
 from ..status import jsonable
+from .constraints import LONG_ONLY, Constraints
 from .portfolios import equal_weight, max_sharpe, min_cvar, min_variance, risk_budgeting
 
 FREQUENCIES = {"monthly": "ME", "quarterly": "QE", "annually": "YE", "weekly": "W-FRI"}
@@ -30,6 +31,10 @@ Strategy = Callable[[Estimate, pd.DataFrame], np.ndarray]
 
 
 def _qubo_strategy(solver: str, cardinality: int, weight_step: float, risk_aversion: float, options: dict[str, Any]) -> Strategy:
+    from ..solvers import get
+
+    get(solver).validate_options(options)  # refused now, naming the option, not in the first window
+
     def run(est: Estimate, window: pd.DataFrame) -> np.ndarray:
         from ..problem import PortfolioProblem
         from ..solvers import solve
@@ -46,17 +51,28 @@ def _qubo_strategy(solver: str, cardinality: int, weight_step: float, risk_avers
     return run
 
 
-def strategy(name: str, *, risk_free: float = 0.0, cardinality: int = 5, weight_step: float = 0.05,
-             risk_aversion: float = 0.5, alpha: float = 0.95, options: dict[str, Any] | None = None) -> Strategy:
-    """A named strategy (see the module docstring)."""
+#: the built-in classical strategies that take a :class:`Constraints`
+CONSTRAINED = ("min-variance", "max-sharpe", "min-cvar")
+
+
+def strategy(name: str, *, risk_free: float = 0.0, constraints: Constraints | None = None, cardinality: int = 5,
+             weight_step: float = 0.05, risk_aversion: float = 0.5, alpha: float = 0.95,
+             options: dict[str, Any] | None = None) -> Strategy:
+    """A named strategy (see the module docstring); ``constraints`` apply to the strategies of
+    :data:`CONSTRAINED` and are refused by the others, ``options`` go to a ``qubo:<solver>``."""
+    if constraints is not None and name not in CONSTRAINED:
+        raise ValidationError(f"strategy {name} takes no constraints; those that do: {', '.join(CONSTRAINED)}")
+    if options and not name.startswith("qubo:"):
+        raise ValidationError(f"options ({', '.join(options)}) go to qubo:<solver> strategies; {name} takes none")
     if name.startswith("qubo:"):
         return _qubo_strategy(name.split(":", 1)[1], cardinality, weight_step, risk_aversion, dict(options or {}))
+    c = LONG_ONLY if constraints is None else constraints
     table: dict[str, Strategy] = {
         "equal-weight": lambda e, w: equal_weight(e.expected_returns, e.covariance).weights,
-        "min-variance": lambda e, w: min_variance(e.expected_returns, e.covariance).weights,
-        "max-sharpe": lambda e, w: max_sharpe(e.expected_returns, e.covariance, risk_free).weights,
+        "min-variance": lambda e, w: min_variance(e.expected_returns, e.covariance, constraints=c).weights,
+        "max-sharpe": lambda e, w: max_sharpe(e.expected_returns, e.covariance, risk_free=risk_free, constraints=c).weights,
         "risk-parity": lambda e, w: risk_budgeting(e.expected_returns, e.covariance).weights,
-        "min-cvar": lambda e, w: min_cvar(w.to_numpy(), alpha).weights,
+        "min-cvar": lambda e, w: min_cvar(w.to_numpy(), alpha=alpha, constraints=c).weights,
     }
     if name not in table:
         raise ValidationError(f"strategy must be one of {', '.join(table)} or qubo:<solver>, got {name!r}")

@@ -8,27 +8,54 @@ from typing import Any
 
 import numpy as np
 
-from ..cli_args import SOURCES, add_problem_args, demo_spec_path, has_problem_source, parse_key_values, problem_from_args
+from ..cli_args import SOURCES, add_problem_args, demo_spec_path, has_problem_source, parse_key_values, problem_from_args, refuse
 from ..errors import ValidationError
 
-STRATEGIES = ("equal-weight", "min-variance", "max-sharpe", "risk-parity", "min-variance-for-return",
-              "max-return-for-volatility", "min-cvar", "score-tradeoff")
+#: strategy -> (help, takes constraints)
+STRATEGY_HELP = {
+    "equal-weight": ("1/n in every asset", False),
+    "min-variance": ("the minimum-variance portfolio", True),
+    "max-sharpe": ("the maximum-Sharpe (tangency) portfolio", True),
+    "risk-parity": ("equal risk contributions", False),
+    "min-variance-for-return": ("the minimum variance at a target expected return", True),
+    "max-return-for-volatility": ("the highest expected return within a volatility budget", True),
+    "min-cvar": ("the minimum CVaR on the return scenarios of --prices", True),
+    "score-tradeoff": ("risk against a per-asset score (ESG, a signal): min w'Sigma w - t score'w", True),
+}
+STRATEGIES = tuple(STRATEGY_HELP)
+#: flags that one strategy takes, refused by the others with its name
+STRATEGY_FLAGS = {"--target-return": "min-variance-for-return", "--target-volatility": "max-return-for-volatility",
+                  "--alpha": "min-cvar", "--scores": "score-tradeoff", "--tradeoff": "score-tradeoff",
+                  "--sweep": "score-tradeoff", "--plot": "score-tradeoff"}
 
 
-def _constraint_args(p: argparse.ArgumentParser) -> None:
+def strategy_first(argv: list[str]) -> list[str]:
+    """``classic [options] STRATEGY [options]`` as ``classic STRATEGY [options]``: options may come
+    before the strategy, as before each strategy had a subcommand of its own."""
+    if not argv or argv[0] != "classic":
+        return argv
+    rest = argv[1:]
+    for i, token in enumerate(rest):
+        if token in STRATEGY_HELP:
+            return ["classic", token, *rest[:i], *rest[i + 1:]]
+    return argv
+
+
+def _constraint_args(p: argparse.ArgumentParser, *, cardinality: bool = True) -> None:
     g = p.add_argument_group("constraints")
     g.add_argument("--long-short", action="store_true", help="allow short positions (default long-only)")
     g.add_argument("--lower", type=float, help="lower bound on every weight")
     g.add_argument("--upper", type=float, help="upper bound on every weight")
     g.add_argument("--leverage", type=float, help="gross leverage limit sum |w| (e.g. 1.6 for 130/30)")
-    g.add_argument("--max-assets", type=int, help="hold at most this many assets (SCIP)")
+    if cardinality:
+        g.add_argument("--max-assets", type=int, help="hold at most this many assets (a mixed-integer program in SCIP)")
 
 
 def _constraints(args: argparse.Namespace):
     from .constraints import Constraints
 
     return Constraints(long_only=not args.long_short, lower=args.lower, upper=args.upper, gross_leverage=args.leverage,
-                       cardinality=args.max_assets)
+                       cardinality=getattr(args, "max_assets", None))
 
 
 def _market(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], Any]:
@@ -38,11 +65,13 @@ def _market(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, tuple[str
         if others:
             raise ValidationError(f"give exactly one problem source: --prices or {others[0].replace('spec', 'a SPEC file')}, "
                                   "not both")
+        from ..cli_args import check_source_flags
         from ..data.prices import estimate, read_prices, returns_from_prices
 
-        prices = read_prices(args.prices, args.date_column, args.date_format)
+        check_source_flags(args, "prices")
+        prices = read_prices(args.prices, args.date_column, args.date_format or "ISO8601")
         rets = returns_from_prices(prices)
-        est = estimate(rets, args.estimator, periods_per_year=1.0)
+        est = estimate(rets, args.estimator or "ledoit-wolf", periods_per_year=1.0, repair=args.repair_covariance)
         return est.expected_returns, est.covariance, est.assets, rets.to_numpy()
     if not has_problem_source(args):
         args.spec = demo_spec_path()
@@ -54,30 +83,26 @@ def cmd_classic(args: argparse.Namespace) -> int:
     from . import portfolios as pf
 
     mu, cov, assets, scenarios = _market(args)
-    c = _constraints(args)
     name = args.strategy
+    c = _constraints(args) if STRATEGY_HELP[name][1] else None
     if name == "equal-weight":
         result = pf.equal_weight(mu, cov, assets=assets)
     elif name == "min-variance":
-        result = pf.min_variance(mu, cov, c, assets=assets)
+        result = pf.min_variance(mu, cov, constraints=c, assets=assets)
     elif name == "max-sharpe":
-        result = pf.max_sharpe(mu, cov, args.risk_free or 0.0, c, assets=assets)
+        result = pf.max_sharpe(mu, cov, risk_free=args.risk_free or 0.0, constraints=c, assets=assets)
     elif name == "risk-parity":
         result = pf.risk_budgeting(mu, cov, assets=assets)
     elif name == "min-variance-for-return":
-        if args.target_return is None:
-            raise ValidationError("min-variance-for-return needs --target-return")
-        result = pf.min_variance_for_return(mu, cov, args.target_return, c, assets=assets)
+        result = pf.min_variance_for_return(mu, cov, target_return=args.target_return, constraints=c, assets=assets)
     elif name == "max-return-for-volatility":
-        if args.target_volatility is None:
-            raise ValidationError("max-return-for-volatility needs --target-volatility")
-        result = pf.max_return_for_volatility(mu, cov, args.target_volatility, c, assets=assets)
+        result = pf.max_return_for_volatility(mu, cov, target_volatility=args.target_volatility, constraints=c, assets=assets)
     elif name == "score-tradeoff":
         return _score_tradeoff(args, mu, cov, assets, c)
     else:
         if scenarios is None:
             raise ValidationError("min-cvar needs return scenarios: pass --prices PRICES.csv")
-        result = pf.min_cvar(scenarios, args.alpha, c, assets=assets)
+        result = pf.min_cvar(scenarios, alpha=args.alpha, constraints=c, assets=assets)
     result = result.with_risk_free(args.risk_free if args.risk_free is not None else result.info.get("risk_free"))
     print(json.dumps(result.to_dict(), indent=2, default=float) if args.json else result)
     return 0
@@ -89,22 +114,22 @@ def _score_tradeoff(args: argparse.Namespace, mu: np.ndarray, cov: np.ndarray, a
     from . import portfolios as pf
     from .frontier import parse_targets, plot_score_frontier, score_frontier
 
-    if args.scores is None:
-        raise ValidationError("score-tradeoff needs --scores FILE (JSON {asset: score} or CSV asset,score)")
     if (args.tradeoff is None) == (args.sweep is None):
         raise ValidationError("score-tradeoff needs exactly one of --tradeoff T or --sweep START:STOP:N")
     score = read_scores(args.scores, assets)
     if args.tradeoff is not None:
         if args.plot:
             raise ValidationError("--plot draws the risk-vs-score frontier: use it with --sweep")
-        result = pf.score_tradeoff(mu, cov, score, args.tradeoff, c, assets=assets).with_risk_free(args.risk_free)
+        result = pf.score_tradeoff(mu, cov, score, tradeoff=args.tradeoff, constraints=c, assets=assets)
+        result = result.with_risk_free(args.risk_free)
         if args.json:
             print(json.dumps({**result.to_dict(), "score": float(score @ result.weights)}, indent=2, default=float))
         else:
             print(result)
             print(f"score       {float(score @ result.weights):.6g}   (score'w)")
         return 0
-    f = score_frontier(mu, cov, score, parse_targets(args.sweep, "--sweep"), c, risk_free=args.risk_free, assets=assets)
+    f = score_frontier(mu, cov, score, tradeoffs=parse_targets(args.sweep, "--sweep"), constraints=c,
+                       risk_free=args.risk_free, assets=assets)
     if args.json:
         print(json.dumps(f.to_dict(), indent=2))
     else:
@@ -131,7 +156,7 @@ def cmd_frontier(args: argparse.Namespace) -> int:
 
     mu, cov, assets, _ = _market(args)
     targets = parse_targets(args.returns) if args.returns is not None else None
-    f = efficient_frontier(mu, cov, _constraints(args), points=args.points, risk_free=args.risk_free, assets=assets,
+    f = efficient_frontier(mu, cov, constraints=_constraints(args), points=args.points, risk_free=args.risk_free, assets=assets,
                            targets=targets)
     if args.json:
         print(json.dumps(f.to_dict(), indent=2))
@@ -221,23 +246,44 @@ def cmd_lp(args: argparse.Namespace) -> int:
 def add_commands(sub: Any) -> None:
     """Add the classical commands to the ``qportfolio`` subcommand parser ``sub``."""
     def market_args(p: argparse.ArgumentParser) -> None:
-        add_problem_args(p)
+        add_problem_args(p, parameters=False)
         p.add_argument("--risk-free", type=float,
                        help="risk-free rate per period: Sharpe ratios are reported when it is given (max-sharpe: default 0)")
         p.add_argument("--json", action="store_true")
         _constraint_args(p)
 
-    p = sub.add_parser("classic", help="a classical portfolio (min variance, max Sharpe, risk parity, CVaR ...)")
-    p.add_argument("strategy", choices=STRATEGIES)
-    market_args(p)
-    p.add_argument("--target-return", type=float)
-    p.add_argument("--target-volatility", type=float)
-    p.add_argument("--alpha", type=float, default=0.95, help="CVaR confidence level")
-    p.add_argument("--scores", help="score-tradeoff: per-asset scores, JSON {asset: score} or CSV asset,score")
-    p.add_argument("--tradeoff", type=float, help="score-tradeoff: t in min w'Sigma w - t score'w")
-    p.add_argument("--sweep", metavar="START:STOP:N", help="score-tradeoff: a frontier of N trade-offs (or a comma list)")
-    p.add_argument("--plot", help="score-tradeoff --sweep: write the risk-vs-score frontier as a PNG")
-    p.set_defaults(func=cmd_classic)
+    p = sub.add_parser("classic", help="a classical portfolio (min variance, max Sharpe, risk parity, CVaR ...)",
+                       description="A classical portfolio; `qportfolio classic STRATEGY --help` lists what each takes.")
+    strategies = p.add_subparsers(dest="strategy", required=True, metavar="STRATEGY")
+    for name, (help_, constrained) in STRATEGY_HELP.items():
+        q = strategies.add_parser(name, help=help_, description=help_)
+        add_problem_args(q, parameters=False)
+        q.add_argument("--risk-free", type=float,
+                       help="risk-free rate per period: Sharpe ratios are reported when it is given"
+                            + (" (the tangency uses it; default 0)" if name == "max-sharpe" else ""))
+        q.add_argument("--json", action="store_true", help="print the result as JSON")
+        if constrained:
+            _constraint_args(q, cardinality=name in ("max-sharpe", "min-variance", "min-variance-for-return",
+                                                     "max-return-for-volatility", "min-cvar", "score-tradeoff"))
+        else:
+            refuse(q, {flag: f"{name} takes no constraints (its weights follow from the covariance alone)"
+                       for flag in ("--lower", "--upper", "--leverage", "--max-assets")})
+            refuse(q, {"--long-short": f"{name} takes no constraints (its weights follow from the covariance alone)"},
+                   takes_value=False)
+        if name == "min-variance-for-return":
+            q.add_argument("--target-return", type=float, required=True, help="the expected return to reach (per period)")
+        if name == "max-return-for-volatility":
+            q.add_argument("--target-volatility", type=float, required=True, help="the volatility budget (per period)")
+        if name == "min-cvar":
+            q.add_argument("--alpha", type=float, default=0.95, help="CVaR confidence level (default 0.95)")
+        if name == "score-tradeoff":
+            q.add_argument("--scores", required=True, help="per-asset scores, JSON {asset: score} or CSV asset,score")
+            q.add_argument("--tradeoff", type=float, help="t in min w'Sigma w - t score'w")
+            q.add_argument("--sweep", metavar="START:STOP:N", help="a frontier of N trade-offs (or a comma list)")
+            q.add_argument("--plot", help="with --sweep: write the risk-vs-score frontier as a PNG")
+        refuse(q, {flag: f"it belongs to the strategy {owner} (qportfolio classic {owner} --help)"
+                   for flag, owner in STRATEGY_FLAGS.items() if owner != name})
+        q.set_defaults(func=cmd_classic)
 
     p = sub.add_parser("frontier", help="the efficient frontier (and a plot)")
     market_args(p)

@@ -209,7 +209,7 @@ def _active_set_points(mu: np.ndarray, cov: np.ndarray, constraints: Constraints
     return np.array(ws), np.array(duals)
 
 
-def efficient_frontier(expected_returns: Any, covariance: Any, constraints: Constraints = LONG_ONLY, *, points: int = 50,
+def efficient_frontier(expected_returns: Any, covariance: Any, *, constraints: Constraints = LONG_ONLY, points: int = 50,
                        risk_free: float | None = None, assets: Sequence[str] | None = None,
                        targets: Sequence[float] | np.ndarray | None = None) -> Frontier:
     """Minimum-variance portfolios under ``constraints``.
@@ -229,7 +229,7 @@ def efficient_frontier(expected_returns: Any, covariance: Any, constraints: Cons
     if mu is None:
         raise ValidationError("efficient_frontier needs expected_returns (one per asset), got None")
     note = ""
-    low = min_variance(mu, cov, constraints, assets=names)
+    low = min_variance(mu, cov, constraints=constraints, assets=names)
     r_min, r_max = return_range(mu, names, constraints)
     if targets is None:
         if not isinstance(points, int) or points < 2:
@@ -353,8 +353,8 @@ class ScoreFrontier:
                 "wall_s": self.wall_time}
 
 
-def score_frontier(expected_returns: Any, covariance: Any, score: Any, tradeoffs: Sequence[float] | np.ndarray,
-                   constraints: Constraints = LONG_ONLY, *, risk_free: float | None = None,
+def score_frontier(expected_returns: Any, covariance: Any, score: Any, *, tradeoffs: Sequence[float] | np.ndarray,
+                   constraints: Constraints = LONG_ONLY, risk_free: float | None = None,
                    assets: Sequence[str] | None = None) -> ScoreFrontier:
     """The risk-vs-score frontier: :func:`~.portfolios.score_tradeoff` at each trade-off (one QP,
     re-solved with the trade-off as a cvxpy parameter). ``expected_returns`` may be None."""

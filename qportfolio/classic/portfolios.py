@@ -261,7 +261,7 @@ def equal_weight(expected_returns: Any, covariance: Any, *, assets: Sequence[str
     return _result("equal-weight", names, w, mu, cov, None, Status.OPTIMAL, {}, "closed form", start)
 
 
-def min_variance(expected_returns: Any, covariance: Any, constraints: Constraints = LONG_ONLY, *,
+def min_variance(expected_returns: Any, covariance: Any, *, constraints: Constraints = LONG_ONLY,
                  assets: Sequence[str] | None = None) -> PortfolioResult:
     """Global minimum variance: w = Sigma^-1 1 / 1' Sigma^-1 1 when only the budget applies, else a QP.
     ``expected_returns`` may be None (it only fills ``expected_return`` of the answer)."""
@@ -283,8 +283,8 @@ def min_variance(expected_returns: Any, covariance: Any, constraints: Constraint
     return fast if fast is not None else _convex("min-variance", mu, cov, names, constraints, start)
 
 
-def min_variance_for_return(expected_returns: Any, covariance: Any, target_return: float,
-                            constraints: Constraints = LONG_ONLY, *, assets: Sequence[str] | None = None) -> PortfolioResult:
+def min_variance_for_return(expected_returns: Any, covariance: Any, *, target_return: float,
+                            constraints: Constraints = LONG_ONLY, assets: Sequence[str] | None = None) -> PortfolioResult:
     """Minimum variance subject to mu'w >= target (the target's dual: marginal variance per unit of return)."""
     check_constraints(constraints)
     start = time.perf_counter()
@@ -292,8 +292,8 @@ def min_variance_for_return(expected_returns: Any, covariance: Any, target_retur
     return _convex("min-variance-for-return", mu, cov, names, constraints, start, target_return=target_return)
 
 
-def max_return_for_volatility(expected_returns: Any, covariance: Any, target_volatility: float,
-                              constraints: Constraints = LONG_ONLY, *, assets: Sequence[str] | None = None) -> PortfolioResult:
+def max_return_for_volatility(expected_returns: Any, covariance: Any, *, target_volatility: float,
+                              constraints: Constraints = LONG_ONLY, assets: Sequence[str] | None = None) -> PortfolioResult:
     """Maximum expected return subject to w'Sigma w <= target_volatility^2 (a variance budget)."""
     check_constraints(constraints)
     start = time.perf_counter()
@@ -379,7 +379,7 @@ def _convex(strategy: str, mu: np.ndarray | None, cov: np.ndarray, names: tuple[
     return _result(strategy, names, w.value, mu, cov, value, problem.status, duals, solver, start)
 
 
-def max_sharpe(expected_returns: Any, covariance: Any, risk_free: float = 0.0, constraints: Constraints = LONG_ONLY, *,
+def max_sharpe(expected_returns: Any, covariance: Any, *, risk_free: float = 0.0, constraints: Constraints = LONG_ONLY,
                assets: Sequence[str] | None = None) -> PortfolioResult:
     """Maximum Sharpe ratio via the homogenised convex form: min y'Sigma y s.t. (mu - rf)'y = 1 and
     the constraints scaled by kappa >= 0; then w = y / kappa. Needs some asset with mu > rf."""
@@ -469,7 +469,7 @@ def _max_sharpe_cardinality(mu: np.ndarray, cov: np.ndarray, names: tuple[str, .
     if constraints.budget is None or constraints.budget <= 0:
         raise ValidationError("max_sharpe needs a positive budget (the Sharpe ratio of a zero-cost portfolio is undefined)")
     relaxed = replace(constraints, cardinality=None)
-    continuous = max_sharpe(mu, cov, risk_free, relaxed, assets=names)
+    continuous = max_sharpe(mu, cov, risk_free=risk_free, constraints=relaxed, assets=names)
     support = np.argsort(-np.abs(continuous.weights))[:k]
     if np.count_nonzero(np.abs(continuous.weights) > 1e-9) <= k:
         return replace(continuous, wall_time=time.perf_counter() - start,
@@ -493,7 +493,8 @@ def _max_sharpe_cardinality(mu: np.ndarray, cov: np.ndarray, names: tuple[str, .
         restricted_lower = restricted_lower.copy()
         restricted_lower[outside] = 0.0
     try:
-        seed = max_sharpe(mu, cov, risk_free, replace(relaxed, upper=restricted_upper, lower=restricted_lower), assets=names)
+        restricted = replace(relaxed, upper=restricted_upper, lower=restricted_lower)
+        seed = max_sharpe(mu, cov, risk_free=risk_free, constraints=restricted, assets=names)
     except (InfeasibleProblemError, ValidationError) as exc:
         raise ValidationError(f"max_sharpe with cardinality {k}: no feasible portfolio on the continuous optimum's {k} "
                               f"largest positions bounds the search ({exc})") from None
@@ -529,7 +530,7 @@ def _max_sharpe_cardinality(mu: np.ndarray, cov: np.ndarray, names: tuple[str, .
                     "continuous_sharpe": continuous.sharpe(risk_free)})
 
 
-def risk_budgeting(expected_returns: Any, covariance: Any, budgets: Any = None, *, assets: Sequence[str] | None = None,
+def risk_budgeting(expected_returns: Any, covariance: Any, *, budgets: Any = None, assets: Sequence[str] | None = None,
                    tol: float = 1e-12, max_iter: int = 100) -> PortfolioResult:
     """Long-only portfolio whose risk contributions equal ``budgets`` (equal: risk parity).
 
@@ -565,7 +566,7 @@ def risk_budgeting(expected_returns: Any, covariance: Any, budgets: Any = None, 
                    {"iterations": iterations, "budgets": b.tolist(), "max_contribution_error": float(np.max(np.abs(rc - b)))})
 
 
-def min_cvar(scenarios: Any, alpha: float = 0.95, constraints: Constraints = LONG_ONLY, *, target_return: float | None = None,
+def min_cvar(scenarios: Any, *, alpha: float = 0.95, constraints: Constraints = LONG_ONLY, target_return: float | None = None,
              assets: Sequence[str] | None = None) -> PortfolioResult:
     """Minimum conditional value-at-risk of the loss -r'w at level ``alpha`` over return scenarios
     (T x n), by the Rockafellar-Uryasev LP: min z + sum(u) / ((1 - alpha) T), u >= -R w - z, u >= 0."""
@@ -606,8 +607,8 @@ def cvar(weights: Any, scenarios: Any, alpha: float = 0.95) -> float:
     return float(tail / k)
 
 
-def score_tradeoff(expected_returns: Any, covariance: Any, score: Any, tradeoff: float, constraints: Constraints = LONG_ONLY,
-                   *, assets: Sequence[str] | None = None) -> PortfolioResult:
+def score_tradeoff(expected_returns: Any, covariance: Any, score: Any, *, tradeoff: float, constraints: Constraints = LONG_ONLY,
+                   assets: Sequence[str] | None = None) -> PortfolioResult:
     """Weighted multi-objective: min w'Sigma w - tradeoff * score'w (score: ESG, momentum, a signal);
     ``expected_returns`` may be None."""
     check_constraints(constraints)

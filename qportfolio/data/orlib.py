@@ -154,6 +154,7 @@ def load_orlib(
         weight_step=weight_step,
         name=f"orlib:{name}",
         source=str(path),
+        provenance={"dataset": f"OR-Library {name} ({ORLIB_INDEX.get(name, 'file')})", "file": str(path)},
     )
 
 

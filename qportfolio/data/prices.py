@@ -40,6 +40,7 @@ class Estimate:
     method: str
     periods_per_year: float
     shrinkage: float | None = None
+    repair_change: float | None = None  #: Frobenius norm of the nearest-PSD repair (None: not repaired)
 
 
 def read_table(path: str | Path, date_column: str | None = None, date_format: str = "ISO8601") -> pd.DataFrame:
@@ -167,12 +168,15 @@ def estimate(returns: pd.DataFrame | np.ndarray, method: Literal["sample", "ledo
         cov, shrink = ledoit_wolf(values)
     else:
         raise ValidationError(f"estimator must be one of {', '.join(ESTIMATORS)}, got {method!r}")
+    change = None
     if repair:
-        cov = nearest_psd(cov)
+        repaired = nearest_psd(cov)
+        change, cov = float(np.linalg.norm(repaired - cov)), repaired
     cov = check_covariance(cov, len(assets), "covariance")
     if periods_per_year <= 0:
         raise ValidationError(f"periods_per_year must be positive, got {periods_per_year}")
-    return Estimate(assets, values.mean(axis=0) * periods_per_year, cov * periods_per_year, method, periods_per_year, shrink)
+    return Estimate(assets, values.mean(axis=0) * periods_per_year, cov * periods_per_year, method, periods_per_year, shrink,
+                    change)
 
 
 def periods_per_year(index: Any) -> float:
@@ -197,11 +201,17 @@ def problem_from_returns(
     cardinality: int,
     estimator: Literal["sample", "ledoit-wolf"] = "ledoit-wolf",
     name: str = "returns",
+    repair_covariance: bool = False,
     **kwargs: Any,
 ) -> PortfolioProblem:
-    """Estimate mu and Sigma from returns (rows = periods, per period: not annualised) and build a problem."""
-    est = estimate(returns, estimator)
-    periods = len(returns)
+    """Estimate mu and Sigma from returns (rows = periods, per period: not annualised) and build a
+    problem; the estimator, its shrinkage, the periods and any covariance repair are its provenance."""
+    values, _ = _as_returns(returns)
+    est = estimate(returns, estimator, repair=repair_covariance)
+    provenance: dict[str, Any] = {"estimator": estimator, "shrinkage": est.shrinkage, "periods": int(values.shape[0]),
+                                  "annualized": False}
+    if repair_covariance:
+        provenance["covariance_repair"] = {"method": "nearest-psd", "frobenius_change": est.repair_change}
     shrink = "" if est.shrinkage is None else f", shrinkage {est.shrinkage:.4g}"
     return PortfolioProblem(
         assets=est.assets,
@@ -209,6 +219,7 @@ def problem_from_returns(
         covariance=est.covariance,
         cardinality=cardinality,
         name=name,
-        source=f"returns({periods} periods, {estimator}{shrink})",
+        source=f"returns({values.shape[0]} periods, {estimator}{shrink})" + (" +nearest-psd" if repair_covariance else ""),
+        provenance=provenance,
         **kwargs,
     )

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .. import validate
 from ..errors import DataError, ValidationError
 from ..linalg import covariance_from_correlation, nearest_psd
@@ -48,8 +50,11 @@ def problem_from_spec(spec: Mapping[str, Any], *, repair_covariance: bool = Fals
         corr = validate.array(merged["correlations"], "correlations", ndim=2, shape=(vols.size, vols.size))
         cov = covariance_from_correlation(vols, corr)
     mu = validate.array(merged["expected_returns"], "expected_returns", ndim=1, finite=False)
+    provenance: dict[str, Any] = {}
     if repair_covariance:
-        cov = nearest_psd(cov)
+        repaired = nearest_psd(cov)
+        provenance["covariance_repair"] = {"method": "nearest-psd", "frobenius_change": float(np.linalg.norm(repaired - cov))}
+        cov = repaired
     kwargs = {k: merged[k] for k in ("risk_aversion", "min_weight", "max_weight", "weight_step") if k in merged}
     card = validate.integer(merged["cardinality"], "cardinality")
     name = validate.text(merged.get("name", "spec"), "name")
@@ -62,6 +67,7 @@ def problem_from_spec(spec: Mapping[str, Any], *, repair_covariance: bool = Fals
         cardinality=card,
         name=name,
         source="spec" + (" +nearest-psd" if repair_covariance else ""),
+        provenance=provenance,
         **kwargs,
     )
 

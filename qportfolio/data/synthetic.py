@@ -47,5 +47,6 @@ def synthetic_problem(
         cardinality=k,
         name=f"synthetic-n{n}-s{seed}",
         source=f"synthetic(n={n}, seed={seed}, factors={factors})",
+        provenance={"generator": "synthetic factor model", "instance_seed": seed, "factors": factors},
         **kwargs,
     )

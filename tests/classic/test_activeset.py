@@ -27,7 +27,7 @@ def test_min_variance_matches_cvxpy_and_kkt(seed, n, cap):
     if cap is not None and cap * n < 1:
         cap = None
     c = Constraints(upper=cap)
-    fast = min_variance(mu, cov, c)
+    fast = min_variance(mu, cov, constraints=c)
     slow = _convex("min-variance", mu, cov, tuple(f"A{i}" for i in range(n)), c, 0.0)
     assert fast.solver == "active-set"
     assert fast.objective <= slow.objective * (1 + 1e-7) + 1e-15  # at least as good as the interior point
@@ -45,9 +45,9 @@ def test_min_variance_matches_cvxpy_and_kkt(seed, n, cap):
 def test_max_sharpe_and_frontier_match_cvxpy(seed, n):
     mu, cov = _market(seed, n)
     mu = np.abs(mu) + 1e-3
-    fast = max_sharpe(mu, cov, 0.0)
+    fast = max_sharpe(mu, cov, risk_free=0.0)
     assert fast.solver == "active-set"
-    bounded = max_sharpe(mu, cov, 0.0, Constraints(upper=1.0))  # upper bounds: the cvxpy path
+    bounded = max_sharpe(mu, cov, risk_free=0.0, constraints=Constraints(upper=1.0))  # upper bounds: the cvxpy path
     assert fast.objective == pytest.approx(bounded.objective, rel=1e-6) and fast.objective >= bounded.objective * (1 - 1e-9)
     f = efficient_frontier(mu, cov, points=6)
     for r, vol in zip(f.returns, f.volatilities):

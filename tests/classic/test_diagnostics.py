@@ -20,7 +20,7 @@ def test_diagnostics_name_the_conflicting_constraints():
     a = p.assets
     c = Constraints(upper=0.3, groups=(Group("liquid", a[:2], floor=0.7),))
     with pytest.raises(InfeasibleProblemError) as err:
-        min_variance(p.expected_returns, p.covariance, c, assets=a)
+        min_variance(p.expected_returns, p.covariance, constraints=c, assets=a)
     message = str(err.value)
     for name in (f"upper:{a[0]}", f"upper:{a[1]}", "group_floor:liquid"):
         assert name in message
@@ -28,7 +28,7 @@ def test_diagnostics_name_the_conflicting_constraints():
     assert "miss by 0.1" in message
     # a target return above every asset's return conflicts with the budget and long-only bounds
     with pytest.raises(InfeasibleProblemError, match="target_return"):
-        min_variance_for_return(p.expected_returns, p.covariance, p.expected_returns.max() * 2)
+        min_variance_for_return(p.expected_returns, p.covariance, target_return=p.expected_returns.max() * 2)
 
 
 def test_conflicting_subset_is_irreducible():

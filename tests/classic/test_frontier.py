@@ -19,6 +19,6 @@ def test_frontier_is_monotone_and_non_dominated(market):
     for i in range(len(f.returns)):  # no point has both lower risk and higher return than another
         dominated = (f.volatilities < f.volatilities[i] - 1e-8) & (f.returns > f.returns[i] + 1e-8)
         assert not dominated.any()
-    ms = max_sharpe(mu, cov, 0.0)
+    ms = max_sharpe(mu, cov, risk_free=0.0)
     assert ms.sharpe(0.0) >= f.sharpe().max() - 1e-6  # the tangency beats every sampled frontier point
     assert ms.sharpe(0.0) == pytest.approx(f.sharpe().max(), rel=1e-2)

@@ -26,10 +26,10 @@ from qportfolio.errors import ValidationError
 
 def test_min_variance_with_shorts_is_the_closed_form_and_the_qp_agrees(market):
     mu, cov = market
-    closed = min_variance(mu, cov, SHORTS_ALLOWED)
+    closed = min_variance(mu, cov, constraints=SHORTS_ALLOWED)
     x = np.linalg.solve(cov, np.ones(len(mu)))
     np.testing.assert_allclose(closed.weights, x / x.sum(), atol=1e-12)
-    qp_path = min_variance(mu, cov, Constraints(long_only=False, gross_leverage=100.0))  # inactive: forces the QP
+    qp_path = min_variance(mu, cov, constraints=Constraints(long_only=False, gross_leverage=100.0))  # inactive: forces the QP
     np.testing.assert_allclose(qp_path.weights, closed.weights, atol=1e-6)
 
 
@@ -37,9 +37,10 @@ def test_tangency_with_shorts_is_the_closed_form(market):
     mu, cov = market
     rf = 0.001
     x = np.linalg.solve(cov, mu - rf)
-    closed = max_sharpe(mu, cov, rf, SHORTS_ALLOWED)
+    closed = max_sharpe(mu, cov, risk_free=rf, constraints=SHORTS_ALLOWED)
     np.testing.assert_allclose(closed.weights, x / x.sum(), atol=1e-12)
-    homog = max_sharpe(mu, cov, rf, Constraints(long_only=False, gross_leverage=1000.0))  # same optimum via the convex transform
+    # the same optimum via the convex transform
+    homog = max_sharpe(mu, cov, risk_free=rf, constraints=Constraints(long_only=False, gross_leverage=1000.0))
     np.testing.assert_allclose(homog.weights, closed.weights, atol=1e-5)
 
 
@@ -60,9 +61,9 @@ def test_target_return_dual_is_the_marginal_variance_of_return(market):
     mu, cov = market
     base = min_variance(mu, cov)
     target = base.expected_return + 0.3 * (mu.max() - base.expected_return)
-    r = min_variance_for_return(mu, cov, target)
+    r = min_variance_for_return(mu, cov, target_return=target)
     eps = 1e-5
-    bumped = min_variance_for_return(mu, cov, target + eps)
+    bumped = min_variance_for_return(mu, cov, target_return=target + eps)
     slope = (bumped.objective - r.objective) / eps
     assert r.duals["target_return"] == pytest.approx(slope, rel=2e-2)
     assert r.expected_return == pytest.approx(target, abs=1e-8)
@@ -71,7 +72,7 @@ def test_target_return_dual_is_the_marginal_variance_of_return(market):
 def test_max_return_for_volatility_meets_the_variance_budget(market):
     mu, cov = market
     sigma = 1.2 * min_variance(mu, cov).volatility
-    r = max_return_for_volatility(mu, cov, sigma)
+    r = max_return_for_volatility(mu, cov, target_volatility=sigma)
     assert r.volatility <= sigma * (1 + 1e-6)
     # no frontier point with that volatility has a higher return
     f = efficient_frontier(mu, cov, points=60)
@@ -83,7 +84,7 @@ def test_risk_parity_contributions_are_equal(market):
     r = risk_budgeting(mu, cov)
     np.testing.assert_allclose(r.risk_contributions, 1 / len(mu), atol=1e-6)
     budgets = np.arange(1, len(mu) + 1, dtype=float)
-    rb = risk_budgeting(mu, cov, budgets)
+    rb = risk_budgeting(mu, cov, budgets=budgets)
     np.testing.assert_allclose(rb.risk_contributions, budgets / budgets.sum(), atol=1e-6)
     assert rb.weights.min() > 0 and abs(rb.weights.sum() - 1) < 1e-12
 
@@ -92,7 +93,7 @@ def test_min_cvar_matches_brute_force_scenario_sorting():
     rng = np.random.default_rng(4)
     scenarios = rng.normal(0.004, 0.03, size=(200, 3)) + rng.normal(0, 0.02, size=(200, 1))
     alpha = 0.9
-    r = min_cvar(scenarios, alpha)
+    r = min_cvar(scenarios, alpha=alpha)
     assert r.objective == pytest.approx(cvar(r.weights, scenarios, alpha), abs=1e-8)
     # brute force over a fine simplex grid: nothing beats the LP
     grid = [np.array(w) / 50 for w in itertools.product(range(51), repeat=3) if sum(w) == 50]
@@ -105,7 +106,7 @@ def test_cardinality_min_variance_equals_brute_force_over_supports():
     p = synthetic_problem(7, seed=5)
     mu, cov = p.expected_returns, p.covariance
     k = 2
-    r = min_variance(mu, cov, Constraints(cardinality=k))
+    r = min_variance(mu, cov, constraints=Constraints(cardinality=k))
     best = np.inf
     for support in itertools.combinations(range(7), k):
         s = list(support)
@@ -118,21 +119,22 @@ def test_cardinality_min_variance_equals_brute_force_over_supports():
 def test_long_short_130_30_and_turnover_with_tiered_costs():
     p = synthetic_problem(8, seed=3)
     mu, cov = p.expected_returns, p.covariance
-    ls = max_sharpe(mu, cov, 0.0, Constraints(long_only=False, gross_leverage=1.6, lower=-0.3, upper=0.6))
+    ls = max_sharpe(mu, cov, risk_free=0.0, constraints=Constraints(long_only=False, gross_leverage=1.6, lower=-0.3, upper=0.6))
     assert np.abs(ls.weights).sum() <= 1.6 + 1e-6 and ls.weights.min() >= -0.3 - 1e-7
     current = np.full(8, 1 / 8)
     tiers = ((0.05, 0.001), (0.2, 0.004), (1.0, 0.02))
-    t = min_variance_for_return(mu, cov, float(mu.mean()), Constraints(current=current, turnover=0.4, costs=tiers))
+    t = min_variance_for_return(mu, cov, target_return=float(mu.mean()),
+                                constraints=Constraints(current=current, turnover=0.4, costs=tiers))
     assert np.abs(t.weights - current).sum() <= 0.4 + 1e-6
     with pytest.raises(ValidationError, match="increasing sizes"):
-        min_variance(mu, cov, Constraints(current=current, costs=((0.2, 0.01), (0.1, 0.02))))
+        min_variance(mu, cov, constraints=Constraints(current=current, costs=((0.2, 0.01), (0.1, 0.02))))
 
 
 def test_dollar_neutral_signal_portfolio_with_a_variance_budget():
     p = synthetic_problem(10, seed=6)
     signal = np.random.default_rng(0).normal(size=10)
     c = Constraints(budget=0.0, long_only=False, gross_leverage=2.0)
-    r = max_return_for_volatility(signal, p.covariance, 0.02, c)
+    r = max_return_for_volatility(signal, p.covariance, target_volatility=0.02, constraints=c)
     assert abs(r.weights.sum()) < 1e-7 and r.volatility <= 0.02 * (1 + 1e-6)
     assert r.expected_return > 0  # exposure to the signal
 
@@ -140,8 +142,8 @@ def test_dollar_neutral_signal_portfolio_with_a_variance_budget():
 def test_score_tradeoff_moves_towards_the_score(market):
     mu, cov = market
     score = np.linspace(0, 1, len(mu))
-    low = score_tradeoff(None, cov, score, 0.0)
-    high = score_tradeoff(None, cov, score, 0.01)
+    low = score_tradeoff(None, cov, score, tradeoff=0.0)
+    high = score_tradeoff(None, cov, score, tradeoff=0.01)
     assert high.weights @ score > low.weights @ score
 
 
@@ -152,7 +154,7 @@ def test_bad_inputs_name_the_field():
     with pytest.raises(ValidationError, match="covariance"):
         min_variance(None, np.array([[1.0, 2.0], [2.0, 1.0]]))
     with pytest.raises(ValidationError, match="budgets"):
-        risk_budgeting(None, cov, [1, -1, 1])
+        risk_budgeting(None, cov, budgets=[1, -1, 1])
     with pytest.raises(ValidationError, match="turnover needs current"):
         Constraints(turnover=0.1)
     with pytest.raises(ValidationError, match="alpha"):

@@ -213,10 +213,10 @@ def test_cardinality_max_sharpe_matches_enumeration(capsys):
                 upper = np.zeros(7)
                 upper[list(subset)] = 1.0
                 try:
-                    best = max(best, max_sharpe(mu, cov, 0.001, Constraints(upper=upper)).sharpe(0.001))
+                    best = max(best, max_sharpe(mu, cov, risk_free=0.001, constraints=Constraints(upper=upper)).sharpe(0.001))
                 except Exception:  # subsets whose assets all have mu <= rf have no positive Sharpe
                     continue
-        r = max_sharpe(mu, cov, 0.001, Constraints(cardinality=k))
+        r = max_sharpe(mu, cov, risk_free=0.001, constraints=Constraints(cardinality=k))
         assert np.count_nonzero(r.weights) <= k and r.sharpe(0.001) == pytest.approx(best, rel=1e-6)
     code, out, _ = run(["classic", "max-sharpe", "--max-assets", "2", DEMO], capsys)
     assert code == 0 and "SCIP" in out

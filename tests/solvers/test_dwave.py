@@ -87,8 +87,9 @@ def test_hybrid_bqm_solver_through_a_dimod_sampler():
 def test_cli_without_credentials_prints_one_line_and_exits_2(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DWAVE_")}
     env.update(HOME=str(tmp_path / "home"), XDG_CONFIG_HOME=str(tmp_path / "config"))
-    out = subprocess.run([sys.executable, "-m", "qportfolio.cli", "solve", "--synthetic", "8", "--seed", "1", "--k", "3",
-                          "--solver", "dwave-qpu"], capture_output=True, text=True, env=env, timeout=300)
+    out = subprocess.run([sys.executable, "-m", "qportfolio.cli", "solve", "--synthetic", "8", "--instance-seed", "1",
+                          "--seed", "1", "--k", "3", "--solver", "dwave-qpu"],
+                         capture_output=True, text=True, env=env, timeout=300)
     assert out.returncode == 2 and out.stdout == ""
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "dwave setup" in lines[0] and "Traceback" not in out.stderr
@@ -97,7 +98,7 @@ def test_cli_without_credentials_prints_one_line_and_exits_2(tmp_path):
 def test_cli_mock_run_prints_chain_statistics(capsys):
     from qportfolio.cli import main
 
-    code = main(["solve", "--synthetic", "8", "--seed", "1", "--k", "3", "--selection-only", "--solver", "dwave-qpu",
-                 "-o", "mock=pegasus:6", "--num-reads", "50"])
+    code = main(["solve", "--synthetic", "8", "--instance-seed", "1", "--seed", "1", "--k", "3", "--selection-only",
+                 "--solver", "dwave-qpu", "-o", "mock=pegasus:6", "--num-reads", "50"])
     out = capsys.readouterr().out
     assert code == 0 and "chain-break fraction" in out and "MockDWaveSampler" in out
