@@ -120,23 +120,32 @@ class BacktestResult:
 
 def performance(equity: pd.Series, periods_per_year: float, turnover: pd.Series | None = None,
                 risk_free: float = 0.0) -> dict[str, float]:
-    """Annualised return (geometric) and volatility, Sharpe, maximum drawdown, mean turnover."""
+    """Annualised return (geometric: what the money did) and volatility, the annualised Sharpe ratio,
+    maximum drawdown, total return (fractions), mean turnover.
+
+    The Sharpe ratio is the classical one (Sharpe 1994), the same as the classical toolkit's
+    annualised figure: (mean period return x P - risk_free) / (std x sqrt(P)), ``risk_free`` a year."""
     rets = equity.pct_change().dropna()
     years = len(rets) / periods_per_year
     total = float(equity.iloc[-1] / equity.iloc[0])
     ann_ret = total ** (1 / years) - 1 if years > 0 else float("nan")
     ann_vol = float(rets.std(ddof=1) * math.sqrt(periods_per_year)) if len(rets) > 1 else float("nan")
+    ann_mean = float(rets.mean() * periods_per_year) if len(rets) else float("nan")
     drawdown = equity / equity.cummax() - 1
     return {"annual_return": ann_ret, "annual_volatility": ann_vol,
-            "sharpe": (ann_ret - risk_free) / ann_vol if ann_vol and ann_vol > 0 else float("nan"),
+            "sharpe": (ann_mean - risk_free) / ann_vol if ann_vol and ann_vol > 0 else float("nan"),
             "max_drawdown": float(drawdown.min()), "total_return": total - 1,
             "mean_turnover": float(turnover.mean()) if turnover is not None and len(turnover) else 0.0}
 
 
 def backtest(returns: pd.DataFrame, strategy_fn: Strategy | str, *, window: int = 252, rebalance: str = "quarterly",
-             method: str = "ledoit-wolf", periods_per_year: float = 252.0, name: str | None = None,
+             method: str = "ledoit-wolf", periods_per_year: float = 252.0, risk_free: float = 0.0, name: str | None = None,
              **strategy_options: Any) -> BacktestResult:
-    """Walk forward over ``returns`` (rows: dates): estimate on the last ``window`` rows at each rebalance."""
+    """Walk forward over ``returns`` (rows: dates): estimate on the last ``window`` rows at each rebalance.
+
+    ``risk_free`` is a rate a year: the Sharpe ratio uses it as is, and a named strategy that needs a
+    rate (max-sharpe, on per-period estimates) gets ``risk_free / periods_per_year``. The other
+    ``strategy_options`` go to :func:`strategy` (constraints, cardinality, options, ...)."""
     if not isinstance(returns.index, pd.DatetimeIndex):
         raise ValidationError("returns must be indexed by dates (a DatetimeIndex) to rebalance on a calendar")
     check_finite_returns(returns)
@@ -145,7 +154,13 @@ def backtest(returns: pd.DataFrame, strategy_fn: Strategy | str, *, window: int 
     if window < 2 or window >= len(returns):
         raise ValidationError(f"window must be between 2 and the number of periods - 1 ({len(returns) - 1}), got {window}")
     label = name or (strategy_fn if isinstance(strategy_fn, str) else getattr(strategy_fn, "__name__", "custom"))
-    fn = strategy(strategy_fn, **strategy_options) if isinstance(strategy_fn, str) else strategy_fn
+    if isinstance(strategy_fn, str):
+        fn = strategy(strategy_fn, risk_free=risk_free / periods_per_year, **strategy_options)
+    elif strategy_options:
+        raise ValidationError(f"strategy options ({', '.join(strategy_options)}) apply to named strategies; "
+                              "a strategy function takes its own")
+    else:
+        fn = strategy_fn
     dates = returns.index
     period_ends = set(returns.groupby(pd.Grouper(freq=FREQUENCIES[rebalance])).tail(1).index)
     value, w_held = 1.0, None
@@ -166,7 +181,8 @@ def backtest(returns: pd.DataFrame, strategy_fn: Strategy | str, *, window: int 
     curve = pd.Series([1.0] + [v for _, v in equity], index=[dates[window - 1]] + [d for d, _ in equity], name=label)
     weights = pd.DataFrame(targets, index=returns.columns).T
     turnover = pd.Series(turns, name="turnover").iloc[1:]
-    return BacktestResult(label, curve, weights, turnover, periods_per_year, performance(curve, periods_per_year, turnover))
+    return BacktestResult(label, curve, weights, turnover, periods_per_year,
+                          performance(curve, periods_per_year, turnover, risk_free=risk_free))
 
 
 def compare(results: list[BacktestResult]) -> pd.DataFrame:
@@ -179,8 +195,9 @@ def plot_equity(results: list[BacktestResult], path: str | None = None, title: s
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
     for r in results:
-        ax.plot(r.equity.index, r.equity.values, label=f"{r.strategy} (Sharpe {r.stats['sharpe']:.2f})")
-    ax.set_ylabel("portfolio value (start = 1)")
+        ax.plot(r.equity.index, r.equity.values, label=f"{r.strategy} (annual Sharpe {r.stats['sharpe']:.2f})")
+    ax.set_yscale("log")  # decades of compounding: equal ratios, equal heights
+    ax.set_ylabel("portfolio value (start = 1, log scale)")
     ax.set_xlabel("date")
     ax.set_title(title)
     ax.grid(True, alpha=0.3)

@@ -41,6 +41,14 @@ def strategy_first(argv: list[str]) -> list[str]:
     return argv
 
 
+def _units_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("units")
+    g.add_argument("--annualize", action=argparse.BooleanOptionalAction, default=None,
+                   help="report returns, volatilities and Sharpe ratios a year (default: on for --prices, whose dates give "
+                        "the periods a year; other data need --periods-per-year)")
+    g.add_argument("--periods-per-year", type=float, help="periods a year of the data (default: inferred from --prices' dates)")
+
+
 def _constraint_args(p: argparse.ArgumentParser, *, cardinality: bool = True) -> None:
     g = p.add_argument_group("constraints")
     g.add_argument("--long-short", action="store_true", help="allow short positions (default long-only)")
@@ -58,31 +66,53 @@ def _constraints(args: argparse.Namespace):
                        cardinality=getattr(args, "max_assets", None))
 
 
-def _market(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], Any]:
-    """(mu, cov, assets, scenarios) from --prices CSV, or from the problem sources of the core CLI."""
+def _market(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], Any, dict[str, Any]]:
+    """(mu, cov, assets, scenarios, units) from --prices, or from the problem sources of the core CLI.
+
+    Price data are annualised by default (periods a year inferred from the dates, or
+    --periods-per-year); other sources are per period unless --annualize --periods-per-year P."""
+    annualize, given = getattr(args, "annualize", None), getattr(args, "periods_per_year", None)
     if getattr(args, "prices", None):
         others = [s for s in SOURCES if s != "prices" and getattr(args, s, None) is not None]
         if others:
             raise ValidationError(f"give exactly one problem source: --prices or {others[0].replace('spec', 'a SPEC file')}, "
                                   "not both")
         from ..cli_args import check_source_flags
-        from ..data.prices import estimate, read_prices, returns_from_prices
+        from ..data.prices import estimate, periods_per_year, read_prices, returns_from_prices
 
         check_source_flags(args, "prices")
         prices = read_prices(args.prices, args.date_column, args.date_format or "ISO8601")
         rets = returns_from_prices(prices)
-        est = estimate(rets, args.estimator or "ledoit-wolf", periods_per_year=1.0, repair=args.repair_covariance)
-        return est.expected_returns, est.covariance, est.assets, rets.to_numpy()
+        ppy = given or periods_per_year(rets.index)
+        annual = annualize is not False
+        est = estimate(rets, args.estimator or "ledoit-wolf", periods_per_year=ppy if annual else 1.0,
+                       repair=args.repair_covariance)
+        return est.expected_returns, est.covariance, est.assets, rets.to_numpy(), {"annualized": annual,
+                                                                                   "periods_per_year": ppy}
     if not has_problem_source(args):
         args.spec = demo_spec_path()
     problem = problem_from_args(args)
-    return problem.expected_returns, problem.covariance, problem.assets, None
+    mu, cov = problem.expected_returns, problem.covariance
+    if annualize:
+        if given is None:
+            raise ValidationError("--annualize needs --periods-per-year for data without dates (the OR-Library sets are "
+                                  "weekly: 52); --prices infers it from the dates")
+        return mu * given, cov * given, problem.assets, None, {"annualized": True, "periods_per_year": given}
+    if given is not None and annualize is None:
+        raise ValidationError("--periods-per-year annualises with --annualize (or --prices, annualised by default)")
+    return mu, cov, problem.assets, None, {"annualized": False, "periods_per_year": given}
+
+
+def _with_units(result: Any, units: dict[str, Any]) -> Any:
+    from dataclasses import replace
+
+    return replace(result, info={**result.info, "units": units})
 
 
 def cmd_classic(args: argparse.Namespace) -> int:
     from . import portfolios as pf
 
-    mu, cov, assets, scenarios = _market(args)
+    mu, cov, assets, scenarios, units = _market(args)
     name = args.strategy
     c = _constraints(args) if STRATEGY_HELP[name][1] else None
     if name == "equal-weight":
@@ -98,17 +128,19 @@ def cmd_classic(args: argparse.Namespace) -> int:
     elif name == "max-return-for-volatility":
         result = pf.max_return_for_volatility(mu, cov, target_volatility=args.target_volatility, constraints=c, assets=assets)
     elif name == "score-tradeoff":
-        return _score_tradeoff(args, mu, cov, assets, c)
+        return _score_tradeoff(args, mu, cov, assets, c, units)
     else:
         if scenarios is None:
             raise ValidationError("min-cvar needs return scenarios: pass --prices PRICES.csv")
         result = pf.min_cvar(scenarios, alpha=args.alpha, constraints=c, assets=assets)
-    result = result.with_risk_free(args.risk_free if args.risk_free is not None else result.info.get("risk_free"))
+    result = _with_units(result, units).with_risk_free(args.risk_free if args.risk_free is not None
+                                                        else result.info.get("risk_free"))
     print(json.dumps(result.to_dict(), indent=2, default=float) if args.json else result)
     return 0
 
 
-def _score_tradeoff(args: argparse.Namespace, mu: np.ndarray, cov: np.ndarray, assets: tuple[str, ...], c: Any) -> int:
+def _score_tradeoff(args: argparse.Namespace, mu: np.ndarray, cov: np.ndarray, assets: tuple[str, ...], c: Any,
+                    units: dict[str, Any]) -> int:
     """classic score-tradeoff: one trade-off (--tradeoff) or a sweep (--sweep START:STOP:N) of min w'Sigma w - t score'w."""
     from ..data.scores import read_scores
     from . import portfolios as pf
@@ -121,7 +153,7 @@ def _score_tradeoff(args: argparse.Namespace, mu: np.ndarray, cov: np.ndarray, a
         if args.plot:
             raise ValidationError("--plot draws the risk-vs-score frontier: use it with --sweep")
         result = pf.score_tradeoff(mu, cov, score, tradeoff=args.tradeoff, constraints=c, assets=assets)
-        result = result.with_risk_free(args.risk_free)
+        result = _with_units(result, units).with_risk_free(args.risk_free)
         if args.json:
             print(json.dumps({**result.to_dict(), "score": float(score @ result.weights)}, indent=2, default=float))
         else:
@@ -131,7 +163,7 @@ def _score_tradeoff(args: argparse.Namespace, mu: np.ndarray, cov: np.ndarray, a
     f = score_frontier(mu, cov, score, tradeoffs=parse_targets(args.sweep, "--sweep"), constraints=c,
                        risk_free=args.risk_free, assets=assets)
     if args.json:
-        print(json.dumps(f.to_dict(), indent=2))
+        print(json.dumps(labelled(f.to_dict(), units), indent=2))
     else:
         sharpe = f.sharpe()
         head = f"{'#':>3}{'tradeoff':>12}{'score':>12}{'volatility':>12}{'return':>12}" + (f"{'sharpe':>9}" if sharpe is not None
@@ -154,18 +186,27 @@ def _score_tradeoff(args: argparse.Namespace, mu: np.ndarray, cov: np.ndarray, a
 def cmd_frontier(args: argparse.Namespace) -> int:
     from .frontier import efficient_frontier, parse_targets, plot_frontier
 
-    mu, cov, assets, _ = _market(args)
+    mu, cov, assets, _, units = _market(args)
     targets = parse_targets(args.returns) if args.returns is not None else None
     f = efficient_frontier(mu, cov, constraints=_constraints(args), points=args.points, risk_free=args.risk_free, assets=assets,
                            targets=targets)
     if args.json:
-        print(json.dumps(f.to_dict(), indent=2))
+        print(json.dumps(labelled(f.to_dict(), units), indent=2))
     else:
-        print(frontier_table(f, explicit=targets is not None))
+        print(frontier_table(f, explicit=targets is not None, units=units))
     if args.plot:
         plot_frontier(f, args.plot)
         print(f"plot written to {args.plot}")
     return 0
+
+
+def labelled(payload: dict[str, Any], units: dict[str, Any]) -> dict[str, Any]:
+    """A JSON payload with its units: ``units``, and ``sharpe`` named ``sharpe_annual`` or ``sharpe_per_period``."""
+    out = dict(payload)
+    if "sharpe" in out:
+        out["sharpe_annual" if units["annualized"] else "sharpe_per_period"] = out.pop("sharpe")
+    out["units"] = units
+    return out
 
 
 def holdings(assets: tuple[str, ...], weights: np.ndarray, tol: float = 5e-7) -> str:
@@ -178,7 +219,7 @@ def holdings(assets: tuple[str, ...], weights: np.ndarray, tol: float = 5e-7) ->
 MAX_WEIGHT_COLUMNS = 12
 
 
-def frontier_table(f: Any, *, explicit: bool) -> str:
+def frontier_table(f: Any, *, explicit: bool, units: dict[str, Any] | None = None) -> str:
     """The frontier as an aligned text table: target, return, volatility, Sharpe (with a risk-free
     rate), d var/d target, and the weights."""
     sharpe = f.sharpe()
@@ -213,26 +254,61 @@ def frontier_table(f: Any, *, explicit: bool) -> str:
                      "(the lower branch of the minimum-variance frontier)")
     if f.note:
         lines.append(f"note: {f.note}")
+    if units is not None:
+        lines.append("units: " + (f"annualised ({units['periods_per_year']:g} periods a year): returns, volatilities and "
+                                  "Sharpe ratios a year" if units["annualized"] else
+                                  "per period of the data (not annualised): returns, volatilities and Sharpe ratios"))
     return "\n".join(lines)
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     from ..data.prices import periods_per_year, read_prices, returns_from_prices
-    from .backtest import backtest, compare, plot_equity
+    from .backtest import CONSTRAINED, backtest, plot_equity
 
-    prices = read_prices(args.prices, args.date_column, args.date_format)
-    rets = returns_from_prices(prices)
-    ppy = periods_per_year(rets.index)
+    qubo = [s for s in args.strategy if s.startswith("qubo:")]
     options = parse_key_values(args.option)
+    if not qubo:
+        given = [flag for flag, value in (("--k", args.k), ("--step", args.step), ("-o", options or None)) if value is not None]
+        if given:
+            raise ValidationError(f"{given[0]} applies to qubo:<solver> strategies; none is listed (--strategy qubo:sa, ...)")
+    constrained = any(getattr(args, a) not in (None, False) for a in ("long_short", "lower", "upper", "leverage", "max_assets"))
+    if constrained and not set(args.strategy) & set(CONSTRAINED):
+        raise ValidationError(f"the constraint flags apply to the strategies {', '.join(CONSTRAINED)}; none is listed")
+    prices = read_prices(args.prices, args.date_column, args.date_format or "ISO8601")
+    rets = returns_from_prices(prices)
+    ppy = args.periods_per_year or periods_per_year(rets.index)
+    c = _constraints(args) if constrained else None
     results = [backtest(rets, s, window=args.window, rebalance=args.rebalance, periods_per_year=ppy,
-                        risk_free=args.risk_free, cardinality=args.k or 5, weight_step=args.step or 0.05, options=options)
+                        risk_free=args.risk_free, cardinality=args.k or 5, weight_step=args.step or 0.05, options=options,
+                        constraints=c if s in CONSTRAINED else None)
                for s in args.strategy]
-    table = compare(results)
-    print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+    if args.json:
+        print(json.dumps([r.to_dict() for r in results], indent=2))
+    else:
+        print(backtest_table(results, ppy, args.risk_free))
+        if c is not None:
+            print(f"constraints applied to: {', '.join(s for s in args.strategy if s in CONSTRAINED)}")
     if args.plot:
         plot_equity(results, args.plot, title=f"Backtest: {args.window}-period window, {args.rebalance} rebalancing")
         print(f"plot written to {args.plot}")
     return 0
+
+
+def backtest_table(results: list[Any], periods_per_year: float, risk_free: float) -> str:
+    """The strategies' figures as an aligned table, every column labelled with its unit."""
+    columns = [("annual return %", "annual_return", 100.0, ".2f"), ("annual vol %", "annual_volatility", 100.0, ".2f"),
+               ("Sharpe (annual)", "sharpe", 1.0, ".3f"), ("max drawdown %", "max_drawdown", 100.0, ".2f"),
+               ("total return %", "total_return", 100.0, ".1f"), ("mean turnover", "mean_turnover", 1.0, ".3f")]
+    width = max([len("strategy")] + [len(r.strategy) for r in results])
+    head = f"{'strategy':<{width}}" + "".join(f"{label:>{max(len(label), 10) + 2}}" for label, *_ in columns)
+    lines = [head, "-" * len(head)]
+    for r in results:
+        lines.append(f"{r.strategy:<{width}}" + "".join(f"{scale * r.stats[key]:>{max(len(label), 10) + 2}{fmt}}"
+                                                          for label, key, scale, fmt in columns))
+    first, last = results[0].equity.index[0], results[0].equity.index[-1]
+    lines.append(f"\n{first.date()} to {last.date()}, {periods_per_year:g} periods a year; Sharpe = annualised mean excess "
+                 f"return over a risk-free {100 * risk_free:g} % a year / annualised volatility; turnover one-way per rebalance")
+    return "\n".join(lines)
 
 
 def cmd_lp(args: argparse.Namespace) -> int:
@@ -248,8 +324,9 @@ def add_commands(sub: Any) -> None:
     def market_args(p: argparse.ArgumentParser) -> None:
         add_problem_args(p, parameters=False)
         p.add_argument("--risk-free", type=float,
-                       help="risk-free rate per period: Sharpe ratios are reported when it is given (max-sharpe: default 0)")
-        p.add_argument("--json", action="store_true")
+                       help="risk-free rate, in the units of the report (a year when annualised, else per period): "
+                            "Sharpe ratios are reported when it is given")
+        p.add_argument("--json", action="store_true", help="print the frontier as JSON")
         _constraint_args(p)
 
     p = sub.add_parser("classic", help="a classical portfolio (min variance, max Sharpe, risk parity, CVaR ...)",
@@ -259,9 +336,11 @@ def add_commands(sub: Any) -> None:
         q = strategies.add_parser(name, help=help_, description=help_)
         add_problem_args(q, parameters=False)
         q.add_argument("--risk-free", type=float,
-                       help="risk-free rate per period: Sharpe ratios are reported when it is given"
+                       help="risk-free rate, in the units of the report (a year when annualised, else per period): "
+                            "Sharpe ratios are reported when it is given"
                             + (" (the tangency uses it; default 0)" if name == "max-sharpe" else ""))
         q.add_argument("--json", action="store_true", help="print the result as JSON")
+        _units_args(q)
         if constrained:
             _constraint_args(q, cardinality=name in ("max-sharpe", "min-variance", "min-variance-for-return",
                                                      "max-return-for-volatility", "min-cvar", "score-tradeoff"))
@@ -287,6 +366,7 @@ def add_commands(sub: Any) -> None:
 
     p = sub.add_parser("frontier", help="the efficient frontier (and a plot)")
     market_args(p)
+    _units_args(p)
     p.add_argument("--points", type=int, default=50, help="number of evenly spaced points (default 50)")
     p.add_argument("--returns", metavar="START:STOP:N|R1,R2,...",
                    help="explicit target returns (per period, like mu): N evenly spaced from START to STOP, or a comma list; "
@@ -294,22 +374,26 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--plot", help="write a PNG")
     p.set_defaults(func=cmd_frontier)
 
-    p = sub.add_parser("backtest", help="walk-forward backtest of strategies on a price CSV")
+    p = sub.add_parser("backtest", help="walk-forward backtest of strategies on prices")
     p.add_argument("prices", help="CSV of prices with a date column, or a bundled dataset (sp500, from qportfolio[data])")
-    p.add_argument("--date-column")
-    p.add_argument("--date-format", default="ISO8601", help="format of the dates (default ISO8601; strftime, e.g. %%d/%%m/%%Y)")
+    p.add_argument("--date-column", help="name of the date column (default: the first)")
+    p.add_argument("--date-format", help="format of the dates (default ISO8601; strftime, e.g. %%d/%%m/%%Y)")
     p.add_argument("--strategy", action="append", required=True,
                    help="equal-weight, min-variance, max-sharpe, risk-parity, min-cvar or qubo:<solver> (repeatable)")
     p.add_argument("--rebalance", default="quarterly", choices=["weekly", "monthly", "quarterly", "annually"])
-    p.add_argument("--window", type=int, default=252, help="estimation window in periods")
-    p.add_argument("--risk-free", type=float, default=0.0)
-    p.add_argument("--k", type=int, help="assets held by qubo:<solver> strategies (default 5)")
-    p.add_argument("--step", type=float, help="weight grid of qubo:<solver> strategies (default 0.05)")
-    p.add_argument("--option", "-o", action="append", metavar="KEY=VALUE", help="option of the qubo solver")
-    p.add_argument("--plot", help="write the equity curves as a PNG")
+    p.add_argument("--window", type=int, default=252, help="estimation window in periods (default 252)")
+    p.add_argument("--periods-per-year", type=float, help="periods a year for annualising (default: inferred from the dates)")
+    p.add_argument("--risk-free", type=float, default=0.0, help="risk-free rate a year, for the Sharpe ratio (default 0)")
+    p.add_argument("--k", type=int, help="qubo:<solver> strategies: assets held (default 5)")
+    p.add_argument("--step", type=float, help="qubo:<solver> strategies: weight grid (default 0.05)")
+    p.add_argument("--option", "-o", action="append", metavar="KEY=VALUE",
+                   help="qubo:<solver> strategies: a solver option (checked by the solver)")
+    _constraint_args(p)
+    p.add_argument("--json", action="store_true", help="print every strategy's history and figures as JSON")
+    p.add_argument("--plot", help="write the equity curves as a PNG (log scale)")
     p.set_defaults(func=cmd_backtest)
 
     p = sub.add_parser("lp", help="solve a declarative LP/MILP/QP allocation model (JSON, either shape)")
-    p.add_argument("model")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("model", help="the model: a JSON file in qportfolio's shape or the allocation-payload shape")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=cmd_lp)

@@ -75,14 +75,21 @@ class PortfolioResult:
             return self
         return replace(self, info={**self.info, "risk_free": float(risk_free)})
 
+    @property
+    def units(self) -> dict[str, Any]:
+        """What a period is: ``{"annualized": bool, "periods_per_year": P or None}`` (``info["units"]``;
+        per period, P unknown, when the caller did not say)."""
+        return dict(self.info.get("units") or {"annualized": False, "periods_per_year": None})
+
     def to_dict(self) -> dict[str, Any]:
         rf = self.risk_free
+        sharpe_key = "sharpe_annual" if self.units["annualized"] else "sharpe_per_period"
         return jsonable({
             "strategy": self.strategy, "status": self.status, "weights": self.weights_by_asset(),
             "expected_return": self.expected_return, "volatility": self.volatility,
-            "sharpe": None if rf is None else self.sharpe(rf), "risk_free": rf, "objective": self.objective,
-            "objective_name": self.objective_name, "sense": self.sense, "duals": self.duals, "solver": self.solver,
-            "wall_s": self.wall_time, "message": self.message,
+            sharpe_key: None if rf is None else self.sharpe(rf), "risk_free": rf, "units": self.units,
+            "objective": self.objective, "objective_name": self.objective_name, "sense": self.sense, "duals": self.duals,
+            "solver": self.solver, "wall_s": self.wall_time, "message": self.message,
             "risk_contributions": None if self.risk_contributions is None else dict(zip(self.assets, self.risk_contributions)),
             "info": self.info})
 
@@ -111,15 +118,21 @@ class PortfolioResult:
                 f"volatility={self.volatility:.6g}, held={int(np.count_nonzero(self.weights))} of {len(self.assets)})")
 
     def __str__(self) -> str:
-        ret = "—" if self.expected_return is None else f"{self.expected_return:.6g}"
+        annual = self.units["annualized"]
+        period = "a year" if annual else "per period"
+
+        def pct(value: float | None) -> str:
+            return "—" if value is None else f"{100 * value:.4g} % {period}"
+
         obj = "" if self.objective is None else f"   {self.objective_name} {self.objective:.6g} ({self.sense})"
         lines = [f"strategy    {self.strategy}   status {self.status}   solver {self.solver}",
-                 f"return      {ret}   volatility {self.volatility:.6g}{obj}"]
+                 f"return      {pct(self.expected_return)}   volatility {pct(self.volatility)}{obj}"]
         rf = self.risk_free
         if rf is not None:
             sharpe = self.sharpe(rf)
-            shown = "—" if sharpe is None else f"{sharpe:.6g}"
-            lines.append(f"sharpe      {shown}   (excess return over risk-free {rf:g} / volatility)")
+            shown = "—" if sharpe is None else f"{sharpe:.4g}"
+            lines.append(f"sharpe      {shown} ({'annual' if annual else 'per period'}: excess return over a risk-free "
+                         f"{100 * rf:g} % {period} / volatility)")
         if self.message:
             lines.append(f"message     {self.message}")
         lines.append("weights")

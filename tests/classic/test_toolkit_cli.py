@@ -80,13 +80,14 @@ def test_frontier_at_explicit_targets_with_shorts_matches_the_closed_form(capsys
     code, out, _ = run(["frontier", "--long-short", "--returns", "0.002:0.02:7", "--risk-free", "0.001", DEMO, "--json"], capsys)
     assert code == 0
     data = json.loads(out)
-    assert set(data) >= {"returns", "volatilities", "sharpe", "weights"}
+    assert set(data) >= {"returns", "volatilities", "sharpe_per_period", "weights", "units"}  # a spec: per period
+    assert data["units"] == {"annualized": False, "periods_per_year": None}
     for r, vol, weights in zip(np.linspace(0.002, 0.02, 7), data["volatilities"], data["weights"]):
         w = _textbook_frontier(p.expected_returns, p.covariance, r)
         assert np.allclose([weights.get(a, 0.0) for a in p.assets], w, atol=1e-7)
         assert vol == pytest.approx(float(np.sqrt(w @ p.covariance @ w)), rel=1e-8)
     assert data["returns"] == pytest.approx(list(np.linspace(0.002, 0.02, 7)), abs=1e-10)
-    assert data["sharpe"][3] == pytest.approx((data["returns"][3] - 0.001) / data["volatilities"][3])
+    assert data["sharpe_per_period"][3] == pytest.approx((data["returns"][3] - 0.001) / data["volatilities"][3])
     code, out, _ = run(["frontier", "--long-short", "--returns", "0.002,0.01", DEMO], capsys)
     assert code == 0 and "target" in out and "inefficient" in out and "sharpe" not in out.split("\n")[0]
 
@@ -234,7 +235,7 @@ def test_score_tradeoff_sweep_and_single(tmp_path, capsys):
     data = json.loads(out.split("\nplot written")[0])
     assert code == 0 and plot.stat().st_size > 5_000
     assert np.all(np.diff(data["scores"]) >= -1e-9) and np.all(np.diff(data["volatilities"]) >= -1e-9)
-    assert data["sharpe"] is not None and len(data["weights"]) == 5
+    assert data["sharpe_per_period"] is not None and len(data["weights"]) == 5
     code, out, _ = run(["classic", "score-tradeoff", "--scores", str(scores), "--tradeoff", "0.01"], capsys)
     assert code == 0 and "score" in out
     bad = tmp_path / "bad.json"
