@@ -7,7 +7,9 @@
 
 from .data import load_orlib, load_spec, problem_from_returns, problem_from_spec, synthetic_problem
 from .errors import DataError, InfeasibleProblemError, QPortfolioError, SolverError, ValidationError
-from .formulations.qubo import Penalties, QuboModel, encode
+from .formulations.qubo import Penalties, QuboModel, decode_file, encode
+from .formulations.qubo import load as load_qubo
+from .formulations.qubo import save as save_qubo
 from .problem import PortfolioProblem
 from .progress import show_progress
 from .result import Result
@@ -33,12 +35,15 @@ __all__ = [
     "Status",
     "ValidationError",
     "available",
+    "decode_file",
     "encode",
     "load_orlib",
+    "load_qubo",
     "load_spec",
     "problem_from_returns",
     "problem_from_spec",
     "register",
+    "save_qubo",
     "show_progress",
     "solve",
     "synthetic_problem",

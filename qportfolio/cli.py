@@ -65,6 +65,11 @@ def _solver_options(args: argparse.Namespace) -> dict[str, Any]:
     return opts
 
 
+#: Exit code of ``solve`` when the solver found no feasible portfolio (status infeasible or no_solution);
+#: 2 is bad input, 1 a failed benchmark job.
+NO_PORTFOLIO_EXIT = 3
+
+
 def _print_json(payload: Any) -> None:
     print(json.dumps(payload, indent=2, sort_keys=False))
 
@@ -80,28 +85,28 @@ def cmd_solve(args: argparse.Namespace) -> int:
         print(result)
         for line in solver.report_lines(result):
             print(line)
-    return 0
+    return 0 if result.has_portfolio else NO_PORTFOLIO_EXIT
 
 
 def cmd_encode(args: argparse.Namespace) -> int:
+    from .formulations.qubo import save
+
     problem = problem_from_args(args)
-    qubo = encode(problem, penalty_scale=args.penalty_scale or 1.0, encoding=args.encoding)
+    default = solver_registry.get(solver_registry.DEFAULT_SOLVER).options["encoding"].default
+    encoding = args.encoding or default
+    options = {"encoding": encoding, "penalty_scale": args.penalty_scale or 1.0}
+    qubo = encode(problem, **options)
     summary = {"problem": problem.name, "fingerprint": problem.fingerprint, "n": problem.n, **qubo.summary()}
     if args.out:
-        if args.out.endswith(".json"):
-            with open(args.out, "w") as fh:
-                json.dump(qubo.bqm.to_serializable(), fh)
-        else:  # dimod's compact binary format: dimod.BinaryQuadraticModel.from_file(open(path, "rb"))
-            with open(args.out, "wb") as fh, qubo.bqm.to_file() as src:
-                while chunk := src.read(1 << 20):
-                    fh.write(chunk)
+        save(qubo, args.out, **options)
         summary["written"] = args.out
     if args.json:
         _print_json(summary)
     else:
         print(f"problem        {problem!r}")
+        chosen = "" if args.encoding else f" (the default solver {solver_registry.DEFAULT_SOLVER}'s; --encoding to choose)"
         print(f"variables      {qubo.num_variables}   interactions {qubo.num_interactions}   "
-              f"encoding {qubo.layout.encoding.name}")
+              f"encoding {qubo.layout.encoding.name}{chosen}")
         ranges = qubo.coefficient_ranges()
         print(f"coefficients   max/min |bias|: linear {ranges['linear']:.4g}   quadratic {ranges['quadratic']:.4g}   "
               f"all {ranges['all']:.4g}")
@@ -113,7 +118,8 @@ def cmd_encode(args: argparse.Namespace) -> int:
         print(f"offset         {qubo.offset:.6g}   encode time {qubo.encode_seconds:.3f} s")
         if args.out:
             kind = "JSON serialisable form" if args.out.endswith(".json") else "dimod binary file, BQM.from_file"
-            print(f"written        {args.out} (dimod BQM, {kind})")
+            print(f"written        {args.out} (dimod BQM, {kind}; with the problem, encoding and layout: "
+                  "qp.decode_file(path, samples) decodes it alone)")
     return 0
 
 
@@ -256,9 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_enc = sub.add_parser("encode", help="encode a problem as a QUBO and report its size and penalties")
     add_problem_args(p_enc)
-    p_enc.add_argument("--seed", type=int, help="synthetic instance seed")
     p_enc.add_argument("--penalty-scale", type=float, help="multiply the calibrated penalties")
-    p_enc.add_argument("--encoding", help="weight encoding: binary (default), unary, domain-wall, bounded-coefficient:<cap>")
+    p_enc.add_argument("--encoding", help="weight encoding: binary, unary, domain-wall, bounded-coefficient:<cap> "
+                                         "(default: the default solver's, domain-wall)")
     p_enc.add_argument("--out", help="write the BQM: *.json as dimod's serialisable JSON, anything else as dimod's binary file")
     p_enc.add_argument("--json", action="store_true", help="print the summary as JSON")
     p_enc.set_defaults(func=cmd_encode)

@@ -137,6 +137,8 @@ class Result:
             figures |= {"bound": self.bound, "gap": self.gap}
         figures |= {"expected return": self.expected_return, "volatility": self.volatility,
                     "wall time (s)": self.wall_time}
+        if not self.has_portfolio:
+            return table(f"{self.solver} on {self.problem.name}: no feasible portfolio", figures, note=self.message)
         if self.info.get("feasible_fraction") is not None:
             figures["feasible samples"] = f"{100 * self.info['feasible_fraction']:.1f} %"
         caption = (f"{self.solver} on {self.problem.name} (n={self.problem.n}, K={self.problem.cardinality}, "
@@ -153,7 +155,8 @@ class Result:
             f"solver      {self.solver}   status {self.status}   feasible {self.feasible}",
             f"problem     {self.problem.name} (n={self.problem.n}, K={self.problem.cardinality}, "
             f"lambda={self.problem.risk_aversion:g}, step={self.problem.weight_step:g}, {self.fingerprint})",
-            f"objective   {self.objective:.10g}",
+            f"objective   {self.objective:.10g}" + ("" if self.has_portfolio else
+                                                    "   (of an infeasible assignment, not a portfolio)"),
         ]
         if self.bound is not None:
             lines.append(f"bound       {self.bound:.10g}   gap {self.gap:.3g}")
@@ -163,8 +166,18 @@ class Result:
         ]
         if self.message:
             lines.append(f"message     {self.message}")
+        if not self.has_portfolio:
+            broken = "; ".join(self.problem.violations(self.weights)) or "the sample breaks the QUBO's linking constraints"
+            lines.append(f"weights     none: no feasible portfolio ({broken})")
+            return "\n".join(lines)
         held = sorted(self.weights_by_asset().items(), key=lambda kv: -kv[1])
         width = max((len(a) for a, _ in held), default=5)
         lines.append("weights")
         lines += [f"  {a:<{width}}  {w:8.4f}" for a, w in held]
         return "\n".join(lines)
+
+    @property
+    def has_portfolio(self) -> bool:
+        """Whether the answer is a portfolio: a feasible status (optimal, feasible, a time limit with an
+        incumbent). ``infeasible`` and ``no_solution`` answers carry weights only as a diagnosis."""
+        return self.status not in (Status.INFEASIBLE, Status.NO_SOLUTION)

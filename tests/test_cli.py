@@ -28,18 +28,54 @@ def test_solve_sa_table(capsys, demo_spec_path):
     assert "solver      sa" in out and "% feasible" in out
 
 
-def test_encode_writes_bqm(tmp_path, capsys, demo_spec_path):
+def test_encode_writes_what_solve_uses_and_decodes_alone(tmp_path, capsys, demo_spec_path):
     import dimod
+    import numpy as np
+
+    import qportfolio as qp
 
     path = tmp_path / "bqm.json"
     assert main(["encode", str(demo_spec_path), "--out", str(path)]) == 0
-    assert "interactions" in capsys.readouterr().out
-    bqm = dimod.BinaryQuadraticModel.from_serializable(json.loads(path.read_text()))
-    assert bqm.num_variables == 50
+    out = capsys.readouterr().out
+    assert "encoding domain-wall (the default solver qubo's" in out and "qp.decode_file" in out
+    data = json.loads(path.read_text())
+    assert data["info"]["encoding"]["name"] == "domain-wall"
+    bqm = dimod.BinaryQuadraticModel.from_serializable({k: v for k, v in data.items() if k != "info"})
+    expected = qp.encode(qp.load_spec(demo_spec_path), encoding="domain-wall")
+    assert bqm.num_variables == expected.num_variables == 100
     binary = tmp_path / "bqm.bin"
-    assert main(["encode", str(demo_spec_path), "--out", str(binary)]) == 0
-    with open(binary, "rb") as fh:
-        assert dimod.BinaryQuadraticModel.from_file(fh) == bqm
+    assert main(["encode", str(demo_spec_path), "--encoding", "binary", "--out", str(binary)]) == 0
+    assert "(the default solver" not in capsys.readouterr().out
+    with open(binary, "rb") as fh:  # dimod reads its own sections and ignores qportfolio's trailer
+        assert dimod.BinaryQuadraticModel.from_file(fh).num_variables == 50
+    # decoding needs nothing but the file: same portfolios and objectives as the in-memory model
+    rng = np.random.default_rng(0)
+    for file, model in ((path, expected), (binary, qp.encode(qp.load_spec(demo_spec_path), encoding="binary"))):
+        samples = rng.integers(0, 2, size=(20, model.num_variables))
+        alone, ref = qp.decode_file(str(file), samples), model.decode(samples)
+        np.testing.assert_array_equal(alone.units, ref.units)
+        np.testing.assert_array_equal(alone.feasible, ref.feasible)
+        np.testing.assert_allclose(alone.objective, ref.objective)
+        loaded = qp.load_qubo(str(file))
+        np.testing.assert_allclose(loaded.bqm.energies((samples, list(loaded.layout.labels))),
+                                   model.bqm.energies((samples, list(model.layout.labels))))
+
+
+def test_decode_file_refuses_a_plain_bqm_and_an_altered_problem(tmp_path, demo_spec_path):
+    import qportfolio as qp
+
+    qubo = qp.encode(qp.load_spec(demo_spec_path))
+    plain = tmp_path / "plain.json"
+    plain.write_text(json.dumps(qubo.bqm.to_serializable()))
+    with pytest.raises(qp.DataError, match="not a QUBO written by qportfolio"):
+        qp.load_qubo(str(plain))
+    good = tmp_path / "good.json"
+    qp.save_qubo(qubo, str(good))
+    data = json.loads(good.read_text())
+    data["info"]["problem"]["cardinality"] = 2
+    good.write_text(json.dumps(data))
+    with pytest.raises(qp.DataError, match="fingerprint"):
+        qp.load_qubo(str(good))
 
 
 def test_demo_runs(capsys):
@@ -103,9 +139,45 @@ def test_default_solver_is_the_recommended_qubo_configuration():
 
 def test_solve_with_encoding_and_tuned_penalties(capsys):
     assert main(["solve", "--synthetic", "8", "--instance-seed", "1", "--seed", "1", "--k", "3", "--solver", "sa",
-                 "--encoding", "unary", "--penalty-strategy", "tuned", "--num-reads", "10", "--num-sweeps", "200", "--json"]) == 0
+                 "--encoding", "unary", "--penalty-strategy", "tuned", "--num-reads", "50", "--num-sweeps", "1000",
+                 "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["parameters"]["encoding"] == "unary" and "penalty_tuning" in out["info"]
     assert main(["encode", "--synthetic", "8", "--instance-seed", "1", "--k", "3", "--encoding", "domain-wall"]) == 0
     text = capsys.readouterr().out
     assert "encoding domain-wall" in text and "max/min |bias|" in text
+
+
+SHORT_SA = ["solve", "--synthetic", "8", "--instance-seed", "1", "--seed", "1", "--k", "3", "--solver", "sa",
+            "--num-reads", "5", "--num-sweeps", "5", "--encoding", "binary"]
+
+
+def test_no_feasible_sample_exits_3_and_prints_no_portfolio():
+    proc = run(*SHORT_SA)
+    assert proc.returncode == 3, proc.stderr
+    assert "status infeasible" in proc.stdout and "weights     none: no feasible portfolio (holds" in proc.stdout
+    assert "\nweights\n" not in proc.stdout and "not a portfolio" in proc.stdout
+
+
+@pytest.mark.parametrize("extra, origin", [(["--repair"], "answer      from a repaired sample (repair=True)"),
+                                           (["--repair", "--polish"], "answer      from a local search (polish=True) "
+                                                                       "from a repaired sample")])
+def test_repaired_and_polished_answers_say_so(capsys, extra, origin):
+    assert main([*SHORT_SA, *extra]) == 0
+    out = capsys.readouterr().out
+    assert origin in out and "best raw feasible sample: none" in out
+
+
+def test_raw_answer_has_no_origin_line(capsys):
+    assert main(["solve", "--synthetic", "8", "--instance-seed", "1", "--seed", "1", "--k", "3", "--solver", "sa",
+                 "--num-reads", "50", "--num-sweeps", "1000"]) == 0
+    assert "answer      from" not in capsys.readouterr().out
+
+
+def test_qaoa_text_report_shows_its_quality(capsys):
+    assert main(["solve", "--synthetic", "5", "--instance-seed", "1", "--seed", "1", "--k", "2", "--step", "0.5",
+                 "--selection-only", "--solver", "qaoa-fast", "--mixer", "xy-ring", "--reps", "1"]) == 0
+    out = capsys.readouterr().out
+    line = next(ln for ln in out.splitlines() if ln.startswith("qaoa "))
+    assert "depth 1, 5 qubits, mixer xy-ring: approximation ratio 0." in line
+    assert "P(feasible) 1" in line and "P(optimum) 0." in line

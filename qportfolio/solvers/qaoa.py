@@ -20,8 +20,9 @@ from ..formulations.qubo import QuboModel
 from ..qaoa.basis import check_memory
 from ..qaoa.energies import basis_energies
 from ..qaoa.sampling import bits_of, check_mixer, distribution_stats, sampleset_from_counts
+from ..result import Result
 from .options import COUNT, NUMBERS, Option, Role, declare, seed_option
-from .qaoa_options import MAX_MEMORY, MIXER, REPS
+from .qaoa_options import MAX_MEMORY, MIXER, REPS, qaoa_report_lines
 from .qubo_solver import QuboSolver, SampleRun
 from .registry import register
 
@@ -87,6 +88,9 @@ class QiskitQAOASolver(QuboSolver):
         MAX_MEMORY,
         seed_option("random seed (simulator, transpiler, optimizer)"),
     )
+
+    def report_lines(self, result: Result) -> list[str]:
+        return [*super().report_lines(result), *qaoa_report_lines(result)]
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", optimizer: Any = "cobyla",
                 maxiter: int = 100, initial_point: Any = None, shots: int = 1024, sampler: Any = "aer",

@@ -18,8 +18,9 @@ from ..qaoa import Basis, QAOASimulator
 from ..qaoa.energies import basis_energies
 from ..qaoa.parameters import STRATEGIES, optimize_angles
 from ..qaoa.sampling import check_mixer, distribution_stats, sampleset_from_counts
+from ..result import Result
 from .options import COUNT, NUMBERS, Option, Role, choice, declare, seed_option
-from .qaoa_options import MAX_MEMORY, MIXER, REPS
+from .qaoa_options import MAX_MEMORY, MIXER, REPS, qaoa_report_lines
 from .qubo_solver import QuboSolver, SampleRun
 from .registry import register
 
@@ -40,6 +41,9 @@ class FastQAOASolver(QuboSolver):
         MAX_MEMORY,
         seed_option("random seed (multistart and sampling)"),
     )
+
+    def report_lines(self, result: Result) -> list[str]:
+        return [*super().report_lines(result), *qaoa_report_lines(result)]
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", shots: int = 1024,
                 strategy: str = "interp", restarts: int = 4, maxiter: int = 200, initial_point: Any = None,

@@ -1,6 +1,9 @@
-"""Options shared by the two QAOA backends (``qaoa`` and ``qaoa-fast``), declared once."""
+"""What the two QAOA backends (``qaoa`` and ``qaoa-fast``) share: their common options, declared
+once, and the lines of their text report."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from ..qaoa.mixers import MIXERS
 from .options import COUNT, POSITIVE, Option, choice
@@ -9,3 +12,19 @@ REPS = Option("reps", "QAOA depth p", COUNT, default=1, flag=True)
 MIXER = Option("mixer", "x, or xy-ring / xy-complete (keep K assets selected; need the selection-only mode)",
                choice(*MIXERS), default="x", flag=True)
 MAX_MEMORY = Option("max_memory_gb", "refuse simulations needing more memory than this", POSITIVE, default=8.0)
+
+
+def qaoa_report_lines(result: Any) -> list[str]:
+    """The QAOA figures a reader needs beside the answer: the distribution's quality."""
+    info = result.info
+
+    def fig(key: str, digits: str = ".4g") -> str:
+        value = info.get(key)
+        return "—" if value is None else format(value, digits)
+
+    lines = [f"qaoa        depth {result.parameters.get('reps')}, {info.get('qubits')} qubits, mixer "
+             f"{result.parameters.get('mixer')}: approximation ratio {fig('approximation_ratio')}, "
+             f"P(feasible) {fig('feasible_probability')}, P(optimum) {fig('optimum_probability')}"]
+    if info.get("from_samples"):
+        lines.append("            (statistics from the measured shots: the state has too many amplitudes to decode)")
+    return lines

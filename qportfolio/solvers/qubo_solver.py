@@ -113,21 +113,21 @@ def on_qubo(qubo: QuboModel, sampleset: dimod.SampleSet) -> dimod.SampleSet:
 
 
 def _repaired_candidates(problem: PortfolioProblem, decoded: Any, occurrences: np.ndarray,
-                         info: dict[str, Any]) -> list[tuple[float, np.ndarray]]:
+                         info: dict[str, Any]) -> list[tuple[float, np.ndarray, str]]:
     rows = np.flatnonzero(~decoded.feasible)
     repaired = np.array([nearest_feasible_units(problem, decoded.units[i], decoded.selected[i]) for i in rows])
     weights = repaired * problem.weight_step
     objective = np.atleast_1d(problem.objective(weights))
     info["num_repaired"] = int(occurrences[rows].sum())
     info["repaired_best_objective"] = float(objective.min())
-    return [(float(o), weights[j]) for j, o in enumerate(objective)]
+    return [(float(o), weights[j], "repaired") for j, o in enumerate(objective)]
 
 
-def _polished(problem: PortfolioProblem, candidates: list[tuple[float, np.ndarray]]) -> list[tuple[float, np.ndarray]]:
+def _polished(problem: PortfolioProblem, candidates: list[tuple[float, np.ndarray, str]]) -> list[tuple[float, np.ndarray, str]]:
     starts = sorted(candidates, key=lambda c: c[0])[:POLISH_STARTS]
-    units = [np.round(w / problem.weight_step).astype(np.int64) for _, w in starts]
+    units = [np.round(w / problem.weight_step).astype(np.int64) for _, w, _ in starts]
     polished = [polish_units(problem, u) * problem.weight_step for u in units]
-    return [(float(problem.objective(w)), w) for w in polished]
+    return [(float(problem.objective(w)), w, f"polished {origin}") for w, (_, _, origin) in zip(polished, starts)]
 
 
 def decode_samples(qubo: QuboModel, sampleset: dimod.SampleSet, *, parameters: dict[str, Any], seed: int | None,
@@ -154,16 +154,20 @@ def decode_samples(qubo: QuboModel, sampleset: dimod.SampleSet, *, parameters: d
         **(extra_info or {}),
     }
     sampleset = with_portfolio_vectors(sampleset, decoded.objective, feasible)
-    candidates = [(float(o), decoded.weights[i]) for i, o in enumerate(decoded.objective) if feasible[i]]
+    candidates = [(float(o), decoded.weights[i], "raw") for i, o in enumerate(decoded.objective) if feasible[i]]
     if repair and (~feasible).any():
         candidates += _repaired_candidates(problem, decoded, occurrences, info)
     if polish and candidates:
         candidates = _polished(problem, candidates)
         info["polished_best_objective"] = min(c[0] for c in candidates)
     if candidates:
-        weights, status, message = min(candidates, key=lambda c: c[0])[1], Status.FEASIBLE, ""
+        _, weights, origin = min(candidates, key=lambda c: c[0])
+        status, message = Status.FEASIBLE, ""
+        info["answer_from"] = {"raw": "a raw sample", "repaired": "a repaired sample (repair=True)"}.get(
+            origin, f"a local search (polish=True) from {'a repaired' if 'repaired' in origin else 'a raw'} sample")
     else:
         weights, status = decoded.weights[int(np.argmin(energies))], Status.INFEASIBLE
+        info["answer_from"] = "no feasible sample (the weights are the lowest-energy sample's, not a portfolio)"
         message = "no feasible sample; raise num_reads/num_sweeps or penalty_scale, or pass repair=True"
     ok = problem.is_feasible(weights)
     return SolverOutput(weights=weights, feasible=ok, status=status if ok else Status.INFEASIBLE, parameters=parameters,
@@ -171,11 +175,16 @@ def decode_samples(qubo: QuboModel, sampleset: dimod.SampleSet, *, parameters: d
 
 
 def samples_report_lines(result: Result) -> list[str]:
-    """The CLI line about a sampler's reads and their feasibility."""
+    """The CLI lines about a sampler's reads, their feasibility, and where the answer came from."""
     info = result.info
     if info.get("feasible_fraction") is None:
         return []
-    return [f"samples     {info['num_samples']} reads, {100 * info['feasible_fraction']:.1f} % feasible"]
+    lines = [f"samples     {info['num_samples']} reads, {100 * info['feasible_fraction']:.1f} % feasible"]
+    if result.has_portfolio and info.get("answer_from") not in (None, "a raw sample"):
+        raw = info.get("raw_best_objective")
+        lines.append(f"answer      from {info['answer_from']}; best raw feasible sample: "
+                     + ("none" if raw is None else f"{raw:.10g}"))
+    return lines
 
 
 def sample_metrics(result: Result) -> dict[str, Any]:
