@@ -19,29 +19,34 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import progress
-from . import solvers as solver_registry
-from .classic.cli import add_commands as add_classic_commands
+from . import __version__
+from .classic.cli import BUILDERS as CLASSIC_BUILDERS
+from .classic.cli import COMMAND_DESCRIPTION as CLASSIC_DESCRIPTION
+from .classic.cli import COMMAND_HELP as CLASSIC_HELP
 from .cli_args import IntermixedParser, add_problem_args, demo_spec_path, parse_key_values, parse_value, problem_from_args
-from .data import load_orlib, load_spec
 from .errors import QPortfolioError, ValidationError, one_line
-from .formulations.qubo import encode
-from .problem import PortfolioProblem
-from .redaction import mask
-from .result import Result, relative_gap
-from .solvers.options import BOOLEAN, Option, flag_options
+
+if TYPE_CHECKING:  # the library loads when a command runs, so that --help and --version answer at once
+    from .problem import PortfolioProblem
+    from .result import Result
+    from .solvers.options import Option
 
 
 def _flag_options() -> dict[str, tuple[Option, list[str]]]:
     """The solver options declared as command-line flags, and the solvers that take each."""
+    from . import solvers as solver_registry
+    from .solvers.options import flag_options
+
     return flag_options({name: solver_registry.get(name).options for name in solver_registry.available()})
 
 
 def add_solver_flags(p: argparse.ArgumentParser) -> None:
     """One flag per solver option declared with ``flag=True`` (``--num-reads`` for ``num_reads``);
     the value is checked by the chosen solver, like ``-o num_reads=...``."""
+    from .solvers.options import BOOLEAN
+
     group = p.add_argument_group("solver options (checked by the chosen solver; -o KEY=VALUE for any other)")
     for name, (option, solvers) in sorted(_flag_options().items()):
         flag = "--" + name.replace("_", "-")
@@ -75,6 +80,9 @@ def _print_json(payload: Any) -> None:
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
+    from . import progress
+    from . import solvers as solver_registry
+
     problem = problem_from_args(args)
     solver = solver_registry.get(args.solver)
     with progress.reporting(progress.terminal_reporter(quiet=args.json or args.quiet)):
@@ -89,7 +97,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 
 def cmd_encode(args: argparse.Namespace) -> int:
-    from .formulations.qubo import save
+    from . import solvers as solver_registry
+    from .formulations.qubo import encode, save
 
     problem = problem_from_args(args)
     default = solver_registry.get(solver_registry.DEFAULT_SOLVER).options["encoding"].default
@@ -124,8 +133,14 @@ def cmd_encode(args: argparse.Namespace) -> int:
 
 
 def demo_problem(args: argparse.Namespace) -> PortfolioProblem:
+    from .data import load_orlib, load_spec
+
     if args.orlib:
         return load_orlib(args.orlib, data_dir=args.data_dir, cardinality=args.k or 10, weight_step=0.05, min_weight=0.05)
+    for flag, value in (("--k", args.k), ("--data-dir", args.data_dir)):
+        if value is not None:
+            raise ValidationError(f"{flag} sets up --orlib NAME; the built-in example has its own K (qportfolio solve "
+                                  "takes a problem of your own)")
     return load_spec(demo_spec_path())
 
 
@@ -133,6 +148,8 @@ def side_by_side(problem: PortfolioProblem, results: Sequence[Result], reference
                  labels: Sequence[str] | None = None) -> str:
     """A comparison table of several results on one problem, gaps taken to ``reference`` (rows and
     weight columns named by ``labels``, default the solvers' names)."""
+    from .result import relative_gap
+
     labels = list(labels) if labels is not None else [r.solver for r in results]
     lines = [f"{problem!r}", ""]
     head = (f"{'solver':<18}{'objective':>14}{'gap':>11}{'return':>11}{'volatility':>12}{'feasible':>10}{'status':>12}"
@@ -151,6 +168,8 @@ def side_by_side(problem: PortfolioProblem, results: Sequence[Result], reference
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from . import solvers as solver_registry
+
     problem = demo_problem(args)
     seed = 7 if args.seed is None else args.seed
     default_name = solver_registry.DEFAULT_SOLVER
@@ -159,23 +178,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
     sa = solver_registry.solve(problem, "sa", seed=seed, num_reads=args.num_reads or 200, num_sweeps=args.num_sweeps or 2000)
     exact = solver_registry.solve(problem, "exact-discrete", time_limit=args.time_limit)
     print(f"qportfolio demo: the default solver ({default_name}: {solver_registry.get(default_name).description}) and "
-          "simulated annealing (an extra row) on the QUBO, vs SCIP's proven optimum of the same grid problem\n")
+          "simulated annealing (an extra row) on the QUBO, vs SCIP's proven optimum of the same grid problem\n"
+          f"grid: {problem.grid_text()}, K = {problem.cardinality}\n")
     print(side_by_side(problem, [default, sa, exact], exact, labels=[f"{default_name} (default)", "sa (extra)", exact.solver]))
+    budget_used = default.parameters.get("time_budget")
+    settings = {default_name: f"seed {default.seed}, time budget {budget_used:g} s",
+                "sa": f"seed {sa.seed}, {sa.parameters.get('num_sweeps')} sweeps a read"}
     for label, r in ((default_name, default), ("sa", sa)):
         print(f"\n{label}: {r.info['num_samples']} reads, {100 * r.info['feasible_fraction']:.1f} % feasible; "
               f"QUBO {r.info['num_variables']} variables ({r.parameters.get('encoding') or 'binary'} encoding), "
-              f"{r.info['num_interactions']} interactions; {r.wall_time:.1f} s", end="")
-    print(f"\nSCIP: bound {exact.bound:.8g} ({exact.status})")
+              f"{r.info['num_interactions']} interactions; {settings[label]}; {r.wall_time:.1f} s", end="")
+    limit = "no time limit" if args.time_limit is None else f"time limit {args.time_limit:g} s"
+    print(f"\nSCIP: bound {exact.bound:.8g} ({exact.status}, {limit})")
     return 0
 
 
 def cmd_solvers(args: argparse.Namespace) -> int:
+    from . import solvers as solver_registry
+
     for name in solver_registry.available():
         solver = solver_registry.get(name)
         print(f"{name:<18}{solver.description}")
         if args.verbose:
             for opt, option in sorted(solver.options.items()):
-                print(f"    {opt:<24}{option.describe()}")
+                print(f"    {opt:<26}{option.describe()}")
     return 0
 
 
@@ -185,12 +211,17 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
     suite = load_suite(args.suite)
     jobs = suite.jobs(args.data_dir)
     if args.dry_run:
-        print(_dry_run_text(suite, jobs, args.db, args.workers if args.scheduler is None else None))
+        for flag, given in (("--job-timeout", args.job_timeout is not None), ("--verbose", args.verbose)):
+            if given:
+                raise ValidationError(f"{flag} shapes a run; --dry-run only counts and estimates (drop one of them)")
+        if args.scheduler is not None and args.workers is not None:
+            raise ValidationError("give one of --workers and --scheduler")
+        print(_dry_run_text(suite, jobs, args.db, None if args.scheduler is not None else args.workers or 1, args.limit))
         return 0
     if not args.db:
         raise ValidationError("bench run needs --db FILE (the SQLite results database)")
     progress = "lines" if args.verbose else "auto"
-    summary = run_suite(suite, args.db, workers=args.workers, scheduler=args.scheduler, data_dir=args.data_dir,
+    summary = run_suite(suite, args.db, workers=args.workers or 1, scheduler=args.scheduler, data_dir=args.data_dir,
                         progress=progress, limit=args.limit, job_timeout=args.job_timeout)
     extended = f" ({summary.extended} unproven references rerun at the extended time limit)" if summary.extended else ""
     print(f"suite {suite.name}: {summary.done} jobs run{extended}, {summary.skipped} already in {args.db}, "
@@ -200,7 +231,7 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
-def _dry_run_text(suite: Any, jobs: list[Any], db: str | None, workers: int | None) -> str:
+def _dry_run_text(suite: Any, jobs: list[Any], db: str | None, workers: int | None, limit: int | None = None) -> str:
     """Job counts per configuration, what is already done in ``db``, and a time estimate."""
     from collections import Counter
 
@@ -213,10 +244,13 @@ def _dry_run_text(suite: Any, jobs: list[Any], db: str | None, workers: int | No
         with ResultStore(db) as store:
             history, done = store.rows(), store.done_keys()
     pending = [j for j in jobs if j.key not in done]
+    if limit is not None:
+        pending = pending[:limit]
     instances = len({j.problem.fingerprint for j in jobs})
     est = estimate_jobs(pending, history)
     lines = [f"suite {suite.name}: {len(jobs)} jobs ({instances} instance x parameter points), "
-             f"{len(pending)} pending" + (f", {len(jobs) - len(pending)} already in {db}" if done else "")]
+             f"{len(pending)} pending" + (f" in this run (--limit {limit})" if limit is not None else "")
+             + (f", {len(done & {j.key for j in jobs})} already in {db}" if done else "")]
     total, todo = Counter(j.config.name for j in jobs), Counter(j.config.name for j in pending)
     for name, count in total.items():
         lines.append(f"  {name:<28}{todo[name]:>6} pending of {count:<6} ~{est.per_config.get(name, 0.0) / 60:8.1f} min")
@@ -235,53 +269,60 @@ def cmd_bench_report(args: argparse.Namespace) -> int:
     from .bench import write_report
 
     report = write_report(args.db, args.out, data_dir=args.data_dir)
-    print(report["table"])
-    print(f"\nwrote {len(report['files'])} files to {args.out}: {', '.join(report['files'])}")
+    print(report["terminal"])
+    print(f"\nwrote {len(report['files'])} files to {args.out} (every column in summary.md, summary.csv): "
+          f"{', '.join(report['files'])}")
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = IntermixedParser(prog="qportfolio",
-                                     description="Cardinality-constrained portfolio selection on quantum and classical solvers.")
-    sub = parser.add_subparsers(dest="command", required=True)
+def _build_solve(p: argparse.ArgumentParser) -> None:
+    from . import solvers as solver_registry
 
-    def run_opts(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--seed", type=int, help="random seed (solver; also the synthetic instance unless --instance-seed)")
-        add_solver_flags(p)
-        p.add_argument("--option", "-o", action="append", metavar="KEY=VALUE", help="any solver option (repeatable)")
+    add_problem_args(p)
+    p.add_argument("--solver", default=solver_registry.DEFAULT_SOLVER,
+                   help=f"solver name (see `qportfolio solvers`; default {solver_registry.DEFAULT_SOLVER}, the recommended "
+                        "QUBO configuration)")
+    p.add_argument("--seed", type=int, help="random seed of the solver (--instance-seed seeds a synthetic instance)")
+    add_solver_flags(p)
+    p.add_argument("--option", "-o", action="append", metavar="KEY=VALUE", help="any solver option (repeatable)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="no progress lines (shown on stderr only when stdout and stderr are terminals)")
+    p.set_defaults(func=cmd_solve)
 
-    p_solve = sub.add_parser("solve", help="solve one problem with one solver")
-    add_problem_args(p_solve)
-    p_solve.add_argument("--solver", default=solver_registry.DEFAULT_SOLVER,
-                         help="solver name (see `qportfolio solvers`; default qubo, the recommended QUBO configuration)")
-    run_opts(p_solve)
-    p_solve.add_argument("--json", action="store_true", help="print the result as JSON")
-    p_solve.add_argument("--quiet", "-q", action="store_true",
-                         help="no progress lines (shown on stderr only when stdout and stderr are terminals)")
-    p_solve.set_defaults(func=cmd_solve)
 
-    p_enc = sub.add_parser("encode", help="encode a problem as a QUBO and report its size and penalties")
-    add_problem_args(p_enc)
-    p_enc.add_argument("--penalty-scale", type=float, help="multiply the calibrated penalties")
-    p_enc.add_argument("--encoding", help="weight encoding: binary, unary, domain-wall, bounded-coefficient:<cap> "
-                                         "(default: the default solver's, domain-wall)")
-    p_enc.add_argument("--out", help="write the BQM: *.json as dimod's serialisable JSON, anything else as dimod's binary file")
-    p_enc.add_argument("--json", action="store_true", help="print the summary as JSON")
-    p_enc.set_defaults(func=cmd_encode)
+def _build_encode(p: argparse.ArgumentParser) -> None:
+    add_problem_args(p)
+    p.add_argument("--penalty-scale", type=float, help="multiply the calibrated penalties")
+    p.add_argument("--encoding", help="weight encoding: binary, unary, domain-wall, bounded-coefficient:<cap> "
+                                      "(default: the default solver's, domain-wall)")
+    p.add_argument("--out", help="write the BQM: *.json as dimod's serialisable JSON, anything else as dimod's binary file")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=cmd_encode)
 
-    p_demo = sub.add_parser("demo", help="SA vs the exact optimum on a built-in example, side by side")
-    p_demo.add_argument("--orlib", metavar="NAME", help="use an OR-Library set instead (K=10, step 0.05)")
-    p_demo.add_argument("--k", type=int, help="cardinality for --orlib (default 10)")
-    p_demo.add_argument("--data-dir", help="folder of the OR-Library files")
-    run_opts(p_demo)
-    p_demo.set_defaults(func=cmd_demo)
 
-    p_bench = sub.add_parser("bench", help="benchmark suites: run (resumable) and report")
-    bench_sub = p_bench.add_subparsers(dest="bench_command", required=True)
+def _build_demo(p: argparse.ArgumentParser) -> None:
+    from . import solvers as solver_registry
+
+    default_budget = solver_registry.get(solver_registry.DEFAULT_SOLVER).options["time_budget"].default
+    p.add_argument("--orlib", metavar="NAME", help="use an OR-Library set instead (K=10, step 0.05)")
+    p.add_argument("--k", type=int, help="cardinality for --orlib (default 10)")
+    p.add_argument("--data-dir", help="--orlib: folder of the OR-Library files (default: the copy shipped with qportfolio)")
+    p.add_argument("--seed", type=int, help="random seed of the two QUBO solvers (default 7)")
+    p.add_argument("--time-budget", type=float, metavar="SECONDS",
+                   help=f"seconds of the default solver's sampling (default: its own, {default_budget:g} s)")
+    p.add_argument("--num-reads", type=int, help="reads of the sa row (default 200)")
+    p.add_argument("--num-sweeps", type=int, help="sweeps per read of the sa row (default 2000)")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS", help="SCIP's time limit (default: none)")
+    p.set_defaults(func=cmd_demo)
+
+
+def _build_bench(p: argparse.ArgumentParser) -> None:
+    bench_sub = p.add_subparsers(dest="bench_command", required=True)
     p_run = bench_sub.add_parser("run", help="run a suite's jobs not yet in the database")
     p_run.add_argument("suite", help="built-in suite (quick, orlib, scaling, formulations, chang2000) or a TOML file")
     p_run.add_argument("--db", help="SQLite results database (created if missing)")
-    p_run.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
+    p_run.add_argument("--workers", type=int, help="local worker processes (default 1)")
     p_run.add_argument("--scheduler", metavar="ADDRESS",
                        help="Dask scheduler address (tcp://host:8786): run jobs on that cluster")
     p_run.add_argument("--dry-run", action="store_true",
@@ -299,22 +340,52 @@ def build_parser() -> argparse.ArgumentParser:
     p_rep.add_argument("--data-dir", help="folder of the OR-Library files (for the unconstrained frontiers)")
     p_rep.set_defaults(func=cmd_bench_report)
 
-    add_classic_commands(sub)
 
-    p_list = sub.add_parser("solvers", help="list the registered solvers")
-    p_list.add_argument("--verbose", "-v", action="store_true", help="also list each solver's options")
-    p_list.set_defaults(func=cmd_solvers)
+def _build_solvers(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--verbose", "-v", action="store_true", help="also list each solver's options")
+    p.set_defaults(func=cmd_solvers)
+
+
+#: Every command: its one-line help and the function that adds its arguments. The parser of a run
+#: builds only the command it runs (the others are listed), so that start-up imports no more than it uses.
+COMMANDS: dict[str, tuple[str, Any]] = {
+    "solve": ("solve one problem with one solver", _build_solve),
+    "encode": ("encode a problem as a QUBO and report its size and penalties", _build_encode),
+    "demo": ("the default solver and SA vs SCIP's proven optimum on a built-in example", _build_demo),
+    "bench": ("benchmark suites: run (resumable) and report", _build_bench),
+    **{name: (help_, CLASSIC_BUILDERS[name]) for name, help_ in CLASSIC_HELP.items()},
+    "solvers": ("list the registered solvers", _build_solvers),
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``qportfolio`` parser with every command's arguments, or with only ``command``'s (``""``:
+    none, enough for the top-level ``--help`` and ``--version``)."""
+    parser = IntermixedParser(prog="qportfolio",
+                              description="Cardinality-constrained portfolio selection on quantum and classical solvers.",
+                              epilog="Exit codes: 0 done; 1 a benchmark job failed (or lp found no solution); 2 bad input "
+                                     "(one line on stderr); 3 solve found no feasible portfolio.")
+    parser.add_argument("--version", action="version", version=f"qportfolio {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (help_, build) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_, description=CLASSIC_DESCRIPTION.get(name, help_[:1].upper() + help_[1:] + "."))
+        if command is None or command == name:
+            build(p)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from .classic.cli import strategy_first
 
-    parser = build_parser()
-    args = parser.parse_args(strategy_first(list(sys.argv[1:] if argv is None else argv)))
+    argv = strategy_first(list(sys.argv[1:] if argv is None else argv))
+    command = next((a for a in argv if not a.startswith("-")), "")
+    parser = build_parser(command if command in COMMANDS else "")
+    args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except QPortfolioError as exc:
+        from .redaction import mask
+
         print(f"qportfolio: error: {one_line(mask(str(exc)))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

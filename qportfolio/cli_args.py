@@ -10,11 +10,12 @@ import json
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .data import load_orlib, load_spec, synthetic_problem
 from .errors import ValidationError
-from .problem import PortfolioProblem
+
+if TYPE_CHECKING:  # the data readers load with the first problem, not with the parser (fast --help)
+    from .problem import PortfolioProblem
 
 DEMO_SPEC = "demo.json"
 #: The argument names of the problem sources; a command takes exactly one.
@@ -175,6 +176,8 @@ def has_problem_source(args: argparse.Namespace) -> bool:
 
 def problem_from_args(args: argparse.Namespace) -> PortfolioProblem:
     """Build the problem named on the command line (exactly one source)."""
+    from .data import load_orlib, load_spec, synthetic_problem
+
     sources = [s for s in SOURCES if getattr(args, s, None) is not None]
     if len(sources) != 1:
         raise ValidationError("give exactly one problem source: a SPEC file, --orlib NAME, --synthetic N or --prices CSV|sp500")

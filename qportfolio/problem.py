@@ -229,6 +229,14 @@ class PortfolioProblem:
                 "min_weight": scalar_or_list(self.min_weight), "max_weight": scalar_or_list(self.max_weight),
                 "source": self.source, "provenance": dict(self.provenance)}
 
+    def grid_text(self) -> str:
+        """The weight grid in words (``weights 0.05 to 0.5 in steps of 0.05``), for reports that must say
+        which discretisation they solved."""
+        def span(arr: np.ndarray) -> str:
+            return f"{arr[0]:g}" if np.all(arr == arr[0]) else f"{arr.min():g}..{arr.max():g} (per asset)"
+
+        return f"weights {span(self.min_weight)} to {span(self.max_weight)} in steps of {self.weight_step:g}"
+
     def to_spec(self) -> dict[str, Any]:
         """A JSON-serialisable spec that ``data.spec.problem_from_spec`` reads back."""
 

@@ -155,6 +155,7 @@ class Result:
             f"solver      {self.solver}   status {self.status}   feasible {self.feasible}",
             f"problem     {self.problem.name} (n={self.problem.n}, K={self.problem.cardinality}, "
             f"lambda={self.problem.risk_aversion:g}, step={self.problem.weight_step:g}, {self.fingerprint})",
+            f"grid        {self.problem.grid_text()}",
             f"objective   {self.objective:.10g}" + ("" if self.has_portfolio else
                                                     "   (of an infeasible assignment, not a portfolio)"),
         ]

@@ -3,10 +3,12 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from qportfolio.cli import main
+from qportfolio.cli_args import demo_spec_path
 
 
 def run(*args):
@@ -181,3 +183,59 @@ def test_qaoa_text_report_shows_its_quality(capsys):
     line = next(ln for ln in out.splitlines() if ln.startswith("qaoa "))
     assert "depth 1, 5 qubits, mixer xy-ring: approximation ratio 0." in line
     assert "P(feasible) 1" in line and "P(optimum) 0." in line
+
+
+def test_readme_dwave_step_with_the_instance_seed_reaches_the_credentials_hint(monkeypatch):
+    for var in ("DWAVE_API_TOKEN", "DWAVE_PROFILE", "DWAVE_CONFIG_FILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", "/nonexistent")  # no saved dwave config either
+    monkeypatch.setenv("XDG_CONFIG_HOME", "/nonexistent")
+    proc = subprocess.run([sys.executable, "-m", "qportfolio.cli", "solve", "--synthetic", "8", "--instance-seed", "1",
+                           "--k", "3", "--solver", "dwave-hybrid-cqm"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2
+    assert "no D-Wave credentials found" in proc.stderr and "does not take option" not in proc.stderr
+
+
+def test_classic_and_backtest_give_the_same_annual_sharpe_for_the_same_weights(capsys):
+    """classic's Sharpe (sample estimates, annualised) is the backtest's for the same weights held
+    (rebalanced every period) over the same prices: (mean excess x P) / (std x sqrt P)."""
+    import numpy as np
+    import pandas as pd
+
+    from qportfolio.classic.backtest import performance
+    from qportfolio.data.prices import periods_per_year, read_prices, returns_from_prices
+
+    prices_csv = str(Path(demo_spec_path()).with_name("prices.csv"))
+    assert main(["classic", "max-sharpe", "--prices", prices_csv, "--estimator", "sample", "--risk-free", "0.02",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["units"]["annualized"] and "sharpe_per_period" not in out
+    rets = returns_from_prices(read_prices(prices_csv, None, "ISO8601"))
+    w = np.array([out["weights"].get(a, 0.0) for a in rets.columns])
+    equity = pd.Series(np.concatenate([[1.0], (1 + rets.to_numpy() @ w).cumprod()]))
+    held = performance(equity, periods_per_year(rets.index), risk_free=0.02)
+    assert out["sharpe_annual"] == pytest.approx(held["sharpe"], rel=1e-9)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["classic", "--help"]])
+def test_help_and_version_import_no_backend(argv):
+    """--help and --version answer without loading the solvers (the benchmark times them:
+    benchmarks/cli_startup.py); the library's names still load on first use."""
+    code = ("import sys; from qportfolio.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "heavy = sorted(m for m in ('dimod', 'cvxpy', 'qiskit', 'pandas', 'scipy', 'pyscipopt', 'qportfolio.solvers') "
+            "if m in sys.modules)\nprint('HEAVY', heavy)")
+    proc = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=120)
+    assert "HEAVY []" in proc.stdout, proc.stdout[-500:]
+    if argv == ["--version"]:
+        assert proc.stdout.startswith("qportfolio 0.")
+
+
+def test_lazy_package_names_resolve():
+    import qportfolio as qp
+
+    assert qp.__all__ == sorted(qp._EXPORTS)
+    for name in qp.__all__:
+        assert getattr(qp, name) is not None
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        qp.nope  # noqa: B018

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ValidationError
 from .metrics import add_metrics, summarize
 from .store import load_runs
 
@@ -52,6 +53,40 @@ def markdown_table(summary: Any, columns: list[tuple[str, str, str]] = SUMMARY_C
     return "\n".join(lines)
 
 
+#: The columns a terminal shows after ``bench report`` (the files hold every column).
+TERMINAL_COLUMNS = [("config", "configuration", "s"), ("instance_set", "set", "s"), ("jobs", "jobs", "d"),
+                    ("feasible", "feasible", ".2f"), ("gap_median", "gap median", ".2e"),
+                    ("optimal_share", "optimal", ".2f"), ("wall_median", "wall s", ".3g")]
+
+
+def terminal_table(summary: Any, columns: list[tuple[str, str, str]] = TERMINAL_COLUMNS) -> str:
+    """An aligned plain-text table of ``columns`` (text left, numbers right), for a terminal."""
+    rows = [[_fmt(r.get(k), f) for k, _, f in columns] for r in summary.to_dict("records")]
+    widths = [max([len(h), *(len(row[i]) for row in rows)]) for i, (_, h, _) in enumerate(columns)]
+    numeric = [f != "s" for _, _, f in columns]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if num else c.ljust(w) for c, w, num in zip(cells, widths, numeric)).rstrip()
+
+    head = line([h for _, h, _ in columns])
+    return "\n".join([head, "-" * len(head), *(line(r) for r in rows)])
+
+
+def _check_data_dir(runs: Any, data_dir: str | None) -> None:
+    """A given ``data_dir`` must serve: the database has OR-Library runs and the folder has their frontiers."""
+    if data_dir is None:
+        return
+    from ..data import load_orlib_frontier
+    from ..data.orlib import ORLIB_SETS
+
+    sets = sorted(set(runs["instance"]) & set(ORLIB_SETS)) if len(runs) else []
+    if not sets:
+        raise ValidationError("--data-dir locates the OR-Library frontier files (portefN.txt); this database has no "
+                              "OR-Library runs (leave --data-dir out)")
+    for name in sets:
+        load_orlib_frontier(name, data_dir=data_dir)  # a DataError naming the missing file
+
+
 def _html(summary: Any, title: str, plots: list[str], notes: str) -> str:
     cells = "".join(f"<th>{html.escape(h)}</th>" for _, h, _ in SUMMARY_COLUMNS)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(r.get(k), f))}</td>" for k, _, f in SUMMARY_COLUMNS) + "</tr>"
@@ -78,6 +113,7 @@ def _line_plot(data: Any, path: Path, *, series: str, x: str, y: str, agg: str, 
         ax.plot(line.index, line.values, marker="o", label=label)
     if decorate is not None:
         decorate(ax)
+    _integer_axis(ax, data[x])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -87,6 +123,20 @@ def _line_plot(data: Any, path: Path, *, series: str, x: str, y: str, agg: str, 
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return True
+
+
+def _integer_axis(ax: Any, values: Any) -> None:
+    """Integer ticks for an integer quantity (n, K, reads); a lone value gets a window of +-1 around it
+    rather than matplotlib's +-4 % (ticks at 0.96, 1.04)."""
+    from matplotlib.ticker import MaxNLocator
+
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if not v.size or not np.allclose(v, np.round(v)):
+        return
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if v.min() == v.max():
+        ax.set_xlim(v.min() - 1, v.max() + 1)
 
 
 def _plot_gap_vs_n(df: Any, path: Path) -> bool:
@@ -237,7 +287,9 @@ def write_report(db: str, out: str | Path, *, data_dir: str | None = None) -> di
     matplotlib.use("Agg", force=False)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    runs = add_metrics(load_runs(db), data_dir=data_dir)
+    runs = load_runs(db)
+    _check_data_dir(runs, data_dir)
+    runs = add_metrics(runs, data_dir=data_dir)
     summary = summarize(runs)
     flat = runs.copy()
     for col in ("options", "penalties", "sample_objectives", "weights", "parameters", "info", "versions"):
@@ -274,7 +326,8 @@ def write_report(db: str, out: str | Path, *, data_dir: str | None = None) -> di
                                     + "\n".join(f"![{p}]({p})" for p in plots) + "\n")
     (out / "summary.html").write_text(_html(summary, "Benchmark report", plots, notes))
     return {"summary": summary, "by_instance": by_instance, "runs": runs, "files": sorted(p.name for p in out.iterdir()),
-            "table": table, "instance_table": instance_table, "deviations": deviations}
+            "table": table, "terminal": terminal_table(summary), "instance_table": instance_table,
+            "deviations": deviations}
 
 
 def _plot_uef(ax: Any, instance: str, data_dir: Any, *, lw: float) -> None:

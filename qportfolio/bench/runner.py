@@ -191,12 +191,20 @@ def _local_results(jobs: list[Job], workers: int,
     yield from pool.run(jobs, key=lambda job: job.key)
 
 
+#: seconds to wait for a Dask scheduler to answer before refusing the address
+CONNECT_TIMEOUT = 10
+
+
 def _dask_results(jobs: list[Job], scheduler: Any) -> Iterable[tuple[str, dict | None, str | None]]:
     try:
         from distributed import Client, as_completed
     except ImportError:
         raise ValidationError("--scheduler needs dask.distributed: pip install 'qportfolio[bench]'") from None
-    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        client = scheduler if isinstance(scheduler, Client) else Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except OSError as exc:
+        raise ValidationError(f"--scheduler {scheduler}: no Dask scheduler answers there ({exc}); start one "
+                              "(`dask scheduler`, then `dask worker ADDRESS`) or leave --scheduler out to run locally") from None
     try:
         futures = client.map(_pooled_execute, jobs, pure=False, key=[f"qportfolio-{j.key}" for j in jobs])
         for fut in as_completed(futures):
@@ -226,6 +234,12 @@ def run_suite(
     """
     if workers < 1:
         raise ValidationError(f"workers must be at least 1, got {workers}")
+    if scheduler is not None and workers != 1:
+        raise ValidationError("workers counts local processes; with a scheduler the cluster's own workers run the jobs "
+                              "(give one of --workers and --scheduler)")
+    if scheduler is not None and job_timeout is not None:
+        raise ValidationError("job_timeout stops local workers' jobs; on a Dask cluster use its own limits "
+                              "(give one of --job-timeout and --scheduler)")
     if job_timeout is not None and not job_timeout > 0:
         raise ValidationError(f"job_timeout must be a positive number of seconds, got {job_timeout}")
     jobs = suite.jobs(data_dir)

@@ -110,6 +110,8 @@ def _with_units(result: Any, units: dict[str, Any]) -> Any:
 
 
 def cmd_classic(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from . import portfolios as pf
 
     mu, cov, assets, scenarios, units = _market(args)
@@ -133,6 +135,9 @@ def cmd_classic(args: argparse.Namespace) -> int:
         if scenarios is None:
             raise ValidationError("min-cvar needs return scenarios: pass --prices PRICES.csv")
         result = pf.min_cvar(scenarios, alpha=args.alpha, constraints=c, assets=assets)
+        # the LP works on the per-period scenarios; return and volatility in the report's units (CVaR stays per period)
+        w = result.weights
+        result = replace(result, expected_return=float(mu @ w), volatility=float(np.sqrt(max(w @ cov @ w, 0.0))))
     result = _with_units(result, units).with_risk_free(args.risk_free if args.risk_free is not None
                                                         else result.info.get("risk_free"))
     print(json.dumps(result.to_dict(), indent=2, default=float) if args.json else result)
@@ -319,18 +324,27 @@ def cmd_lp(args: argparse.Namespace) -> int:
     return 0 if result.status.has_solution else 1
 
 
-def add_commands(sub: Any) -> None:
-    """Add the classical commands to the ``qportfolio`` subcommand parser ``sub``."""
-    def market_args(p: argparse.ArgumentParser) -> None:
-        add_problem_args(p, parameters=False)
-        p.add_argument("--risk-free", type=float,
-                       help="risk-free rate, in the units of the report (a year when annualised, else per period): "
-                            "Sharpe ratios are reported when it is given")
-        p.add_argument("--json", action="store_true", help="print the frontier as JSON")
-        _constraint_args(p)
+#: The classical commands and their one-line help (the parser's top level lists them without building them).
+COMMAND_HELP = {
+    "classic": "a classical portfolio (min variance, max Sharpe, risk parity, CVaR ...)",
+    "frontier": "the efficient frontier (and a plot)",
+    "backtest": "walk-forward backtest of strategies on prices",
+    "lp": "solve a declarative LP/MILP/QP allocation model (JSON, either shape)",
+}
+COMMAND_DESCRIPTION = {"classic": "A classical portfolio; `qportfolio classic STRATEGY --help` lists what each takes."}
 
-    p = sub.add_parser("classic", help="a classical portfolio (min variance, max Sharpe, risk parity, CVaR ...)",
-                       description="A classical portfolio; `qportfolio classic STRATEGY --help` lists what each takes.")
+
+def _market_args(p: argparse.ArgumentParser) -> None:
+    add_problem_args(p, parameters=False)
+    p.add_argument("--risk-free", type=float,
+                   help="risk-free rate, in the units of the report (a year when annualised, else per period): "
+                        "Sharpe ratios are reported when it is given")
+    p.add_argument("--json", action="store_true", help="print the frontier as JSON")
+    _constraint_args(p)
+
+
+def build_classic(p: argparse.ArgumentParser) -> None:
+    """``qportfolio classic STRATEGY``: one subcommand per strategy, each with the flags it reads."""
     strategies = p.add_subparsers(dest="strategy", required=True, metavar="STRATEGY")
     for name, (help_, constrained) in STRATEGY_HELP.items():
         q = strategies.add_parser(name, help=help_, description=help_)
@@ -350,9 +364,13 @@ def add_commands(sub: Any) -> None:
             refuse(q, {"--long-short": f"{name} takes no constraints (its weights follow from the covariance alone)"},
                    takes_value=False)
         if name == "min-variance-for-return":
-            q.add_argument("--target-return", type=float, required=True, help="the expected return to reach (per period)")
+            q.add_argument("--target-return", type=float, required=True,
+                           help="the expected return to reach, in the report's units (a year when annualised, the "
+                                "default for --prices; else per period)")
         if name == "max-return-for-volatility":
-            q.add_argument("--target-volatility", type=float, required=True, help="the volatility budget (per period)")
+            q.add_argument("--target-volatility", type=float, required=True,
+                           help="the volatility budget, in the report's units (a year when annualised, the default for "
+                                "--prices; else per period)")
         if name == "min-cvar":
             q.add_argument("--alpha", type=float, default=0.95, help="CVaR confidence level (default 0.95)")
         if name == "score-tradeoff":
@@ -364,17 +382,19 @@ def add_commands(sub: Any) -> None:
                    for flag, owner in STRATEGY_FLAGS.items() if owner != name})
         q.set_defaults(func=cmd_classic)
 
-    p = sub.add_parser("frontier", help="the efficient frontier (and a plot)")
-    market_args(p)
+
+def build_frontier(p: argparse.ArgumentParser) -> None:
+    _market_args(p)
     _units_args(p)
     p.add_argument("--points", type=int, default=50, help="number of evenly spaced points (default 50)")
     p.add_argument("--returns", metavar="START:STOP:N|R1,R2,...",
-                   help="explicit target returns (per period, like mu): N evenly spaced from START to STOP, or a comma list; "
-                        "each point has exactly that expected return")
+                   help="explicit target returns in the report's units (a year when annualised): N evenly spaced from "
+                        "START to STOP, or a comma list; each point has exactly that expected return")
     p.add_argument("--plot", help="write a PNG")
     p.set_defaults(func=cmd_frontier)
 
-    p = sub.add_parser("backtest", help="walk-forward backtest of strategies on prices")
+
+def build_backtest(p: argparse.ArgumentParser) -> None:
     p.add_argument("prices", help="CSV of prices with a date column, or a bundled dataset (sp500, from qportfolio[data])")
     p.add_argument("--date-column", help="name of the date column (default: the first)")
     p.add_argument("--date-format", help="format of the dates (default ISO8601; strftime, e.g. %%d/%%m/%%Y)")
@@ -393,7 +413,12 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--plot", help="write the equity curves as a PNG (log scale)")
     p.set_defaults(func=cmd_backtest)
 
-    p = sub.add_parser("lp", help="solve a declarative LP/MILP/QP allocation model (JSON, either shape)")
+
+def build_lp(p: argparse.ArgumentParser) -> None:
     p.add_argument("model", help="the model: a JSON file in qportfolio's shape or the allocation-payload shape")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=cmd_lp)
+
+
+#: command -> the function that adds its arguments to its (sub)parser
+BUILDERS = {"classic": build_classic, "frontier": build_frontier, "backtest": build_backtest, "lp": build_lp}

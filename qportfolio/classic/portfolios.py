@@ -124,7 +124,8 @@ class PortfolioResult:
         def pct(value: float | None) -> str:
             return "—" if value is None else f"{100 * value:.4g} % {period}"
 
-        obj = "" if self.objective is None else f"   {self.objective_name} {self.objective:.6g} ({self.sense})"
+        per = ", per period of the scenarios" if self.objective_name == "cvar" and annual else ""
+        obj = "" if self.objective is None else f"   {self.objective_name} {self.objective:.6g} ({self.sense}{per})"
         lines = [f"strategy    {self.strategy}   status {self.status}   solver {self.solver}",
                  f"return      {pct(self.expected_return)}   volatility {pct(self.volatility)}{obj}"]
         rf = self.risk_free

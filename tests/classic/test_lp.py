@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -31,3 +33,17 @@ def test_declarative_model_values_duals_and_conflicts():
         solve_model({**model, "objective": {**model["objective"], "quadratic": [["stocks", "stocks", 1.0]]}})
     with pytest.raises(ValidationError, match="unknown variable 'gold'"):
         solve_model({**model, "constraints": [{"name": "g", "terms": {"gold": 1}, "sense": "<=", "rhs": 1}]})
+
+
+def test_qp_text_is_rounded_to_the_solver_accuracy_and_json_keeps_every_digit(capsys):
+    from qportfolio.cli import main
+    from qportfolio.cli_args import demo_spec_path
+
+    model = str(Path(demo_spec_path()).with_name("allocation.json"))
+    assert main(["lp", model]) == 0
+    text = capsys.readouterr().out
+    assert "e-" not in text.split("note:")[0]  # no solver noise such as -1.02e-10
+    assert re.search(r"^  cash\s+0\.74$", text, re.M) and re.search(r"^  stocks\s+0\.06$", text, re.M)
+    assert main(["lp", model, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["accuracy"] == 1e-8 and abs(data["values"]["cash"] - 0.74) < 1e-7

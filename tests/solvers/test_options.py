@@ -104,7 +104,7 @@ def test_a_backend_must_declare_option_records():
 
 
 def test_cli_flags_come_from_the_declarations(capsys):
-    assert main(["solve", "--synthetic", "6", "--k", "2", "--solver", "sa", "--num-reads", "5", "--num-sweeps", "50",
+    assert main(["solve", "--synthetic", "6", "--k", "2", "--solver", "sa", "--num-reads", "20", "--num-sweeps", "500",
                  "--seed", "1", "--json"]) == 0
     capsys.readouterr()
     assert main(["solve", "--synthetic", "6", "--k", "2", "--solver", "sa", "--num-reads", "x"]) == 2
