@@ -231,6 +231,31 @@ if HAVE_NUMBA:
             out[i] = acc
         return out
 
+    @_twin(fastmath=False)
+    def x_inner(lam, phi, n):
+        """<lam| sum_q X_q |phi>, without the product vector."""
+        re = 0.0
+        im = 0.0
+        for i in prange(phi.size):
+            acc = 0j
+            for q in range(n):
+                acc += phi[i ^ (1 << q)]
+            v = np.conj(lam[i]) * acc
+            re += v.real
+            im += v.imag
+        return complex(re, im)
+
+    @_twin(fastmath=False)
+    def weighted_inner(lam, energies, phi):
+        """<lam| diag(energies) |phi>, without the product vector."""
+        re = 0.0
+        im = 0.0
+        for i in prange(phi.size):
+            v = np.conj(lam[i]) * (energies[i] * phi[i])
+            re += v.real
+            im += v.imag
+        return complex(re, im)
+
     def _split(n: int) -> tuple[int, int]:
         high = min(MAX_HIGH, n // 2)
         return n - high, high

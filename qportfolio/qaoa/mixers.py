@@ -16,7 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
-from . import kernels
+from . import kernels, subspace
 from .basis import Basis
 
 
@@ -26,6 +26,9 @@ class Gate(Protocol):
 
     def generator(self, psi: np.ndarray) -> np.ndarray:
         """G psi (a new array)."""
+
+    def inner(self, lam: np.ndarray, phi: np.ndarray) -> complex:
+        """<lam|G|phi>."""
 
 
 class XMixerGate:
@@ -46,6 +49,12 @@ class XMixerGate:
             v[:, 0, :] = c * a + s * b
             v[:, 1, :] = s * a + c * b
 
+    def inner(self, lam: np.ndarray, phi: np.ndarray) -> complex:
+        """<lam|G|phi>."""
+        if kernels.HAVE_NUMBA:
+            return complex(kernels.x_inner(lam, phi, self.n))
+        return complex(np.vdot(lam, self.generator(phi)))
+
     def generator(self, psi: np.ndarray) -> np.ndarray:
         if kernels.HAVE_NUMBA:
             return kernels.x_sum(psi, self.n)
@@ -58,11 +67,16 @@ class XMixerGate:
 
 
 class XYEdgeGate:
-    """exp(-i beta (XX + YY)/2) on qubits (i, j) within a basis."""
+    """exp(-i beta (XX + YY)/2) on qubits (i, j) within a basis.
+
+    With ``cache`` the pairs (a state and its partner) are index arrays built once; without it the
+    compiled kernels of :mod:`.subspace` find each partner by ranking as they go (no extra memory)."""
 
     def __init__(self, basis: Basis, i: int, j: int, cache: bool = True) -> None:
-        self.basis, self.i, self.j, self.cache = basis, i, j, cache
+        self.basis, self.i, self.j = basis, i, j
+        self.cache = cache or not kernels.HAVE_NUMBA or basis.is_full  # without numba: arrays, built per call
         self._pairs: tuple[np.ndarray, np.ndarray] | None = None
+        self._keep = cache
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray]:
         if self._pairs is not None:
@@ -72,11 +86,15 @@ class XYEdgeGate:
         index = np.int32 if self.basis.size < 2**31 else np.int64
         a = np.flatnonzero((bi == 1) & (bj == 0)).astype(index)
         b = self.basis.positions(masks[a] ^ ((1 << self.i) | (1 << self.j))).astype(index)
-        if self.cache:
+        if self._keep:
             self._pairs = (a, b)
         return a, b
 
     def apply(self, psi: np.ndarray, angle: float) -> None:
+        if not self.cache:
+            subspace.xy_rotate(psi.view(np.float64), self.basis.masks, self.i, self.j, self.basis.binomials,
+                               np.cos(angle), np.sin(angle))
+            return
         a, b = self.pairs()
         if kernels.HAVE_NUMBA:
             kernels.pair_rotate(psi.view(np.float64), a, b, np.cos(angle), np.sin(angle))
@@ -87,11 +105,20 @@ class XYEdgeGate:
         psi[b] = s * pa + c * pb
 
     def generator(self, psi: np.ndarray) -> np.ndarray:
+        if not self.cache:
+            return subspace.xy_generator(psi, self.basis.masks, self.i, self.j, self.basis.binomials)
         a, b = self.pairs()
         out = np.zeros_like(psi)
         out[a] = psi[b]
         out[b] = psi[a]
         return out
+
+    def inner(self, lam: np.ndarray, phi: np.ndarray) -> complex:
+        """<lam|G|phi>, without a state-sized temporary when the kernels run."""
+        if not self.cache:
+            return subspace.xy_inner(lam, phi, self.basis.masks, self.i, self.j, self.basis.binomials)
+        a, b = self.pairs()
+        return complex(np.vdot(lam[a], phi[b]) + np.vdot(lam[b], phi[a]))
 
 
 def ring_edges(n: int) -> list[tuple[int, int]]:
@@ -109,10 +136,13 @@ MIXERS = ("x", "xy-ring", "xy-complete")
 
 
 def build_mixer(name: str, basis: Basis, cache_bytes: int = 2 << 30) -> list[Gate]:
-    """The gates of one mixer layer."""
+    """The gates of one mixer layer. XY edges keep index arrays when they fit beside the simulation
+    in the basis's memory allowance (and ``cache_bytes``); otherwise the kernels rank as they go."""
     if name == "x":
         return [XMixerGate(basis.num_qubits)]
     edges = ring_edges(basis.num_qubits) if name == "xy-ring" else complete_edges(basis.num_qubits)
     # each edge keeps two index arrays of about size/4 entries (int32 below 2^31 states)
-    cache = len(edges) * basis.size * (2 if basis.size < 2**31 else 4) <= cache_bytes
+    room = cache_bytes if not basis.max_bytes else min(cache_bytes, basis.max_bytes - basis.required_bytes(
+        basis.num_qubits, basis.weight))
+    cache = len(edges) * basis.size * (2 if basis.size < 2**31 else 4) <= room
     return [XYEdgeGate(basis, i, j, cache) for i, j in edges]

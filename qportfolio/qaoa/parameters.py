@@ -36,9 +36,13 @@ class Outcome:
 
 
 def energy_spread(sim: QAOASimulator) -> float:
-    prob = np.abs(sim.initial) ** 2
-    mean = prob @ sim.energies
-    spread = float(np.sqrt(prob @ (sim.energies - mean) ** 2))
+    """The energy's standard deviation in the initial state (sets the scale of the angles)."""
+    if sim.from_plus:  # uniform: no state-sized temporaries beyond one
+        spread = float(np.std(sim.energies))
+    else:
+        prob = np.abs(sim.initial) ** 2
+        mean = prob @ sim.energies
+        spread = float(np.sqrt(prob @ (sim.energies - mean) ** 2))
     return spread if spread > 0 else 1.0
 
 
@@ -72,7 +76,7 @@ def _local(sim: QAOASimulator, start: np.ndarray, sigma: float, maxiter: int, ou
 
     res = minimize(fun, start * scale, jac=True, method="L-BFGS-B", options={"maxiter": maxiter})
     params = res.x / scale
-    return params, sim.expectation(params)
+    return params, sim.objective(params)
 
 
 def optimize_angles(

@@ -22,7 +22,7 @@ from ..qaoa.energies import basis_energies
 from ..qaoa.sampling import bits_of, check_mixer, distribution_stats, sampleset_from_counts
 from ..result import Result
 from .options import COUNT, NUMBERS, Option, Role, declare, seed_option
-from .qaoa_options import MAX_MEMORY, MIXER, REPS, qaoa_report_lines
+from .qaoa_options import CVAR_ALPHA, MAX_MEMORY, MIXER, REPS, qaoa_report_lines
 from .qubo_solver import QuboSolver, SampleRun
 from .registry import register
 
@@ -85,7 +85,7 @@ class QiskitQAOASolver(QuboSolver):
         Option("sampler", "aer, statevector, ibm[:backend] (your IBM Quantum account), ibm-fake:<FakeBackend>, "
                           "or a BaseSamplerV2 object", default="aer"),
         Option("pass_manager", "a transpiler pass manager for a user-supplied sampler's backend"),
-        MAX_MEMORY,
+        MAX_MEMORY, CVAR_ALPHA,
         seed_option("random seed (simulator, transpiler, optimizer)"),
     )
 
@@ -94,7 +94,7 @@ class QiskitQAOASolver(QuboSolver):
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", optimizer: Any = "cobyla",
                 maxiter: int = 100, initial_point: Any = None, shots: int = 1024, sampler: Any = "aer",
-                pass_manager: Any = None, max_memory_gb: float = 8.0) -> SampleRun:
+                pass_manager: Any = None, max_memory_gb: float = 8.0, cvar_alpha: float = 1.0) -> SampleRun:
         try:
             from qiskit_algorithms import QAOA
             from qiskit_optimization.algorithms import MinimumEigenOptimizer
@@ -123,7 +123,10 @@ class QiskitQAOASolver(QuboSolver):
         _, ising_offset, mixer_qc, initial_state = qaoa_parts(qubo, mixer)
         program = qubo_to_quadratic_program(qubo, scale=1.0 / sigma)
         trace: list[float] = []
+        # CVaR: qiskit-algorithms' own aggregation (the alpha tail of the sampled energies)
+        aggregation = None if cvar_alpha >= 1 else float(cvar_alpha)
         qaoa = _qaoa_class(QAOA)(prim, _optimizer(optimizer, maxiter, seed), reps=reps, initial_state=initial_state,
+                    aggregation=aggregation,
                     mixer=mixer_qc, initial_point=initial_point * to_scaled, transpiler=pm,
                     callback=lambda count, params, mean, meta: trace.append(sigma * float(np.real(mean)) + ising_offset))
         t0 = time.perf_counter()
@@ -147,6 +150,7 @@ class QiskitQAOASolver(QuboSolver):
             "shots": shots,
             "sampler": label,
             "max_memory_gb": max_memory_gb,
+            "cvar_alpha": cvar_alpha,
         }
         return SampleRun(sampleset, info, params)
 

@@ -19,8 +19,8 @@ from ..qaoa.energies import basis_energies
 from ..qaoa.parameters import STRATEGIES, optimize_angles
 from ..qaoa.sampling import check_mixer, distribution_stats, sampleset_from_counts
 from ..result import Result
-from .options import COUNT, NUMBERS, Option, Role, choice, declare, seed_option
-from .qaoa_options import MAX_MEMORY, MIXER, REPS, qaoa_report_lines
+from .options import COUNT, NON_NEGATIVE_COUNT, NUMBERS, Option, Role, choice, declare, seed_option
+from .qaoa_options import CVAR_ALPHA, MAX_MEMORY, MIXER, REPS, qaoa_report_lines
 from .qubo_solver import QuboSolver, SampleRun
 from .registry import register
 
@@ -35,10 +35,11 @@ class FastQAOASolver(QuboSolver):
         REPS, MIXER,
         Option("shots", "measurements of the final state", COUNT, default=1024, role=Role.SAMPLING, flag=True),
         Option("strategy", "angle strategy", choice(*STRATEGIES), default="interp"),
-        Option("restarts", "random starts for the multistart strategy", COUNT, default=4),
+        Option("restarts", "random starts besides the linear ramp (interp: at depth 1; multistart: at full depth)",
+               NON_NEGATIVE_COUNT, default=4),
         Option("maxiter", "L-BFGS-B iterations per local optimisation", COUNT, default=200),
         Option("initial_point", "angles [beta_1..beta_p, gamma_1..gamma_p] to start from", NUMBERS, nullable=True),
-        MAX_MEMORY,
+        MAX_MEMORY, CVAR_ALPHA,
         seed_option("random seed (multistart and sampling)"),
     )
 
@@ -47,7 +48,7 @@ class FastQAOASolver(QuboSolver):
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", shots: int = 1024,
                 strategy: str = "interp", restarts: int = 4, maxiter: int = 200, initial_point: Any = None,
-                max_memory_gb: float = 8.0) -> SampleRun:
+                max_memory_gb: float = 8.0, cvar_alpha: float = 1.0) -> SampleRun:
         rng = np.random.default_rng(seed)
         problem = qubo.problem
         check_mixer(mixer, qubo)
@@ -57,10 +58,11 @@ class FastQAOASolver(QuboSolver):
         t0 = time.perf_counter()
         energies = basis_energies(qubo, basis.masks)
         sim = QAOASimulator(energies, basis, mixer)
+        sim.cvar_alpha = float(cvar_alpha)
         outcome = optimize_angles(sim, reps, strategy=strategy, restarts=restarts, maxiter=maxiter,
                                   initial_point=initial_point, rng=rng)
         prob = sim.probabilities(outcome.params)
-        masks, counts = sim.sample(outcome.params, shots, rng)
+        masks, counts = sim.sample(outcome.params, shots, rng, probabilities=prob)
         info: dict[str, Any] = {
             "qubits": n,
             "basis_states": basis.size,
@@ -68,6 +70,8 @@ class FastQAOASolver(QuboSolver):
             "optimal_params": outcome.params.tolist(),
             "optimizer_trace": outcome.trace,
             "optimizer_evaluations": outcome.evaluations,
+            "objective_optimised": "expectation" if cvar_alpha >= 1 else f"CVaR_{cvar_alpha:g}",
+            "optimised_value": outcome.value,
             "expectation_by_depth": {str(k): v for k, v in outcome.by_depth.items()},
             "simulate_seconds": time.perf_counter() - t0,
         }
@@ -82,5 +86,5 @@ class FastQAOASolver(QuboSolver):
         sampleset = sampleset_from_counts(qubo, masks, counts, {"solver": self.name})
         params = {"reps": reps, "mixer": mixer, "shots": shots, "strategy": strategy, "restarts": restarts,
                   "maxiter": maxiter, "initial_point": None if initial_point is None else list(initial_point),
-                  "max_memory_gb": max_memory_gb}
+                  "max_memory_gb": max_memory_gb, "cvar_alpha": cvar_alpha}
         return SampleRun(sampleset, info, params)

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import validate
 from ..qaoa.mixers import MIXERS
-from .options import COUNT, POSITIVE, Option, choice
+from .options import COUNT, POSITIVE, Check, Option, choice
 
 REPS = Option("reps", "QAOA depth p", COUNT, default=1, flag=True)
 MIXER = Option("mixer", "x, or xy-ring / xy-complete (keep K assets selected; need the selection-only mode)",
                choice(*MIXERS), default="x", flag=True)
 MAX_MEMORY = Option("max_memory_gb", "refuse simulations needing more memory than this", POSITIVE, default=8.0)
+CVAR_ALPHA = Option("cvar_alpha", "optimise CVaR_alpha, the mean of the lowest alpha share of the energy (Barkoutsos et al. "
+                    "2020); 1 = the expectation", Check("number in (0, 1]", lambda v, f: validate.number(
+                        v, f, low=0.0, high=1.0, low_open=True)), default=1.0, flag=True)
 
 
 def qaoa_report_lines(result: Any) -> list[str]:

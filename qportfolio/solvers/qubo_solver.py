@@ -204,6 +204,9 @@ class QuboSolver(Solver):
     #: Resolve a seed (a fresh one when none is given, recorded with the result) and pass it on;
     #: when False the hook gets ``seed=None`` and the option is accepted for a uniform interface.
     seeded: ClassVar[bool] = True
+    #: Whether ``_sample`` needs only the QUBO's BQM and variable order, so that ``decompose`` can hand it a
+    #: subproblem (:class:`~qportfolio.solvers.subproblems.SubproblemView`).
+    subproblem_solver: ClassVar[bool] = True
 
     @property
     def options(self) -> Mapping[str, Option]:  # type: ignore[override]

@@ -19,7 +19,7 @@ from .base import Solver
 
 #: Modules of the built-in backends (each registers its solvers when imported).
 BUILTIN_MODULES = ("dwave_samplers", "hybrid_workflows", "sqa", "brute", "dwave", "exact", "qaoa", "qaoa_fast",
-                   "recommended")
+                   "recommended", "decompose")
 
 _REGISTRY: dict[str, Callable[[], Solver]] = {}
 

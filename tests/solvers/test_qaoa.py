@@ -90,3 +90,20 @@ def test_ibm_errors_never_show_the_token(monkeypatch):
     with pytest.raises(SolverError) as info:
         qp.solve(PROBLEM, "qaoa", sampler="ibm")
     assert secret not in str(info.value) and "***" in str(info.value)
+
+
+def test_cvar_aggregation_on_the_qiskit_path(monkeypatch):
+    """cvar_alpha reaches qiskit-algorithms' QAOA as its aggregation (the CVaR of the sampled energies)."""
+    import qiskit_algorithms
+
+    problem = qp.synthetic_problem(5, seed=1, cardinality=2).selection_only_variant()
+    captured = {}
+    original = qiskit_algorithms.QAOA.__init__
+
+    def spy(self, *args, **kwargs):
+        captured["aggregation"] = kwargs.get("aggregation")
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(qiskit_algorithms.QAOA, "__init__", spy)
+    r = qp.solve(problem, "qaoa", reps=1, seed=3, maxiter=15, shots=512, cvar_alpha=0.25)
+    assert r.parameters["cvar_alpha"] == 0.25 and r.feasible and captured["aggregation"] == 0.25
