@@ -10,6 +10,11 @@
     installed); the one-off energy precomputation is listed separately. Its value is checked
     against Aer's exact EstimatorV2 value (1e-9) at the measured angles.
 (c) XY subspace: ``QAOASimulator`` on the C(n, n/2) Hamming-weight states, ring mixer, p = 2.
+(d) ``--ranked N:K ...`` (e.g. 31:10, port1 selection-only with K = 10): the subspace indexed by
+    combinatorial ranking at real-instance size, on the OR-Library set with N assets when there
+    is one (else synthetic): setup (masks and energies), seconds per layer (an expectation at
+    p = 1), per adjoint gradient, and peak RSS; and the largest (n, K) whose simulation fits in
+    8 GiB (56 bytes per amplitude: state, adjoint, energies, probabilities, masks).
 Selection-only synthetic instances (one qubit per asset). Steady-state medians: each method runs
 several times in a row per round (as in an optimiser loop), rounds alternate between methods so
 that the shared machine's noise hits all alike.
@@ -26,6 +31,7 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import argparse
+import math
 import resource
 import statistics
 import sys
@@ -124,7 +130,13 @@ def main() -> None:
     parser.add_argument("--reps", nargs="+", type=int, default=[1, 3])
     parser.add_argument("--xy-qubits", nargs="+", type=int, default=[16, 20, 24, 26])
     parser.add_argument("--repeat", type=int, default=5, help="alternating rounds per measurement")
+    parser.add_argument("--ranked", nargs="*", default=[], metavar="N:K",
+                        help="(d) real-size subspaces, e.g. 31:10; only these when --only-ranked")
+    parser.add_argument("--only-ranked", action="store_true", help="skip (a)-(c)")
     args = parser.parse_args()
+    if args.only_ranked:
+        ranked_rows(args.ranked)
+        return
     rows = []
     for n in args.qubits:
         problem = qp.synthetic_problem(n, seed=n, cardinality=n // 2).selection_only_variant()
@@ -178,6 +190,51 @@ def main() -> None:
                                      ("setup_s", "setup s", ".2f"), ("expectation_s", "s per expectation (p=2, ring)", ".3f"),
                                      ("peak_rss_gib", "peak RSS GiB (process)", ".2f")])
     write_json("qaoa_speed", rows + xy_rows, {**vars(args), "x_table": x_table, "xy_table": xy_table})
+    if args.ranked:
+        ranked_rows(args.ranked)
+
+
+def ranked_rows(specs: list[str]) -> None:
+    """(d): the ranked subspace at real size, and the largest (n, K) that fits in 8 GiB."""
+    from qportfolio.data.orlib import ORLIB_SETS
+
+    sizes = {qp.load_orlib(name).n: name for name in ORLIB_SETS}
+    rows = []
+    for spec in specs:
+        n, k = (int(v) for v in spec.split(":"))
+        source = sizes.get(n)
+        problem = (qp.load_orlib(source, cardinality=k) if source else qp.synthetic_problem(n, seed=n, cardinality=k)
+                   ).selection_only_variant()
+        qubo = qp.encode(problem)
+        t0 = time.perf_counter()
+        basis = Basis.hamming(n, k, 8 * GIB)
+        energies = basis_energies(qubo, basis.masks)
+        sim = QAOASimulator(energies, basis, "xy-ring")
+        setup = time.perf_counter() - t0
+        params = params_for(1, float(np.std(energies)), seed=n)
+        layer = median_time(lambda s=sim, x=params: s.expectation(x), 3)
+        gradient = median_time(lambda s=sim, x=params: s.expectation_and_gradient(x), 2)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+        rows.append({"instance": source or f"synthetic-{n}", "n": n, "k": k, "states": basis.size,
+                     "estimate_gib": Basis.required_bytes(n, k) / GIB, "setup_s": setup, "layer_s": layer,
+                     "gradient_s": gradient, "peak_rss_gib": peak})
+        print(f"ranked n={n} K={k}: {layer:.2f} s per layer, {gradient:.2f} s per gradient, peak {peak:.2f} GiB", flush=True)
+        del sim, basis, energies
+    print()
+    table = print_table(rows, [("instance", "instance", "s"), ("n", "n", "d"), ("k", "K", "d"), ("states", "C(n,K)", ",d"),
+                               ("estimate_gib", "estimate GiB", ".2f"), ("setup_s", "setup s", ".1f"),
+                               ("layer_s", "s per layer (p=1, ring)", ".2f"), ("gradient_s", "s per gradient", ".2f"),
+                               ("peak_rss_gib", "peak RSS GiB", ".2f")])
+    fits = []
+    for k in (5, 10, 15, 20):
+        n = k
+        while Basis.required_bytes(n + 1, k) <= 8 * GIB:
+            n += 1
+        fits.append({"k": k, "n": n, "states": math.comb(n, k), "gib": Basis.required_bytes(n, k) / GIB})
+    print()
+    fit_table = print_table(fits, [("k", "K", "d"), ("n", "largest n in 8 GiB", "d"), ("states", "C(n,K)", ",d"),
+                                   ("gib", "GiB", ".2f")])
+    write_json("qaoa_speed_ranked", rows + fits, {"specs": specs, "table": table, "fit_table": fit_table})
 
 
 if __name__ == "__main__":

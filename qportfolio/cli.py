@@ -341,6 +341,65 @@ def _build_bench(p: argparse.ArgumentParser) -> None:
     p_rep.set_defaults(func=cmd_bench_report)
 
 
+#: dwave-qpu options that shape a fit check (the others act only when sampling)
+FIT_OPTIONS = ("mock", "sampler", "qpu", "profile", "config_file", "num_reads", "annealing_time", "anneal_schedule",
+               "reverse_anneal", "reverse_hold_us", "embedding", "embedding_timeout", "embedding_cache", "seed")
+
+
+def cmd_fit(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from . import solvers as solver_registry
+    from .formulations.qubo import encode
+    from .solvers.dwave import fit_check, reverse_schedule
+
+    qpu = solver_registry.get("dwave-qpu")
+    given = parse_key_values(args.option)
+    other = sorted(set(given) - set(FIT_OPTIONS))
+    if other:
+        raise ValidationError(f"fit does not use {', '.join(other)} (they act when sampling); it takes "
+                              f"{', '.join(FIT_OPTIONS)}")
+    opts = qpu.validate_options({k: v for k, v in given.items()})
+    if args.subproblem_size is not None:
+        if any(getattr(args, s, None) is not None for s in ("spec", "orlib", "synthetic", "prices")) or args.encoding:
+            raise ValidationError("--subproblem-size checks a dense subproblem of that size: give no problem and no "
+                                  "--encoding with it")
+        qubo = None
+    else:
+        qubo = encode(problem_from_args(args), encoding=args.encoding or "domain-wall")
+    seed = int(opts.get("seed") or 0)
+    child = qpu._child(opts.get("sampler"), opts.get("mock"), opts.get("qpu"), opts.get("profile"), opts.get("config_file"),
+                       seed)
+    schedule = opts.get("anneal_schedule")
+    if opts.get("reverse_anneal") is not None:
+        schedule = reverse_schedule(float(opts["reverse_anneal"]), float(opts.get("reverse_hold_us") or 10.0))
+    fit = fit_check(child, qubo=qubo, size=args.subproblem_size, num_reads=int(opts.get("num_reads") or 100),
+                    annealing_time=opts.get("annealing_time"), anneal_schedule=schedule,
+                    reverse=bool(schedule and schedule[0][1] == 1.0), embedding=opts.get("embedding") or "auto",
+                    embedding_cache=opts.get("embedding_cache", False), seed=seed,
+                    embedding_timeout=float(opts.get("embedding_timeout") or 60.0))
+    what = f"a {args.subproblem_size}-variable decompose subproblem" if qubo is None else (
+        f"{qubo.problem.name}: {qubo.num_variables} variables ({qubo.layout.encoding.name}), "
+        f"{qubo.num_interactions} interactions")
+    if args.json:
+        _print_json({"checked": what, "fingerprint": None if qubo is None else qubo.problem.fingerprint, **asdict(fit)})
+    else:
+        print(f"checking    {what}; no QPU time is spent")
+        print("\n".join(fit.lines()))
+    return 0 if fit.embeds else 4
+
+
+def _build_fit(p: argparse.ArgumentParser) -> None:
+    add_problem_args(p)
+    p.add_argument("--encoding", help="weight encoding of the QUBO to check (default domain-wall)")
+    p.add_argument("--subproblem-size", type=int, metavar="N", help="check a dense N-variable subproblem (decompose) "
+                                                                     "instead of a whole QUBO")
+    p.add_argument("--option", "-o", action="append", metavar="KEY=VALUE",
+                   help=f"dwave-qpu options that shape the fit: {', '.join(FIT_OPTIONS)} (e.g. -o mock=pegasus)")
+    p.add_argument("--json", action="store_true", help="print the fit as JSON")
+    p.set_defaults(func=cmd_fit)
+
+
 def _build_solvers(p: argparse.ArgumentParser) -> None:
     p.add_argument("--verbose", "-v", action="store_true", help="also list each solver's options")
     p.set_defaults(func=cmd_solvers)
@@ -354,6 +413,7 @@ COMMANDS: dict[str, tuple[str, Any]] = {
     "demo": ("the default solver and SA vs SCIP's proven optimum on a built-in example", _build_demo),
     "bench": ("benchmark suites: run (resumable) and report", _build_bench),
     **{name: (help_, CLASSIC_BUILDERS[name]) for name, help_ in CLASSIC_HELP.items()},
+    "fit": ("will a QUBO or a decompose subproblem fit a D-Wave QPU? embedding, chains, QPU time estimate", _build_fit),
     "solvers": ("list the registered solvers", _build_solvers),
 }
 
@@ -364,7 +424,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = IntermixedParser(prog="qportfolio",
                               description="Cardinality-constrained portfolio selection on quantum and classical solvers.",
                               epilog="Exit codes: 0 done; 1 a benchmark job failed (or lp found no solution); 2 bad input "
-                                     "(one line on stderr); 3 solve found no feasible portfolio.")
+                                     "(one line on stderr); 3 solve found no feasible portfolio; 4 fit: it does not "
+                                     "embed.")
     parser.add_argument("--version", action="version", version=f"qportfolio {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (help_, build) in COMMANDS.items():

@@ -36,9 +36,9 @@ def is_number(value: Any) -> bool:
 
 
 def number(value: Any, field: str, *, finite: bool = True, low: float | None = None, high: float | None = None,
-           low_open: bool = False) -> float:
+           low_open: bool = False, high_open: bool = False) -> float:
     """``value`` as a float; refuses strings, booleans, lists, NaN/inf (when ``finite``) and values
-    outside [low, high] (or (low, high] with ``low_open``)."""
+    outside [low, high] (open at either end with ``low_open`` / ``high_open``)."""
     if not is_number(value):
         raise ValidationError(f"{field} must be a number, got {describe(value)}")
     out = float(value)
@@ -48,8 +48,8 @@ def number(value: Any, field: str, *, finite: bool = True, low: float | None = N
         if low == 0:
             raise ValidationError(f"{field} must be a {'positive' if low_open else 'non-negative'} number, got {out:g}")
         raise ValidationError(f"{field} must be {'>' if low_open else '>='} {low:g}, got {out:g}")
-    if high is not None and out > high:
-        raise ValidationError(f"{field} must be <= {high:g}, got {out:g}")
+    if high is not None and (out > high or (high_open and out == high)):
+        raise ValidationError(f"{field} must be {'<' if high_open else '<='} {high:g}, got {out:g}")
     return out
 
 

@@ -30,6 +30,9 @@ class Gate(Protocol):
     def inner(self, lam: np.ndarray, phi: np.ndarray) -> complex:
         """<lam|G|phi>."""
 
+    def adjoint_step(self, lam: np.ndarray, phi: np.ndarray, angle: float) -> complex:
+        """<lam|G|phi>, then both vectors rotated by exp(-i angle G) (one backward step of the adjoint method)."""
+
 
 class XMixerGate:
     def __init__(self, num_qubits: int) -> None:
@@ -48,6 +51,12 @@ class XMixerGate:
             a, b = v[:, 0, :].copy(), v[:, 1, :]
             v[:, 0, :] = c * a + s * b
             v[:, 1, :] = s * a + c * b
+
+    def adjoint_step(self, lam: np.ndarray, phi: np.ndarray, angle: float) -> complex:
+        value = self.inner(lam, phi)
+        self.apply(phi, angle)
+        self.apply(lam, angle)
+        return value
 
     def inner(self, lam: np.ndarray, phi: np.ndarray) -> complex:
         """<lam|G|phi>."""
@@ -112,6 +121,16 @@ class XYEdgeGate:
         out[a] = psi[b]
         out[b] = psi[a]
         return out
+
+    def adjoint_step(self, lam: np.ndarray, phi: np.ndarray, angle: float) -> complex:
+        """<lam|G|phi>, then both vectors rotated by exp(-i angle G): one pass when the kernels rank on the fly."""
+        if not self.cache:
+            return subspace.xy_adjoint_step(lam, phi, self.basis.masks, self.i, self.j, self.basis.binomials,
+                                            np.cos(angle), np.sin(angle))
+        value = self.inner(lam, phi)
+        self.apply(phi, angle)
+        self.apply(lam, angle)
+        return value
 
     def inner(self, lam: np.ndarray, phi: np.ndarray) -> complex:
         """<lam|G|phi>, without a state-sized temporary when the kernels run."""

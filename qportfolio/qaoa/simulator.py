@@ -145,9 +145,7 @@ class QAOASimulator:
         grad_b, grad_g = np.zeros(p), np.zeros(p)
         for layer in range(p - 1, -1, -1):
             for gate in reversed(self.gates):
-                grad_b[layer] += 2.0 * gate.inner(lam, phi).imag
-                gate.apply(phi, -betas[layer])
-                gate.apply(lam, -betas[layer])
+                grad_b[layer] += 2.0 * gate.adjoint_step(lam, phi, -betas[layer]).imag
             grad_g[layer] = 2.0 * self._energy_inner(lam, phi).imag
             self.apply_phase(phi, -gammas[layer])
             self.apply_phase(lam, -gammas[layer])

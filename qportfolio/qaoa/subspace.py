@@ -146,3 +146,26 @@ if kernels.HAVE_NUMBA:
                 re += v.real
                 im += v.imag
         return complex(re, im)
+
+    @njit(parallel=True, cache=True)
+    def xy_adjoint_step(lam, phi, masks, i, j, table, c, s):
+        """One backward step of the adjoint gradient for edge (i, j), in one pass: returns
+        <lam| (XX + YY)/2 |phi> and rotates both vectors by the gate with cos c, sin s (pairs are
+        independent, so each pair's contribution is taken before that pair is rotated)."""
+        re = 0.0
+        im = 0.0
+        bit_i, bit_j = np.int64(1) << i, np.int64(1) << j
+        for p in prange(masks.size):
+            m = masks[p]
+            if (m & bit_i) and not (m & bit_j):
+                q = _partner(p, m, i, j, table)
+                lp, lq, fp, fq = lam[p], lam[q], phi[p], phi[q]
+                v = np.conj(lp) * fq + np.conj(lq) * fp
+                re += v.real
+                im += v.imag
+                # exp(-i angle G) on the pair: (a, b) <- (c a - i s b, -i s a + c b)
+                phi[p] = c * fp - 1j * s * fq
+                phi[q] = c * fq - 1j * s * fp
+                lam[p] = c * lp - 1j * s * lq
+                lam[q] = c * lq - 1j * s * lp
+        return complex(re, im)

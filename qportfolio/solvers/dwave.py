@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import dimod
@@ -37,7 +38,20 @@ from ..status import Status
 from ._dwave_cloud import cloud_config, cloud_errors
 from ._embedding import METHODS, chain_statistics, embedding_for
 from .base import Solver, SolverOutput
-from .options import BOOL_OR_TEXT, BOOLEAN, NUMBER_OR_TEXT, POSITIVE, TEXT, Check, Option, Role, choice, declare, seed_option
+from .options import (
+    BOOL_OR_TEXT,
+    BOOLEAN,
+    COUNT,
+    NUMBER_OR_TEXT,
+    POSITIVE,
+    TEXT,
+    Check,
+    Option,
+    Role,
+    choice,
+    declare,
+    seed_option,
+)
 from .qubo_solver import QuboSolver, SampleRun, sample_metrics, samples_report_lines, with_portfolio_vectors
 from .registry import register
 
@@ -94,6 +108,212 @@ def _timing_info(info: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _schedule(value: Any, field: str) -> list[list[float]]:
+    """An anneal schedule: points [t (us), s], t from 0 strictly increasing, s in [0, 1], starting at
+    s = 0 (forward) or s = 1 (reverse) and ending at s = 1."""
+    pts = validate.array(value, field, ndim=2)
+    if pts.shape[1] != 2 or pts.shape[0] < 2:
+        raise ValidationError(f"{field} must be at least two [t_us, s] points, got shape {list(pts.shape)}")
+    t, s = pts[:, 0], pts[:, 1]
+    if t[0] != 0 or np.any(np.diff(t) <= 0):
+        raise ValidationError(f"{field}: times must start at 0 and strictly increase, got {t.tolist()}")
+    if np.any((s < 0) | (s > 1)) or s[-1] != 1 or s[0] not in (0.0, 1.0):
+        raise ValidationError(f"{field}: s must lie in [0, 1], start at 0 (forward) or 1 (reverse) and end at 1, "
+                              f"got {s.tolist()}")
+    return pts.tolist()
+
+
+def _initial_state(value: Any, field: str) -> Any:
+    if value == "heuristic":
+        return value
+    if isinstance(value, dict) and all(v in (0, 1) for v in value.values()):
+        return {str(k): int(v) for k, v in value.items()}
+    raise ValidationError(f"{field} must be 'heuristic' or a mapping variable -> 0/1")
+
+
+def reverse_schedule(s_target: float, hold_us: float, ramp_us: float = 5.0) -> list[list[float]]:
+    """Reverse anneal: from s = 1 down to ``s_target``, hold, back to 1."""
+    return [[0.0, 1.0], [ramp_us, s_target], [ramp_us + hold_us, s_target], [2 * ramp_us + hold_us, 1.0]]
+
+
+def anneal_controls(qubo: QuboModel, child: Any, *, annealing_time: float | None, anneal_schedule: Any,
+                    reverse_anneal: float | None, reverse_hold_us: float, initial_state: Any,
+                    reinitialize_state: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The anneal parameters for the QPU (schedule, initial state in the QUBO's variables; the
+    embedding composite maps it onto the chains) and what to record. Refuses contradictions."""
+    if reverse_anneal is not None and anneal_schedule is not None:
+        raise ValidationError("give reverse_anneal (a shorthand) or anneal_schedule, not both")
+    schedule = reverse_schedule(reverse_anneal, reverse_hold_us) if reverse_anneal is not None else anneal_schedule
+    if schedule is not None and annealing_time is not None:
+        raise ValidationError("annealing_time and an anneal schedule both set the anneal; give one")
+    reverse = schedule is not None and schedule[0][1] == 1.0
+    if reverse and initial_state is None:
+        raise ValidationError("reverse annealing starts from a state: give initial_state (heuristic, or {variable: 0/1})")
+    if initial_state is not None and not reverse:
+        raise ValidationError("initial_state is the start of a reverse anneal: give reverse_anneal=S or an anneal_schedule "
+                              "starting at s = 1")
+    params: dict[str, Any] = {}
+    recorded: dict[str, Any] = {}
+    if schedule is not None:
+        most = int(child.properties.get("max_anneal_schedule_points", 12) or 12)
+        if len(schedule) > most:
+            raise ValidationError(f"anneal_schedule has {len(schedule)} points; this QPU takes at most {most}")
+        params["anneal_schedule"] = schedule
+        recorded["anneal_schedule"] = schedule
+    if reverse:
+        if initial_state == "heuristic":
+            units = qubo.calibration.heuristic_units if qubo.calibration is not None else None
+            if units is None:
+                raise ValidationError("initial_state=heuristic needs the calibrated penalties (no calibration was run)")
+            state = qubo.encode_units(units)
+            recorded["initial_state"] = "heuristic"
+            recorded["initial_objective"] = float(qubo.problem.objective(units * qubo.problem.weight_step))
+        else:
+            unknown = sorted(set(initial_state) - set(qubo.bqm.variables))[:3]
+            missing = sorted(set(qubo.bqm.variables) - set(initial_state))[:3]
+            if unknown or missing:
+                raise ValidationError(f"initial_state must give every QUBO variable: unknown {unknown}, missing {missing}")
+            state = initial_state
+            recorded["initial_state"] = "given"
+        params["initial_state"] = {v: int(state[v]) for v in qubo.bqm.variables}
+        params["reinitialize_state"] = bool(reinitialize_state)
+        recorded["reinitialize_state"] = bool(reinitialize_state)
+    return params, recorded
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Whether a QUBO (or a decompose subproblem of ``variables`` variables) fits a QPU, before any QPU time."""
+
+    qpu: str
+    mock: bool
+    variables: int
+    largest_clique: int
+    embeds: bool
+    physical_qubits: int | None
+    chain_length_max: int | None
+    chain_length_mean: float | None
+    qpu_access_estimate_s: float | None
+    estimate_basis: str
+    num_reads: int
+    reason: str = ""
+
+    def lines(self) -> list[str]:
+        mock = " (MockDWaveSampler: a classical stand-in, not a quantum device)" if self.mock else ""
+        out = [f"qpu         {self.qpu}{mock}; largest embeddable clique {self.largest_clique} variables"]
+        if not self.embeds:
+            return [*out, f"fit         no: {self.reason}"]
+        access = "unknown" if self.qpu_access_estimate_s is None else f"{1e3 * self.qpu_access_estimate_s:.1f} ms"
+        return [*out, f"fit         yes: {self.variables} variables on {self.physical_qubits} qubits, chains max "
+                      f"{self.chain_length_max}, mean {self.chain_length_mean:.2f}",
+                f"estimate    QPU access time {access} for {self.num_reads} reads ({self.estimate_basis})"]
+
+
+def fit_check(child: Any, *, qubo: QuboModel | None = None, size: int | None = None, num_reads: int = 100,
+              annealing_time: float | None = None, anneal_schedule: Any = None, reverse: bool = False,
+              embedding: str = "auto", embedding_cache: Any = False, embedding_timeout: float = 60.0,
+              seed: int = 0) -> Fit:
+    """Embed ``qubo`` (or a dense subproblem of ``size`` variables: a clique) on ``child`` and estimate
+    the QPU access time with D-Wave's timing model (dwave-cloud-client's ``estimate_qpu_access_time``;
+    a mock has no timing data of its own, so the Advantage model of dwave-cloud-client's mocks is used)."""
+    from minorminer.busclique import busgraph_cache
+
+    graph = busgraph_cache(child.to_networkx_graph())
+    largest = len(graph.largest_clique())
+    name, mock = DWaveQPUSolver._qpu_name(child), _is_mock(child)
+    variables = size if qubo is None else qubo.num_variables
+    chains: dict | None
+    if qubo is None:
+        chains = graph.find_clique_embedding(size) if size <= largest else None
+        reason = "" if chains else f"a {size}-variable subproblem is larger than the largest clique, {largest}"
+    else:
+        try:
+            chains, _ = embedding_for(qubo.bqm, child, method=embedding, cache_dir=embedding_cache,
+                                      timeout=float(embedding_timeout), seed=seed)
+            reason = ""
+        except (SolverError, ValidationError) as exc:
+            chains, reason = None, str(exc)
+    if not chains:
+        return Fit(name, mock, variables, largest, False, None, None, None, None, "", num_reads, reason or "no embedding")
+    lengths = np.array([len(c) for c in chains.values()])
+    qubits = int(lengths.sum())
+    estimate, basis = _access_estimate(child, qubits, num_reads, annealing_time, anneal_schedule, reverse)
+    return Fit(name, mock, variables, largest, True, qubits, int(lengths.max()), float(lengths.mean()), estimate, basis,
+               num_reads)
+
+
+def _access_estimate(child: Any, qubits: int, num_reads: int, annealing_time: float | None, schedule: Any,
+                     reverse: bool) -> tuple[float | None, str]:
+    from types import SimpleNamespace
+
+    from dwave.cloud.solver import StructuredSolver
+
+    kwargs: dict[str, Any] = {"num_reads": num_reads}
+    if annealing_time is not None:
+        kwargs["annealing_time"] = annealing_time
+    if schedule is not None:
+        kwargs["anneal_schedule"] = [tuple(p) for p in schedule]
+        kwargs["reverse_anneal"] = reverse
+    solver = getattr(child, "solver", None)
+    try:
+        if solver is not None and hasattr(solver, "estimate_qpu_access_time"):
+            return float(solver.estimate_qpu_access_time(qubits, **kwargs)) / 1e6, "the QPU's own timing model"
+        from dwave.cloud.testing.mocks import qpu_problem_timing_data
+
+        props = {**child.properties, "problem_timing_data": qpu_problem_timing_data()}
+        us = StructuredSolver.estimate_qpu_access_time(SimpleNamespace(properties=props), qubits, **kwargs)
+        return float(us) / 1e6, "D-Wave's Advantage timing model from dwave-cloud-client; the mock has none"
+    except (KeyError, ValueError, TypeError) as exc:
+        return None, f"no estimate: {exc}"
+
+
+class _MockReverse(dimod.ComposedSampler, dimod.Structured):
+    """The mock QPU's reverse anneal: its classical stand-in (seeded simulated annealing) started
+    from the embedded initial state at an intermediate temperature instead of a hot random state.
+    A classical analogue, labelled as such; a real QPU runs the schedule itself."""
+
+    def __init__(self, child: Any) -> None:
+        self._child = child
+
+    @property
+    def children(self) -> list[Any]:
+        return [self._child]
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        return dict(self._child.parameters)
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        return dict(self._child.properties)
+
+    @property
+    def nodelist(self) -> list[Any]:
+        return self._child.nodelist
+
+    @property
+    def edgelist(self) -> list[Any]:
+        return self._child.edgelist
+
+    def sample(self, bqm: dimod.BinaryQuadraticModel, *, initial_state: dict, num_reads: int = 1,
+               reinitialize_state: bool = True, **kwargs: Any) -> dimod.SampleSet:
+        from dwave.samplers import SimulatedAnnealingSampler
+        from dwave.samplers.sa.sampler import _default_ising_beta_range
+
+        child = self._child
+        seed = child.substitute_kwargs.get("seed")
+        sweeps = child.substitute_kwargs.get("num_sweeps", 1000)
+        spin = bqm.spin if bqm.vartype is dimod.BINARY else bqm
+        hot, cold = _default_ising_beta_range(spin.linear, spin.quadratic)
+        labels = list(bqm.variables)
+        start = np.array([[initial_state[v] for v in labels]] * num_reads, dtype=np.int8)
+        sampleset = SimulatedAnnealingSampler().sample(
+            bqm, num_reads=num_reads, num_sweeps=sweeps, seed=seed, beta_range=[float(np.sqrt(hot * cold)), cold],
+            initial_states=(start, labels))
+        sampleset.info.update({"timing": dict(child.sample(bqm, num_reads=1).info.get("timing", {}))})
+        return sampleset
+
+
 @register
 class DWaveQPUSolver(QuboSolver):
     name = "dwave-qpu"
@@ -102,6 +322,18 @@ class DWaveQPUSolver(QuboSolver):
         Option("num_reads", "anneals", Check("integer in [1, 10000]", lambda v, f: validate.integer(v, f, low=1, high=10000)),
                default=100, role=Role.SAMPLING, flag=True),
         Option("annealing_time", "microseconds per anneal (default: the QPU's)", POSITIVE),
+        Option("anneal_schedule", "[[t_us, s], ...]: a forward (s from 0) or reverse (s from 1) schedule ending at s = 1",
+               Check("[[t, s], ...]", _schedule), nullable=True),
+        Option("reverse_anneal", "reverse annealing to this s (0 < s < 1) and back, from initial_state: 5 us ramps, "
+               "reverse_hold_us at s", Check("number in (0, 1)", lambda v, f: validate.number(
+                   v, f, low=0.0, high=1.0, low_open=True, high_open=True)), nullable=True),
+        Option("reverse_hold_us", "microseconds held at the reverse_anneal point", POSITIVE, default=10.0),
+        Option("initial_state", "the state a reverse anneal starts from: heuristic (qportfolio's rounded and polished "
+               "relaxation) or {variable: 0/1}", Check("heuristic or {variable: 0/1}", _initial_state), nullable=True),
+        Option("reinitialize_state", "reverse annealing: start every read from initial_state (false: from the last read)",
+               BOOLEAN, default=True),
+        Option("num_spin_reversal_transforms", "spin-reversal transforms (dwave-preprocessing's composite): reads are "
+               "split over this many gauges", COUNT, nullable=True),
         Option("chain_strength", "a number, 'uniform_torque_compensation' (default) or 'scaled'", NUMBER_OR_TEXT),
         Option("auto_scale", "let the QPU rescale biases to its range", BOOLEAN, default=True),
         Option("postprocess", "steepest: dwave-samplers' steepest descent on each read", choice("none", "steepest"),
@@ -143,7 +375,9 @@ class DWaveQPUSolver(QuboSolver):
                 chain_strength: Any = None, auto_scale: bool = True, postprocess: str = "none", embedding: str = "auto",
                 embedding_cache: Any = None, embedding_timeout: float = 60.0, qpu: Any = None, sampler: Any = None,
                 mock: Any = None, label: str | None = None, profile: str | None = None,
-                config_file: str | None = None) -> SampleRun:
+                config_file: str | None = None, anneal_schedule: Any = None, reverse_anneal: float | None = None,
+                reverse_hold_us: float = 10.0, initial_state: Any = None, reinitialize_state: bool = True,
+                num_spin_reversal_transforms: int | None = None) -> SampleRun:
         _require_dwave_system()
         from dwave.system import FixedEmbeddingComposite
 
@@ -161,12 +395,28 @@ class DWaveQPUSolver(QuboSolver):
             params["annealing_time"] = float(annealing_time)
         if "auto_scale" in child.parameters:
             params["auto_scale"] = bool(auto_scale)
+        anneal, anneal_recorded = anneal_controls(
+            qubo, child, annealing_time=annealing_time, anneal_schedule=anneal_schedule, reverse_anneal=reverse_anneal,
+            reverse_hold_us=reverse_hold_us, initial_state=initial_state, reinitialize_state=reinitialize_state)
+        params.update(anneal)
+        target = child
+        if num_spin_reversal_transforms:
+            from dwave.preprocessing import SpinReversalTransformComposite
+
+            target = SpinReversalTransformComposite(child, seed=seed)
+            params["num_spin_reversal_transforms"] = int(num_spin_reversal_transforms)
+            params["num_reads"] = max(1, int(num_reads) // int(num_spin_reversal_transforms))
+        if _is_mock(child) and "initial_state" in params:
+            # the mock's classical stand-in (SA) starts every read from the embedded state, annealing from cold:
+            # a classical analogue of a reverse anneal, not a simulation of one
+            params["substitute_reverse"] = True
         t0 = time.perf_counter()
         with cloud_errors("sampling on the D-Wave QPU"), warnings.catch_warnings():
             if _is_mock(child):
                 warnings.filterwarnings("ignore", message=".*not mocked in MockDWaveSampler")
                 warnings.simplefilter("ignore", dimod.exceptions.SamplerUnknownArgWarning)
-            sampleset = FixedEmbeddingComposite(child, chosen).sample(qubo.bqm, **params)
+            sampleset = FixedEmbeddingComposite(_MockReverse(target) if params.pop("substitute_reverse", False) else target,
+                                                chosen).sample(qubo.bqm, **params)
             sampleset.resolve()
         sample_seconds = time.perf_counter() - t0
         context = sampleset.info.get("embedding_context", {})
@@ -185,7 +435,10 @@ class DWaveQPUSolver(QuboSolver):
             raw_best = float(sampleset.first.energy)
             sampleset = SteepestDescentSolver().sample(qubo.bqm, initial_states=sampleset)
             info["raw_best_energy"] = raw_best
-        recorded = {k: v for k, v in params.items() if k not in ("return_embedding", "chain_strength")}
+        recorded = {k: v for k, v in params.items()
+                    if k not in ("return_embedding", "chain_strength", "initial_state", "anneal_schedule")}
+        recorded.update(anneal_recorded)
+        recorded["num_reads"] = int(num_reads)
         parameters = {
             **recorded,
             "chain_strength": chain_strength if chain_strength is not None else "uniform_torque_compensation",

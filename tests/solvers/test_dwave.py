@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import dimod
+import numpy as np
 import pytest
 
 import qportfolio as qp
@@ -102,3 +103,65 @@ def test_cli_mock_run_prints_chain_statistics(capsys):
                  "--solver", "dwave-qpu", "-o", "mock=pegasus:6", "--num-reads", "50"])
     out = capsys.readouterr().out
     assert code == 0 and "chain-break fraction" in out and "MockDWaveSampler" in out
+
+
+# ------------------------------------------------------------------ anneal controls and the fit check
+def _controls_problem():
+    return synthetic_problem(8, seed=4, cardinality=3, weight_step=0.1, min_weight=0.1)
+
+
+MOCK = {"mock": "pegasus:4", "embedding_cache": False, "seed": 2}
+
+
+def test_reverse_anneal_from_the_optimum_returns_it_and_records_the_schedule():
+    problem = _controls_problem()
+    exact = qp.solve(problem, "brute")
+    qubo = qp.encode(problem, encoding="binary")
+    start = qubo.encode_units(np.round(exact.weights / problem.weight_step).astype(int))
+    r = qp.solve(problem, "dwave-qpu", encoding="binary", num_reads=20, reverse_anneal=0.45, initial_state=start, **MOCK)
+    assert r.objective == pytest.approx(exact.objective, rel=1e-12)
+    assert r.parameters["anneal_schedule"][0] == [0.0, 1.0] and r.parameters["initial_state"] == "given"
+    assert r.parameters["reinitialize_state"] is True
+    h = qp.solve(problem, "dwave-qpu", encoding="binary", num_reads=20, reverse_anneal=0.45, initial_state="heuristic",
+                 **MOCK)
+    assert h.parameters["initial_state"] == "heuristic" and h.objective <= h.parameters["initial_objective"] + 1e-15
+
+
+def test_spin_reversal_transforms_split_the_reads():
+    r = qp.solve(_controls_problem(), "dwave-qpu", num_reads=40, num_spin_reversal_transforms=4, **MOCK)
+    assert r.parameters["num_spin_reversal_transforms"] == 4 and r.parameters["num_reads"] == 40
+    assert r.info["num_samples"] == 40
+
+
+@pytest.mark.parametrize("options, text", [
+    ({"reverse_anneal": 0.4}, "reverse annealing starts from a state: give initial_state"),
+    ({"initial_state": "heuristic"}, "initial_state is the start of a reverse anneal"),
+    ({"anneal_schedule": [[0, 0], [20, 1]], "annealing_time": 20}, "give one"),
+    ({"anneal_schedule": [[0, 0], [0, 1]]}, "strictly increase"),
+    ({"anneal_schedule": [[0, 0.2], [5, 1]]}, "start at 0 (forward) or 1 (reverse)"),
+    ({"anneal_schedule": [[i, min(1.0, i / 12)] for i in range(14)]}, "at most 12"),
+    ({"reverse_anneal": 1.0, "initial_state": "heuristic"}, "must be < 1"),
+    ({"reverse_anneal": 0.4, "initial_state": {"x": 1}}, "initial_state must give every QUBO variable"),
+])
+def test_anneal_controls_are_validated(options, text):
+    with pytest.raises(ValidationError, match=text.replace("(", r"\(").replace(")", r"\)")):
+        qp.solve(_controls_problem(), "dwave-qpu", num_reads=5, **MOCK, **options)
+
+
+def test_fit_check_before_any_qpu_time(capsys):
+    from qportfolio.cli import main
+
+    args = ["fit", "--orlib", "port1", "--k", "5", "--step", "0.1", "--min-weight", "0.1", "-o", "mock=pegasus"]
+    assert main([*args, "--encoding", "binary"]) == 0
+    out = capsys.readouterr().out
+    assert "fit         yes: 124 variables" in out and "chains max" in out and "QPU access time" in out
+    assert "classical stand-in" in out
+    assert main(args) == 4  # domain-wall: 186 variables, all coupled, over the 180-variable clique
+    assert "largest clique" in capsys.readouterr().out
+    assert main(["fit", "--subproblem-size", "20", "-o", "mock=pegasus", "--json"]) == 0
+    import json
+
+    fit = json.loads(capsys.readouterr().out)
+    assert fit["embeds"] and fit["largest_clique"] == 180 and fit["chain_length_max"] >= 1 and fit["qpu_access_estimate_s"] > 0
+    assert main(["fit", "--subproblem-size", "20", "-o", "mock=pegasus", "-o", "chain_strength=2"]) == 2
+    assert "fit does not use chain_strength" in capsys.readouterr().err
