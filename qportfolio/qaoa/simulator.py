@@ -22,11 +22,12 @@ from .mixers import Gate, XMixerGate, build_mixer
 
 
 class QAOASimulator:
-    def __init__(self, energies: np.ndarray, basis: Basis, mixer: str, initial: np.ndarray | None = None) -> None:
+    def __init__(self, energies: np.ndarray, basis: Basis, mixer: str, initial: np.ndarray | None = None,
+                 gates: list[Gate] | None = None) -> None:
         self.energies = np.asarray(energies, dtype=float)
         self.basis = basis
         self.mixer_name = mixer
-        self.gates: list[Gate] = build_mixer(mixer, basis)
+        self.gates: list[Gate] = build_mixer(mixer, basis) if gates is None else list(gates)
         if mixer != "x" and basis.weight is None and initial is None:
             raise ValidationError("an XY mixer needs a Dicke initial state: build the simulator on a Hamming basis")
         uniform = 1.0 / math.sqrt(self.basis.size)

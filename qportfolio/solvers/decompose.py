@@ -157,7 +157,8 @@ class _Subsolver:
             return clique_size(self.sampler), f"the largest clique that embeds on {type(self.sampler).__name__}"
         return None, ""
 
-    def __call__(self, bqm: dimod.BinaryQuadraticModel, weight: int | None, seed: int) -> tuple[dimod.SampleSet, dict]:
+    def __call__(self, bqm: dimod.BinaryQuadraticModel, weight: int | None, seed: int,
+                 incumbent: np.ndarray | None = None) -> tuple[dimod.SampleSet, dict]:
         if self.name == "random":
             return random_assignments(bqm, weight, self.reads, np.random.default_rng(seed)), {}
         if self.name == "exhaustive":
@@ -167,7 +168,7 @@ class _Subsolver:
             if "seed" in self.sampler.parameters:
                 params["seed"] = seed
             return self.sampler.sample(bqm, **params), {}
-        view = SubproblemView(bqm, tuple(bqm.variables), weight, self.fingerprint)
+        view = SubproblemView(bqm, tuple(bqm.variables), weight, self.fingerprint, incumbent)
         run: SampleRun = self.solver._sample(view, seed=seed, **self.params)
         return run.sampleset, dict(run.info)
 
@@ -217,7 +218,8 @@ def _runnables(qubo: QuboModel, sparse: SparseQubo, subsolver: _Subsolver, accou
         def next(self, state: Any, **runopts: Any) -> Any:
             t0 = time.perf_counter()
             call_seed = (seed + 1 + accounting.calls) % 2**32
-            sampleset, info = subsolver(state.subproblem, state.subproblem_weight, call_seed)
+            sampleset, info = subsolver(state.subproblem, state.subproblem_weight, call_seed,
+                                        current(state)[state.subproblem_variables])
             accounting.record(time.perf_counter() - t0, info, len(state.subproblem_variables))
             return state.updated(subsamples=sampleset)
 

@@ -22,7 +22,7 @@ from ..qaoa.energies import basis_energies
 from ..qaoa.sampling import bits_of, check_mixer, distribution_stats, sampleset_from_counts
 from ..result import Result
 from .options import COUNT, NUMBERS, Option, Role, declare, seed_option
-from .qaoa_options import CVAR_ALPHA, MAX_MEMORY, MIXER, REPS, qaoa_report_lines
+from .qaoa_options import CVAR_ALPHA, MAX_MEMORY, MIXER, REPS, WARM_EPSILON, WARM_START, qaoa_report_lines
 from .qubo_solver import QuboSolver, SampleRun
 from .registry import register
 
@@ -85,7 +85,7 @@ class QiskitQAOASolver(QuboSolver):
         Option("sampler", "aer, statevector, ibm[:backend] (your IBM Quantum account), ibm-fake:<FakeBackend>, "
                           "or a BaseSamplerV2 object", default="aer"),
         Option("pass_manager", "a transpiler pass manager for a user-supplied sampler's backend"),
-        MAX_MEMORY, CVAR_ALPHA,
+        MAX_MEMORY, CVAR_ALPHA, WARM_START, WARM_EPSILON,
         seed_option("random seed (simulator, transpiler, optimizer)"),
     )
 
@@ -94,7 +94,8 @@ class QiskitQAOASolver(QuboSolver):
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", optimizer: Any = "cobyla",
                 maxiter: int = 100, initial_point: Any = None, shots: int = 1024, sampler: Any = "aer",
-                pass_manager: Any = None, max_memory_gb: float = 8.0, cvar_alpha: float = 1.0) -> SampleRun:
+                pass_manager: Any = None, max_memory_gb: float = 8.0, cvar_alpha: float = 1.0, warm_start: Any = None,
+                warm_epsilon: float = 0.25) -> SampleRun:
         try:
             from qiskit_algorithms import QAOA
             from qiskit_optimization.algorithms import MinimumEigenOptimizer
@@ -121,6 +122,16 @@ class QiskitQAOASolver(QuboSolver):
         prim, pm, label = _sampler(sampler, shots, seed, n)
         pm = pass_manager if pass_manager is not None else pm
         _, ising_offset, mixer_qc, initial_state = qaoa_parts(qubo, mixer)
+        if warm_start is not None:  # qiskit-optimization's own warm-start circuits (Egger et al. 2021)
+            from qiskit_optimization.algorithms import WarmStartQAOAFactory
+
+            from ..qaoa.warm_start import warm_values
+            from .qaoa_options import warm_parts
+
+            warm_parts(qubo, mixer, warm_start, warm_epsilon)  # the same checks as qaoa-fast
+            factory = WarmStartQAOAFactory(warm_epsilon)
+            start = factory.create_initial_variables(warm_values(qubo, warm_start))
+            initial_state, mixer_qc = factory.create_initial_state(start), factory.create_mixer(start)
         program = qubo_to_quadratic_program(qubo, scale=1.0 / sigma)
         trace: list[float] = []
         # CVaR: qiskit-algorithms' own aggregation (the alpha tail of the sampled energies)
@@ -151,6 +162,8 @@ class QiskitQAOASolver(QuboSolver):
             "sampler": label,
             "max_memory_gb": max_memory_gb,
             "cvar_alpha": cvar_alpha,
+            "warm_start": warm_start if warm_start is None or isinstance(warm_start, str) else list(warm_start),
+            "warm_epsilon": warm_epsilon,
         }
         return SampleRun(sampleset, info, params)
 

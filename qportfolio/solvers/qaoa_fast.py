@@ -20,7 +20,7 @@ from ..qaoa.parameters import STRATEGIES, optimize_angles
 from ..qaoa.sampling import check_mixer, distribution_stats, sampleset_from_counts
 from ..result import Result
 from .options import COUNT, NON_NEGATIVE_COUNT, NUMBERS, Option, Role, choice, declare, seed_option
-from .qaoa_options import CVAR_ALPHA, MAX_MEMORY, MIXER, REPS, qaoa_report_lines
+from .qaoa_options import CVAR_ALPHA, MAX_MEMORY, MIXER, REPS, WARM_EPSILON, WARM_START, qaoa_report_lines, warm_parts
 from .qubo_solver import QuboSolver, SampleRun
 from .registry import register
 
@@ -39,7 +39,7 @@ class FastQAOASolver(QuboSolver):
                NON_NEGATIVE_COUNT, default=4),
         Option("maxiter", "L-BFGS-B iterations per local optimisation", COUNT, default=200),
         Option("initial_point", "angles [beta_1..beta_p, gamma_1..gamma_p] to start from", NUMBERS, nullable=True),
-        MAX_MEMORY, CVAR_ALPHA,
+        MAX_MEMORY, CVAR_ALPHA, WARM_START, WARM_EPSILON,
         seed_option("random seed (multistart and sampling)"),
     )
 
@@ -48,7 +48,8 @@ class FastQAOASolver(QuboSolver):
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", shots: int = 1024,
                 strategy: str = "interp", restarts: int = 4, maxiter: int = 200, initial_point: Any = None,
-                max_memory_gb: float = 8.0, cvar_alpha: float = 1.0) -> SampleRun:
+                max_memory_gb: float = 8.0, cvar_alpha: float = 1.0, warm_start: Any = None,
+                warm_epsilon: float = 0.25) -> SampleRun:
         rng = np.random.default_rng(seed)
         problem = qubo.problem
         check_mixer(mixer, qubo)
@@ -57,7 +58,13 @@ class FastQAOASolver(QuboSolver):
         basis = Basis.full(n, max_bytes) if mixer == "x" else Basis.hamming(n, problem.cardinality, max_bytes)
         t0 = time.perf_counter()
         energies = basis_energies(qubo, basis.masks)
-        sim = QAOASimulator(energies, basis, mixer)
+        if warm_start is None:
+            sim = QAOASimulator(energies, basis, mixer)
+        else:
+            from ..qaoa.warm_start import WarmStartMixerGate, product_state
+
+            thetas = warm_parts(qubo, mixer, warm_start, warm_epsilon)
+            sim = QAOASimulator(energies, basis, mixer, initial=product_state(thetas), gates=[WarmStartMixerGate(thetas)])
         sim.cvar_alpha = float(cvar_alpha)
         outcome = optimize_angles(sim, reps, strategy=strategy, restarts=restarts, maxiter=maxiter,
                                   initial_point=initial_point, rng=rng)
@@ -86,5 +93,7 @@ class FastQAOASolver(QuboSolver):
         sampleset = sampleset_from_counts(qubo, masks, counts, {"solver": self.name})
         params = {"reps": reps, "mixer": mixer, "shots": shots, "strategy": strategy, "restarts": restarts,
                   "maxiter": maxiter, "initial_point": None if initial_point is None else list(initial_point),
-                  "max_memory_gb": max_memory_gb, "cvar_alpha": cvar_alpha}
+                  "max_memory_gb": max_memory_gb, "cvar_alpha": cvar_alpha,
+                  "warm_start": warm_start if warm_start is None or isinstance(warm_start, str) else list(warm_start),
+                  "warm_epsilon": warm_epsilon}
         return SampleRun(sampleset, info, params)

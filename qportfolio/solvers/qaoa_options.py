@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import validate
+from ..errors import ValidationError
 from ..qaoa.mixers import MIXERS
 from .options import COUNT, POSITIVE, Check, Option, choice
 
@@ -32,3 +33,29 @@ def qaoa_report_lines(result: Any) -> list[str]:
     if info.get("from_samples"):
         lines.append("            (statistics from the measured shots: the state has too many amplitudes to decode)")
     return lines
+
+
+def _warm_start(value: Any, field: str) -> Any:
+    from ..qaoa.warm_start import SOURCES
+
+    if isinstance(value, str):
+        if value not in SOURCES:
+            raise ValidationError(f"{field} must be one of {', '.join(SOURCES)} or a list of values in [0, 1]; got {value!r}")
+        return value
+    return [float(v) for v in validate.array(value, field, ndim=1)]
+
+
+WARM_START = Option("warm_start", "warm-start QAOA (Egger et al. 2021) from incumbent (a classical portfolio's bits) or "
+                    "relaxation (the continuous relaxation), or per-variable values in [0, 1]; x mixer only",
+                    Check("incumbent | relaxation | [values]", _warm_start, textual=True), nullable=True, flag=True)
+WARM_EPSILON = Option("warm_epsilon", "warm start: values clipped to [eps, 1 - eps] (0.5: plain QAOA)",
+                      Check("number in [0, 0.5]", lambda v, f: validate.number(v, f, low=0.0, high=0.5)), default=0.25)
+
+
+def warm_parts(qubo: Any, mixer: str, warm_start: Any, epsilon: float) -> Any:
+    """The warm start's angles theta_q (refused with an XY mixer, which has its own start)."""
+    from ..qaoa.warm_start import regularized, thetas_of, warm_values
+
+    if mixer != "x":
+        raise ValidationError(f"warm_start replaces the x mixer and |+>; mixer {mixer} keeps the Dicke start (drop one)")
+    return thetas_of(regularized(warm_values(qubo, warm_start), epsilon))

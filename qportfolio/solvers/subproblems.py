@@ -144,6 +144,8 @@ class SubproblemView:
     labels: tuple[str, ...]
     weight: int | None
     fingerprint: str
+    incumbent: np.ndarray | None = None  #: the incumbent's values of these variables (a warm start begins there)
+    calibration: None = None  #: no penalties of its own
 
     @property
     def num_variables(self) -> int:

@@ -120,3 +120,12 @@ def test_bad_subsolver_requests_are_one_line_exit_2(args, text, capsys):
     assert main(["solve", "--synthetic", "6", "--instance-seed", "1", "--k", "2", "--solver", "decompose", *args]) == 2
     err = capsys.readouterr().err
     assert text in err and err.count("\n") == 1
+
+
+def test_warm_started_qaoa_subsolver_begins_at_the_incumbent():
+    problem = small(8, 3, 0.1)
+    r = qp.solve(problem, "decompose", subsolver="qaoa-fast", subsolver_options={"warm_start": "incumbent", "reps": 1,
+                                                                                   "restarts": 0, "maxiter": 15},
+                 subproblem_size=10, iterations=3, start="random", seed=4)
+    assert r.feasible and r.parameters["subsolver_options"]["warm_start"] == "incumbent"
+    assert r.objective <= r.info["start_objective"] + 1e-15

@@ -165,3 +165,12 @@ def test_fit_check_before_any_qpu_time(capsys):
     assert fit["embeds"] and fit["largest_clique"] == 180 and fit["chain_length_max"] >= 1 and fit["qpu_access_estimate_s"] > 0
     assert main(["fit", "--subproblem-size", "20", "-o", "mock=pegasus", "-o", "chain_strength=2"]) == 2
     assert "fit does not use chain_strength" in capsys.readouterr().err
+
+
+def test_reverse_anneal_without_a_state_is_one_line_exit_2(capsys):
+    from qportfolio.cli import main
+
+    assert main(["solve", "--synthetic", "6", "--instance-seed", "1", "--k", "2", "--solver", "dwave-qpu", "-o",
+                 "mock=pegasus:4", "-o", "reverse_anneal=0.4"]) == 2
+    err = capsys.readouterr().err
+    assert "reverse annealing starts from a state" in err and err.count("\n") == 1

@@ -107,3 +107,53 @@ def test_cvar_aggregation_on_the_qiskit_path(monkeypatch):
     monkeypatch.setattr(qiskit_algorithms.QAOA, "__init__", spy)
     r = qp.solve(problem, "qaoa", reps=1, seed=3, maxiter=15, shots=512, cvar_alpha=0.25)
     assert r.parameters["cvar_alpha"] == 0.25 and r.feasible and captured["aggregation"] == 0.25
+
+
+@pytest.mark.parametrize("source", ["incumbent", "relaxation", [0.1, 0.9, 0.5, 0.3, 0.7]])
+def test_warm_start_simulator_equals_qiskit_optimizations_circuits(source):
+    """qaoa-fast's warm start (product state, rotated mixer) is qiskit-optimization's
+    WarmStartQAOAFactory circuit: the same expectation at any angles."""
+    from qiskit.quantum_info import Statevector
+    from qiskit_optimization.algorithms import WarmStartQAOAFactory
+
+    from qportfolio.formulations.qiskit import to_ising
+    from qportfolio.qaoa import Basis, QAOASimulator
+    from qportfolio.qaoa.circuits import qaoa_circuit
+    from qportfolio.qaoa.energies import basis_energies
+    from qportfolio.qaoa.warm_start import WarmStartMixerGate, product_state, regularized, thetas_of, warm_values
+
+    problem = qp.synthetic_problem(5, seed=3, cardinality=2).selection_only_variant()
+    qubo = qp.encode(problem)
+    values = warm_values(qubo, source)
+    factory = WarmStartQAOAFactory(0.2)
+    start = factory.create_initial_variables(values)
+    op, offset = to_ising(qubo)
+    reps = 2
+    circuit = qaoa_circuit(op, reps, factory.create_initial_state(start), factory.create_mixer(start))
+    basis = Basis.full(5, 1 << 30)
+    energies = basis_energies(qubo, basis.masks)
+    thetas = thetas_of(regularized(values, 0.2))
+    sim = QAOASimulator(energies, basis, "x", initial=product_state(thetas), gates=[WarmStartMixerGate(thetas)])
+    rng = np.random.default_rng(0)
+    params = np.concatenate([rng.uniform(-1, 1, reps), rng.uniform(-1, 1, reps) / np.std(energies)])
+    reference = float(np.real(Statevector(circuit.assign_parameters(params)).expectation_value(op))) + offset
+    assert sim.expectation(params) == pytest.approx(reference, abs=1e-10 * max(1.0, abs(reference)))
+    value, grad = sim.expectation_and_gradient(params)
+    h = 1e-6
+    for k in range(params.size):
+        e = np.zeros_like(params)
+        e[k] = h if k < reps else h / np.std(energies)
+        assert grad[k] == pytest.approx((sim.expectation(params + e) - sim.expectation(params - e)) / (2 * e[k]),
+                                        rel=1e-4, abs=1e-9)
+
+
+def test_warm_start_options_in_both_backends():
+    problem = qp.synthetic_problem(5, seed=3, cardinality=2).selection_only_variant()
+    fast = qp.solve(problem, "qaoa-fast", reps=1, seed=1, restarts=0, warm_start="incumbent")
+    aer = qp.solve(problem, "qaoa", reps=1, seed=1, maxiter=10, shots=256, warm_start="incumbent", warm_epsilon=0.3)
+    assert fast.parameters["warm_start"] == "incumbent" and aer.parameters["warm_epsilon"] == 0.3
+    with pytest.raises(ValidationError, match="warm_start replaces the x mixer"):
+        qp.solve(problem, "qaoa-fast", mixer="xy-ring", warm_start="incumbent")
+    with pytest.raises(ValidationError, match="unary or domain-wall"):
+        qp.solve(qp.synthetic_problem(4, seed=1, cardinality=2, weight_step=0.25), "qaoa-fast", warm_start="relaxation",
+                 encoding="binary")
