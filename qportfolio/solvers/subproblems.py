@@ -178,6 +178,10 @@ class _Problem:
     selection_only: bool
     fingerprint: str
 
+    @property
+    def name(self) -> str:
+        return f"subproblem-{self.fingerprint}"
+
 
 @dataclass(frozen=True)
 class _Decoded:

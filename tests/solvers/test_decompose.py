@@ -129,3 +129,13 @@ def test_warm_started_qaoa_subsolver_begins_at_the_incumbent():
                  subproblem_size=10, iterations=3, start="random", seed=4)
     assert r.feasible and r.parameters["subsolver_options"]["warm_start"] == "incumbent"
     assert r.objective <= r.info["start_objective"] + 1e-15
+
+
+def test_qiskit_qaoa_on_aer_is_a_subsolver_too():
+    pytest.importorskip("qiskit_aer")
+    problem = small(8, 3, 0.1)
+    r = qp.solve(problem, "decompose", subsolver="qaoa", subsolver_options={"reps": 1, "maxiter": 10, "shots": 256,
+                                                                              "mixer": "xy-ring"},
+                 subproblem_size=8, iterations=3, start="random", seed=1)
+    assert r.feasible and r.info["subsolver"] == "qaoa" and r.info["preserve_weight"] and r.info["subsolver_calls"] == 3
+    assert r.objective <= r.info["start_objective"] + 1e-15
