@@ -73,3 +73,27 @@ def ibm_sampler(spec: str, num_qubits: int, shots: int, seed: int) -> tuple[Any,
         raise SolverError(f"backend {backend.name} has {backend.num_qubits} qubits; this problem needs {num_qubits}")
     pm = generate_preset_pass_manager(optimization_level=1, backend=backend, seed_transpiler=seed)
     return Sampler(mode=backend, options=options), pm, f"{kind}:{backend.name}"
+
+
+def backend_qubits(spec: str) -> int | None:
+    """Qubits of the backend an ``ibm...`` sampler spec names (None for ``ibm``: the least busy device,
+    chosen per call for the size asked)."""
+    kind, _, name = spec.partition(":")
+    if kind == "ibm-fake":
+        from qiskit_ibm_runtime import fake_provider
+
+        cls = getattr(fake_provider, name, None) if name else None
+        if cls is None:
+            raise SolverError(f"unknown fake backend {name!r}; use a class of qiskit_ibm_runtime.fake_provider")
+        return int(cls().num_qubits)
+    if kind == "ibm" and name:
+        import qiskit_ibm_runtime as runtime
+        from qiskit_ibm_runtime.accounts import AccountNotFoundError, InvalidAccountError
+
+        try:
+            return int(runtime.QiskitRuntimeService().backend(name).num_qubits)
+        except (AccountNotFoundError, InvalidAccountError):
+            raise SolverError(SETUP_HINT) from None
+        except Exception as exc:
+            raise SolverError(f"IBM Quantum backend {name} unavailable: {scrub(str(exc))}") from None
+    return None

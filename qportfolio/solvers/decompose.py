@@ -145,6 +145,12 @@ class _Subsolver:
         """The largest subproblem the device takes, and why (None: no device limit)."""
         if self.name == "exhaustive":
             return EXHAUSTIVE_MAX, "exhaustive enumeration"
+        sampler = self.params.get("sampler") if self.name == "qaoa" else None
+        if isinstance(sampler, str) and sampler.startswith("ibm"):
+            from ..qaoa.ibm import backend_qubits
+
+            qubits = backend_qubits(sampler)
+            return qubits, f"the qubits of {sampler}" if qubits else ""
         if self.name in ("qaoa-fast", "qaoa"):
             gib = float(self.params.get("max_memory_gb", 8.0))
             return qubits_that_fit(int(gib * 2**30)), f"{self.name}'s statevector in max_memory_gb={gib:g}"

@@ -139,3 +139,15 @@ def test_qiskit_qaoa_on_aer_is_a_subsolver_too():
                  subproblem_size=8, iterations=3, start="random", seed=1)
     assert r.feasible and r.info["subsolver"] == "qaoa" and r.info["preserve_weight"] and r.info["subsolver_calls"] == 3
     assert r.objective <= r.info["start_objective"] + 1e-15
+
+
+def test_an_ibm_backend_sets_the_subproblem_size():
+    pytest.importorskip("qiskit_ibm_runtime")
+    problem = small(8, 3, 0.1)
+    with pytest.raises(qp.ValidationError, match=r"larger than qaoa allows: 5 variables \(the qubits of ibm-fake:FakeManilaV2"):
+        qp.solve(problem, "decompose", subsolver="qaoa", subsolver_options={"sampler": "ibm-fake:FakeManilaV2"},
+                 subproblem_size=8, seed=1)
+    r = qp.solve(problem, "decompose", subsolver="qaoa", subsolver_options={"sampler": "ibm-fake:FakeManilaV2", "reps": 1,
+                                                                              "maxiter": 5, "shots": 128},
+                 iterations=2, seed=1)
+    assert r.info["subproblem_size"] == 5 and r.feasible
