@@ -139,6 +139,7 @@ def test_warm_start_simulator_equals_qiskit_optimizations_circuits(source):
     reference = float(np.real(Statevector(circuit.assign_parameters(params)).expectation_value(op))) + offset
     assert sim.expectation(params) == pytest.approx(reference, abs=1e-10 * max(1.0, abs(reference)))
     value, grad = sim.expectation_and_gradient(params)
+    assert value == pytest.approx(reference, abs=1e-10 * max(1.0, abs(reference)))
     h = 1e-6
     for k in range(params.size):
         e = np.zeros_like(params)
