@@ -151,3 +151,14 @@ def test_an_ibm_backend_sets_the_subproblem_size():
                                                                               "maxiter": 5, "shots": 128},
                  iterations=2, seed=1)
     assert r.info["subproblem_size"] == 5 and r.feasible
+
+
+@pytest.mark.parametrize("selection, encoding", [("energy-impact", "domain-wall"), ("assets", "binary"),
+                                                 ("wall", "unary")])
+def test_every_selection_keeps_a_feasible_incumbent(selection, encoding):
+    problem = qp.load_orlib("port1", cardinality=4, weight_step=0.1, min_weight=0.1)
+    r = qp.solve(problem, "decompose", subsolver="exhaustive", selection=selection, encoding=encoding, subproblem_size=14,
+                 iterations=6, start="random", seed=5)
+    assert r.feasible and r.info["selection"] == selection and r.parameters["encoding"] == encoding
+    assert r.objective <= r.info["start_objective"] + 1e-15
+    assert r.info["subsolver_calls"] == 6 and r.info["subproblem_size"] == 14
