@@ -341,25 +341,13 @@ def _build_bench(p: argparse.ArgumentParser) -> None:
     p_rep.set_defaults(func=cmd_bench_report)
 
 
-#: dwave-qpu options that shape a fit check (the others act only when sampling)
-FIT_OPTIONS = ("mock", "sampler", "qpu", "profile", "config_file", "num_reads", "annealing_time", "anneal_schedule",
-               "reverse_anneal", "reverse_hold_us", "embedding", "embedding_timeout", "embedding_cache", "seed")
-
-
 def cmd_fit(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from . import solvers as solver_registry
     from .formulations.qubo import encode
-    from .solvers.dwave import fit_check, reverse_schedule
 
     qpu = solver_registry.get("dwave-qpu")
-    given = parse_key_values(args.option)
-    other = sorted(set(given) - set(FIT_OPTIONS))
-    if other:
-        raise ValidationError(f"fit does not use {', '.join(other)} (they act when sampling); it takes "
-                              f"{', '.join(FIT_OPTIONS)}")
-    opts = qpu.validate_options({k: v for k, v in given.items()})
     if args.subproblem_size is not None:
         if any(getattr(args, s, None) is not None for s in ("spec", "orlib", "synthetic", "prices")) or args.encoding:
             raise ValidationError("--subproblem-size checks a dense subproblem of that size: give no problem and no "
@@ -367,17 +355,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
         qubo = None
     else:
         qubo = encode(problem_from_args(args), encoding=args.encoding or "domain-wall")
-    seed = int(opts.get("seed") or 0)
-    child = qpu._child(opts.get("sampler"), opts.get("mock"), opts.get("qpu"), opts.get("profile"), opts.get("config_file"),
-                       seed)
-    schedule = opts.get("anneal_schedule")
-    if opts.get("reverse_anneal") is not None:
-        schedule = reverse_schedule(float(opts["reverse_anneal"]), float(opts.get("reverse_hold_us") or 10.0))
-    fit = fit_check(child, qubo=qubo, size=args.subproblem_size, num_reads=int(opts.get("num_reads") or 100),
-                    annealing_time=opts.get("annealing_time"), anneal_schedule=schedule,
-                    reverse=bool(schedule and schedule[0][1] == 1.0), embedding=opts.get("embedding") or "auto",
-                    embedding_cache=opts.get("embedding_cache", False), seed=seed,
-                    embedding_timeout=float(opts.get("embedding_timeout") or 60.0))
+    fit = qpu.fit(qubo=qubo, size=args.subproblem_size, **parse_key_values(args.option))
     what = f"a {args.subproblem_size}-variable decompose subproblem" if qubo is None else (
         f"{qubo.problem.name}: {qubo.num_variables} variables ({qubo.layout.encoding.name}), "
         f"{qubo.num_interactions} interactions")
@@ -395,7 +373,9 @@ def _build_fit(p: argparse.ArgumentParser) -> None:
     p.add_argument("--subproblem-size", type=int, metavar="N", help="check a dense N-variable subproblem (decompose) "
                                                                      "instead of a whole QUBO")
     p.add_argument("--option", "-o", action="append", metavar="KEY=VALUE",
-                   help=f"dwave-qpu options that shape the fit: {', '.join(FIT_OPTIONS)} (e.g. -o mock=pegasus)")
+                   help="dwave-qpu options that shape the fit: mock, sampler, qpu, profile, config_file, num_reads, "
+                        "annealing_time, anneal_schedule, reverse_anneal, reverse_hold_us, embedding, embedding_timeout, "
+                        "embedding_cache, seed (e.g. -o mock=pegasus)")
     p.add_argument("--json", action="store_true", help="print the fit as JSON")
     p.set_defaults(func=cmd_fit)
 

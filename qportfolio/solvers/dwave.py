@@ -63,6 +63,9 @@ CREDENTIAL_OPTIONS = (
            nullable=True),
 )
 LABEL = Option("label", "problem label shown in the Leap dashboard (default: qportfolio <fingerprint>)", TEXT, nullable=True)
+#: dwave-qpu options that shape a fit check (the others act only when sampling)
+FIT_OPTIONS = ("mock", "sampler", "qpu", "profile", "config_file", "num_reads", "annealing_time", "anneal_schedule",
+               "reverse_anneal", "reverse_hold_us", "embedding", "embedding_timeout", "embedding_cache", "seed")
 MOCK_TOPOLOGIES = {"chimera": [16, 16, 4], "pegasus": [16], "zephyr": [12, 4]}
 
 
@@ -446,6 +449,26 @@ class DWaveQPUSolver(QuboSolver):
             "source": "mock" if _is_mock(child) else "qpu",
         }
         return SampleRun(sampleset, info, parameters)
+
+    def fit(self, *, qubo: QuboModel | None = None, size: int | None = None, **options: Any) -> Fit:
+        """:func:`fit_check` with this solver's options (validated; those that only act when sampling are
+        refused): will ``qubo``, or a dense ``size``-variable decompose subproblem, embed, and at what cost."""
+        other = sorted(set(options) - set(FIT_OPTIONS))
+        if other:
+            raise ValidationError(f"fit does not use {', '.join(other)} (they act when sampling); it takes "
+                                  f"{', '.join(FIT_OPTIONS)}")
+        opts = self.validate_options(options)
+        seed = int(opts.get("seed") or 0)
+        child = self._child(opts.get("sampler"), opts.get("mock"), opts.get("qpu"), opts.get("profile"),
+                            opts.get("config_file"), seed)
+        schedule = opts.get("anneal_schedule")
+        if opts.get("reverse_anneal") is not None:
+            schedule = reverse_schedule(float(opts["reverse_anneal"]), float(opts.get("reverse_hold_us") or 10.0))
+        return fit_check(child, qubo=qubo, size=size, num_reads=int(opts.get("num_reads") or 100),
+                         annealing_time=opts.get("annealing_time"), anneal_schedule=schedule,
+                         reverse=bool(schedule and schedule[0][1] == 1.0), embedding=opts.get("embedding") or "auto",
+                         embedding_cache=opts.get("embedding_cache", False), seed=seed,
+                         embedding_timeout=float(opts.get("embedding_timeout") or 60.0))
 
     def report_lines(self, result: Result) -> list[str]:
         info = result.info
