@@ -256,6 +256,35 @@ if HAVE_NUMBA:
             im += v.imag
         return complex(re, im)
 
+    @njit(parallel=True, cache=True)
+    def unitary_all(psi, us):
+        """psi <- (⊗_q us[q]) psi: a 2x2 matrix on every qubit q (bit q of the index), in place."""
+        half = psi.size // 2
+        for q in range(us.shape[0]):
+            stride = 1 << q
+            u00, u01, u10, u11 = us[q, 0, 0], us[q, 0, 1], us[q, 1, 0], us[q, 1, 1]
+            for k in prange(half):
+                i0 = ((k >> q) << (q + 1)) | (k & (stride - 1))
+                i1 = i0 | stride
+                a = psi[i0]
+                b = psi[i1]
+                psi[i0] = u00 * a + u01 * b
+                psi[i1] = u10 * a + u11 * b
+
+    @njit(parallel=True, cache=True)
+    def local_sum(psi, gs):
+        """sum_q gs[q] acting on qubit q, applied to psi (a new array)."""
+        out = np.zeros_like(psi)
+        n = gs.shape[0]
+        for i in prange(psi.size):
+            acc = 0j
+            for q in range(n):
+                bit = (i >> q) & 1
+                j = i ^ (1 << q)
+                acc += gs[q, bit, bit] * psi[i] + gs[q, bit, 1 - bit] * psi[j]
+            out[i] = acc
+        return out
+
     def _split(n: int) -> tuple[int, int]:
         high = min(MAX_HIGH, n // 2)
         return n - high, high

@@ -37,7 +37,20 @@ class WarmStartMixerGate:
     def _views(self, psi: np.ndarray, q: int) -> np.ndarray:
         return psi.reshape(1 << (self.n - q - 1), 2, 1 << q)
 
+    def _matrices(self, angle: float) -> np.ndarray:
+        ca, sa = np.cos(angle), np.sin(angle)
+        cz, sx = np.cos(self.thetas), np.sin(self.thetas)
+        out = np.empty((self.n, 2, 2), dtype=complex)
+        out[:, 0, 0], out[:, 0, 1] = ca + 1j * sa * cz, 1j * sa * sx
+        out[:, 1, 0], out[:, 1, 1] = 1j * sa * sx, ca - 1j * sa * cz
+        return out
+
     def apply(self, psi: np.ndarray, angle: float) -> None:
+        from . import kernels
+
+        if kernels.HAVE_NUMBA:
+            kernels.unitary_all(psi, self._matrices(angle))
+            return
         ca, sa = np.cos(angle), np.sin(angle)
         for q, theta in enumerate(self.thetas):
             cz, sx = np.cos(theta), np.sin(theta)
@@ -49,6 +62,13 @@ class WarmStartMixerGate:
             v[:, 1, :] = u01 * a + u11 * b
 
     def generator(self, psi: np.ndarray) -> np.ndarray:
+        from . import kernels
+
+        if kernels.HAVE_NUMBA:
+            cz, sx = np.cos(self.thetas), np.sin(self.thetas)
+            gs = np.empty((self.n, 2, 2), dtype=complex)
+            gs[:, 0, 0], gs[:, 0, 1], gs[:, 1, 0], gs[:, 1, 1] = -cz, -sx, -sx, cz
+            return kernels.local_sum(psi, gs)
         out = np.zeros_like(psi)
         for q, theta in enumerate(self.thetas):
             cz, sx = np.cos(theta), np.sin(theta)

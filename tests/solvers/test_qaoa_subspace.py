@@ -114,3 +114,19 @@ def test_cvar_option_is_recorded_and_lowers_the_tail():
     assert plain.info["objective_optimised"] == "expectation"
     # optimising the tail puts more mass on the optimum than optimising the mean (the point of CVaR)
     assert cvar.info["optimum_probability"] >= plain.info["optimum_probability"] - 1e-12
+
+
+@pytest.mark.skipif(not kernels.HAVE_NUMBA, reason="compares the compiled kernels with the numpy path")
+def test_warm_start_mixer_kernels_equal_the_numpy_path(monkeypatch):
+    from qportfolio.qaoa.warm_start import WarmStartMixerGate
+
+    rng = np.random.default_rng(1)
+    gate = WarmStartMixerGate(rng.uniform(0.2, 2.9, 9))
+    psi = rng.normal(size=1 << 9) + 1j * rng.normal(size=1 << 9)
+    compiled, gen = psi.copy(), gate.generator(psi)
+    gate.apply(compiled, 0.37)
+    monkeypatch.setattr(kernels, "HAVE_NUMBA", False)
+    plain = psi.copy()
+    gate.apply(plain, 0.37)
+    np.testing.assert_allclose(compiled, plain, atol=1e-13)
+    np.testing.assert_allclose(gen, gate.generator(psi), atol=1e-13)
