@@ -37,9 +37,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--plot", help="write a gap-per-set chart (PNG)")
     parser.add_argument("--limit", type=int, help="run at most this many pending jobs (then report what is there)")
+    parser.add_argument("--suite", default="devices", help="the suite (default the built-in devices; "
+                                                           "benchmarks/devices-long.toml: 100 subproblems)")
     args = parser.parse_args()
     Path(args.db).parent.mkdir(parents=True, exist_ok=True)
-    summary = run_suite(load_suite("devices"), args.db, workers=args.workers, progress="lines", limit=args.limit)
+    summary = run_suite(load_suite(args.suite), args.db, workers=args.workers, progress="lines", limit=args.limit)
     print(f"{summary.done} jobs run, {summary.skipped} already in {args.db}, {summary.failed} failed\n")
     runs = add_metrics(load_runs(args.db))
     rows = runs[(runs["role"] == "solver")].copy()
@@ -67,7 +69,7 @@ def main() -> None:
                                ("improvements_median", "improvements (median)", ".0f"),
                                ("subsolver_share", "subsolver share of wall", ".2f"),
                                ("wall_median_s", "wall s (median)", ".1f")])
-    write_json("quantum_reach", table, {"db": args.db, "table": text})
+    write_json(f"quantum_reach_{Path(args.suite).stem}", table, {"db": args.db, "suite": args.suite, "table": text})
     if args.plot:
         import matplotlib
 
@@ -82,7 +84,8 @@ def main() -> None:
         ax.set_xticks(np.arange(len(sets)) + 0.4 - width / 2, sets)
         ax.set_yscale("log")
         ax.set_ylabel("median gap to SCIP's optimum, % (floor 1e-4)")
-        ax.set_title("decompose from a random start, 20 subproblems of 20 variables")
+        loops = sorted({int((o or {}).get("iterations", 0)) for o in rows["options"]})
+        ax.set_title(f"decompose from a random start, {'/'.join(map(str, loops))} subproblems of 20 variables")
         ax.legend(fontsize=7)
         fig.tight_layout()
         fig.savefig(args.plot, dpi=110)
