@@ -76,17 +76,19 @@ def main() -> None:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        fig, ax = plt.subplots(figsize=(8, 4.5))
+        fig, ax = plt.subplots(figsize=(10, 4.8))
         width = 0.8 / max(len(table), 1)
+        colours = plt.get_cmap("tab20")
         for k, row in enumerate(table):
             ax.bar(np.arange(len(sets)) + k * width, [max(row.get(s, np.nan), 1e-4) for s in sets], width,
+                   color=colours(k % 20),
                    label=row["configuration"] + (" (mock QPU)" if "mock" in row["configuration"] else ""))
         ax.set_xticks(np.arange(len(sets)) + 0.4 - width / 2, sets)
         ax.set_yscale("log")
         ax.set_ylabel("median gap to SCIP's optimum, % (floor 1e-4)")
         loops = sorted({int((o or {}).get("iterations", 0)) for o in rows["options"]})
         ax.set_title(f"decompose from a random start, {'/'.join(map(str, loops))} subproblems of 20 variables")
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
         fig.tight_layout()
         fig.savefig(args.plot, dpi=110)
         print(f"plot written to {args.plot}")
