@@ -239,3 +239,14 @@ def test_lazy_package_names_resolve():
         assert getattr(qp, name) is not None
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         qp.nope  # noqa: B018
+
+
+def test_version_is_the_installed_distributions(capsys):
+    from importlib.metadata import version
+
+    import qportfolio as qp
+
+    assert qp.__version__ == version("qportfolio")
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out.strip() == f"qportfolio {qp.__version__}"
