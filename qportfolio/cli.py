@@ -25,7 +25,15 @@ from . import __version__
 from .classic.cli import BUILDERS as CLASSIC_BUILDERS
 from .classic.cli import COMMAND_DESCRIPTION as CLASSIC_DESCRIPTION
 from .classic.cli import COMMAND_HELP as CLASSIC_HELP
-from .cli_args import IntermixedParser, add_problem_args, demo_spec_path, parse_key_values, parse_value, problem_from_args
+from .cli_args import (
+    IntermixedParser,
+    add_problem_args,
+    demo_spec_path,
+    has_problem_source,
+    parse_key_values,
+    parse_value,
+    problem_from_args,
+)
 from .errors import QPortfolioError, ValidationError, one_line
 
 if TYPE_CHECKING:  # the library loads when a command runs, so that --help and --version answer at once
@@ -349,7 +357,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
 
     qpu = solver_registry.get("dwave-qpu")
     if args.subproblem_size is not None:
-        if any(getattr(args, s, None) is not None for s in ("spec", "orlib", "synthetic", "prices")) or args.encoding:
+        if has_problem_source(args) or args.encoding:
             raise ValidationError("--subproblem-size checks a dense subproblem of that size: give no problem and no "
                                   "--encoding with it")
         qubo = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..formulations.qubo import QuboModel
@@ -9,14 +11,23 @@ from ..formulations.qubo import QuboModel
 CHUNK = 1 << 18
 
 
+def bqm_matrices(bqm: Any, labels: list[str]) -> tuple[np.ndarray, np.ndarray, float]:
+    """(linear, upper-triangular quadratic, offset) of a BQM in the order ``labels``."""
+    lin, (rows, cols, vals), offset = bqm.to_numpy_vectors(variable_order=labels)
+    quad = np.zeros((len(labels), len(labels)))
+    np.add.at(quad, (np.minimum(rows, cols), np.maximum(rows, cols)), vals)
+    return np.asarray(lin, dtype=float), quad, float(offset)
+
+
 def qubo_matrices(qubo: QuboModel) -> tuple[np.ndarray, np.ndarray, float]:
     """(linear, upper-triangular quadratic, offset) in layout order."""
-    labels = list(qubo.layout.labels)
-    lin, (rows, cols, vals), offset = qubo.bqm.to_numpy_vectors(variable_order=labels)
-    n = len(labels)
-    quad = np.zeros((n, n))
-    np.add.at(quad, (np.minimum(rows, cols), np.maximum(rows, cols)), vals)
-    return lin.astype(float), quad, float(offset)
+    return bqm_matrices(qubo.bqm, list(qubo.layout.labels))
+
+
+def bits_energies(bits: np.ndarray, lin: np.ndarray, quad: np.ndarray, offset: float) -> np.ndarray:
+    """E(x) of each row of 0/1 ``bits`` (offset included)."""
+    b = np.asarray(bits, dtype=float)
+    return offset + b @ lin + np.einsum("bi,bi->b", b @ quad, b)
 
 
 def basis_energies(qubo: QuboModel, masks: np.ndarray) -> np.ndarray:
@@ -26,6 +37,5 @@ def basis_energies(qubo: QuboModel, masks: np.ndarray) -> np.ndarray:
     shifts = np.arange(n, dtype=np.int64)
     out = np.empty(masks.shape[0])
     for start in range(0, masks.shape[0], CHUNK):
-        bits = ((masks[start : start + CHUNK, None] >> shifts) & 1).astype(float)
-        out[start : start + CHUNK] = offset + bits @ lin + np.einsum("bi,bi->b", bits @ quad, bits)
+        out[start : start + CHUNK] = bits_energies((masks[start : start + CHUNK, None] >> shifts) & 1, lin, quad, offset)
     return out

@@ -34,6 +34,15 @@ class Gate(Protocol):
         """<lam|G|phi>, then both vectors rotated by exp(-i angle G) (one backward step of the adjoint method)."""
 
 
+def adjoint_step(gate: Gate, lam: np.ndarray, phi: np.ndarray, angle: float) -> complex:
+    """The backward step of the adjoint method from a gate's ``inner`` and ``apply``: <lam|G|phi>,
+    then both vectors rotated by exp(-i angle G) (gates with a one-pass kernel do better)."""
+    value = gate.inner(lam, phi)
+    gate.apply(phi, angle)
+    gate.apply(lam, angle)
+    return value
+
+
 class XMixerGate:
     def __init__(self, num_qubits: int) -> None:
         self.n = num_qubits
@@ -53,10 +62,7 @@ class XMixerGate:
             v[:, 1, :] = s * a + c * b
 
     def adjoint_step(self, lam: np.ndarray, phi: np.ndarray, angle: float) -> complex:
-        value = self.inner(lam, phi)
-        self.apply(phi, angle)
-        self.apply(lam, angle)
-        return value
+        return adjoint_step(self, lam, phi, angle)
 
     def inner(self, lam: np.ndarray, phi: np.ndarray) -> complex:
         """<lam|G|phi>."""
@@ -127,10 +133,7 @@ class XYEdgeGate:
         if not self.cache:
             return subspace.xy_adjoint_step(lam, phi, self.basis.masks, self.i, self.j, self.basis.binomials,
                                             np.cos(angle), np.sin(angle))
-        value = self.inner(lam, phi)
-        self.apply(phi, angle)
-        self.apply(lam, angle)
-        return value
+        return adjoint_step(self, lam, phi, angle)
 
     def inner(self, lam: np.ndarray, phi: np.ndarray) -> complex:
         """<lam|G|phi>, without a state-sized temporary when the kernels run."""

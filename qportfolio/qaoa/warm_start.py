@@ -81,10 +81,9 @@ class WarmStartMixerGate:
         return complex(np.vdot(lam, self.generator(phi)))
 
     def adjoint_step(self, lam: np.ndarray, phi: np.ndarray, angle: float) -> complex:
-        value = self.inner(lam, phi)
-        self.apply(phi, angle)
-        self.apply(lam, angle)
-        return value
+        from .mixers import adjoint_step
+
+        return adjoint_step(self, lam, phi, angle)
 
 
 def regularized(values: np.ndarray, epsilon: float) -> np.ndarray:

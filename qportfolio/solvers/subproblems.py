@@ -22,8 +22,6 @@ weight when weight is kept) and ``exhaustive`` (the subproblem's exact optimum).
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +31,8 @@ import scipy.sparse as sp
 
 from ..errors import ValidationError
 from ..formulations.qubo import QuboModel
+from ..qaoa.energies import bits_energies, bqm_matrices
+from ..qaoa.sampling import bits_of
 
 #: Largest subproblem the exhaustive control enumerates (2^24 states, ~0.1 GB of energies).
 EXHAUSTIVE_MAX = 24
@@ -197,18 +197,6 @@ class SubsolverCall:
     info: dict[str, Any] = field(default_factory=dict)
 
 
-def _matrix(bqm: dimod.BinaryQuadraticModel, labels: list[str]) -> tuple[np.ndarray, np.ndarray, float]:
-    lin, (r, c, v), off = bqm.to_numpy_vectors(variable_order=labels)
-    q = np.zeros((len(labels), len(labels)))
-    np.add.at(q, (np.minimum(r, c), np.maximum(r, c)), v)
-    return np.asarray(lin, float), q, float(off)
-
-
-def _energies(bits: np.ndarray, lin: np.ndarray, quad: np.ndarray, off: float) -> np.ndarray:
-    b = bits.astype(float)
-    return off + b @ lin + np.einsum("bi,bi->b", b @ quad, b)
-
-
 def _sampleset(bits: np.ndarray, labels: list[str], energies: np.ndarray, counts: np.ndarray | None = None
                ) -> dimod.SampleSet:
     return dimod.SampleSet.from_samples((bits.astype(np.int8), labels), dimod.BINARY, energy=energies,
@@ -227,7 +215,7 @@ def random_assignments(bqm: dimod.BinaryQuadraticModel, weight: int | None, read
         ranks = np.argsort(np.argsort(keys, axis=1), axis=1)
         bits = (ranks < weight).astype(np.int8)
     unique, counts = np.unique(bits, axis=0, return_counts=True)
-    return _sampleset(unique, labels, _energies(unique, *_matrix(bqm, labels)), counts)
+    return _sampleset(unique, labels, bits_energies(unique, *bqm_matrices(bqm, labels)), counts)
 
 
 def exhaustive_optimum(bqm: dimod.BinaryQuadraticModel, weight: int | None) -> dimod.SampleSet:
@@ -240,17 +228,15 @@ def exhaustive_optimum(bqm: dimod.BinaryQuadraticModel, weight: int | None) -> d
     from ..qaoa.subspace import weight_masks
 
     masks = np.arange(1 << n, dtype=np.int64) if weight is None else weight_masks(n, weight)
-    lin, quad, off = _matrix(bqm, labels)
+    lin, quad, off = bqm_matrices(bqm, labels)
     best_e, best_m = np.inf, 0
-    shifts = np.arange(n, dtype=np.int64)
     for start in range(0, masks.size, 1 << 16):
         chunk = masks[start:start + (1 << 16)]
-        e = _energies(((chunk[:, None] >> shifts) & 1), lin, quad, off)
+        e = bits_energies(bits_of(chunk, n), lin, quad, off)
         k = int(np.argmin(e))
         if e[k] < best_e:
             best_e, best_m = float(e[k]), int(chunk[k])
-    bits = ((np.array([best_m]) [:, None] >> shifts) & 1)
-    return _sampleset(bits, labels, np.array([best_e]))
+    return _sampleset(bits_of(np.array([best_m]), n), labels, np.array([best_e]))
 
 
 def clique_size(sampler: Any) -> int:
@@ -266,15 +252,3 @@ def qubits_that_fit(max_bytes: int) -> int:
     from ..qaoa.basis import BYTES_PER_STATE
 
     return max(1, math.floor(math.log2(max(max_bytes, 1) / BYTES_PER_STATE)))
-
-
-def options_for(owner: str, declared: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
-    """The subsolver's own options checked against its declarations (the encoding, penalty and
-    result options belong to the full QUBO: they go to ``decompose``)."""
-    from .options import validate_options
-
-    return validate_options(owner, declared, given)
-
-
-def seconds_since(t0: float) -> float:
-    return time.perf_counter() - t0
