@@ -62,10 +62,16 @@ from ..memory import check_allocation
 from ..problem import PortfolioProblem
 from ..relaxation import lagrangian_bound, max_eigenvalue, solve_relaxation
 from ..repair import heuristic_units, units_objective
+from .qubo_structure import BLOCK_BYTES, BQM_BYTES_PER_INTERACTION, QuboStructure
 
-#: bytes per (variable, variable) entry while a QUBO is built densely: the matrix, two outer
-#: products, the upper-triangle indices and values
-QUBO_BYTES_PER_ENTRY = 48
+#: QUBOs up to this many variables get their coupling count and range scanned for ``summary``
+#: (an O(N^2)-time, bounded-memory scan; larger ones report them once their BQM is built)
+STATS_MAX_VARIABLES = 6000
+
+
+def bqm_bytes(num_variables: int) -> float:
+    """Estimated bytes of the dense dimod BQM of ``num_variables`` variables plus its build blocks."""
+    return BQM_BYTES_PER_INTERACTION * num_variables * (num_variables - 1) / 2.0 + 2.0 * BLOCK_BYTES
 
 
 @dataclass(frozen=True)
@@ -216,30 +222,72 @@ class DecodedSamples:
     linking_violation: np.ndarray  # weight bits set on unselected assets
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class QuboModel:
-    """A problem's QUBO: the BQM, its variable layout, the penalties used, and a decoder."""
+    """A problem's QUBO: its structured form, variable layout, penalties and a decoder; the dimod
+    BQM (``bqm``) is built on first use, so that samplers which take the structure never pay for
+    N^2 couplings (:mod:`qportfolio.formulations.qubo_structure`)."""
 
     problem: PortfolioProblem
-    bqm: dimod.BinaryQuadraticModel
     layout: VariableLayout
     penalties: Penalties
     calibration: PenaltyCalibration | None
     encode_seconds: float
     shift: float = 0.0  # nu * step of the Lagrangian shift term (0 when not used)
+    structure: QuboStructure | None = None  # None for a QUBO read from a file (its BQM is the file's)
+    built_bqm: dimod.BinaryQuadraticModel | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.structure is None and self.built_bqm is None:
+            raise ValidationError("a QuboModel needs its structure or a BQM")
+
+    @property
+    def bqm(self) -> dimod.BinaryQuadraticModel:
+        """The dimod BQM (built once, in row blocks, after the memory guard's estimate)."""
+        if self.built_bqm is None:
+            nv = self.num_variables
+            check_allocation(f"a dimod BQM of {nv:,} variables ({self.layout.encoding.name} encoding)",
+                             bqm_bytes(nv), "use a sampler that takes the structured QUBO (tabu-structured, qubo), "
+                             "a coarser weight_step, fewer assets, or selection-only weights")
+            object.__setattr__(self, "built_bqm", self.structure.to_bqm())  # type: ignore[union-attr]
+        return self.built_bqm  # type: ignore[return-value]
+
+    @property
+    def has_bqm(self) -> bool:
+        """Whether the BQM exists already (reading ``bqm`` builds it)."""
+        return self.built_bqm is not None
 
     @property
     def offset(self) -> float:
-        """Constant term of the energy (already inside ``bqm``; ``bqm.energy`` includes it)."""
-        return float(self.bqm.offset)
+        """Constant term of the energy (``bqm.energy`` and ``energies`` include it)."""
+        return float(self.structure.offset if self.structure is not None else self.bqm.offset)
 
     @property
     def num_variables(self) -> int:
-        return self.bqm.num_variables
+        return len(self.layout.labels)
+
+    def _coupling_stats(self) -> tuple[int, float, float] | None:
+        if self.has_bqm:
+            return None
+        cached = self.__dict__.get("_stats", False)
+        if cached is False:
+            cached = self.structure.coupling_stats(STATS_MAX_VARIABLES)  # type: ignore[union-attr]
+            object.__setattr__(self, "_stats", cached)
+        return cached
 
     @property
-    def num_interactions(self) -> int:
-        return self.bqm.num_interactions
+    def num_interactions(self) -> int | None:
+        """Non-zero couplings (None when the BQM is not built and N is too large to scan cheaply)."""
+        if self.has_bqm:
+            return self.bqm.num_interactions
+        stats = self._coupling_stats()
+        return None if stats is None else stats[0]
+
+    def energies(self, samples: Any) -> np.ndarray:
+        """QUBO energy of each sample (offset included), from the structure when there is one."""
+        if self.structure is None:
+            return np.asarray(self.bqm.energies((self.sample_matrix(samples), list(self.layout.labels))), dtype=float)
+        return self.structure.energies(self.sample_matrix(samples))
 
     def sample_matrix(self, samples: Any) -> np.ndarray:
         """Samples (SampleSet, dict, list of dicts or array in layout order) as a 0/1 matrix."""
@@ -299,16 +347,25 @@ class QuboModel:
             x[first + 1:first + 1 + len(enc.coefficients(span))] = enc.canonical_bits(int(units[i] - lo[i]), span)
         return dict(zip(self.layout.labels, x.tolist()))
 
-    def coefficient_ranges(self) -> dict[str, float]:
+    def coefficient_ranges(self) -> dict[str, float] | None:
         """Largest / smallest non-zero |bias| of the linear and quadratic parts and of both: the
-        dynamic range a device must resolve (hardware has a few bits of precision)."""
-        lin = np.abs(np.asarray(list(self.bqm.linear.values()), dtype=float))
-        quad = np.abs(np.asarray(list(self.bqm.quadratic.values()), dtype=float))
+        dynamic range a device must resolve (hardware has a few bits of precision). None when the
+        BQM is not built and the QUBO is too large to scan cheaply."""
 
         def ratio(values: np.ndarray) -> float:
             values = values[values > 0]
             return float(values.max() / values.min()) if values.size else 1.0
 
+        if self.has_bqm or self.structure is None:
+            lin = np.abs(np.asarray(list(self.bqm.linear.values()), dtype=float))
+            quad = np.abs(np.asarray(list(self.bqm.quadratic.values()), dtype=float))
+            return {"linear": ratio(lin), "quadratic": ratio(quad), "all": ratio(np.concatenate([lin, quad]))}
+        stats = self._coupling_stats()
+        if stats is None:
+            return None
+        lin = np.abs(self.structure.bqm_linear())
+        _, largest, smallest = stats
+        quad = np.array([largest, smallest]) if np.isfinite(smallest) else np.zeros(0)
         return {"linear": ratio(lin), "quadratic": ratio(quad), "all": ratio(np.concatenate([lin, quad]))}
 
     def summary(self) -> dict[str, Any]:
@@ -316,7 +373,7 @@ class QuboModel:
             "num_variables": self.num_variables,
             "num_interactions": self.num_interactions,
             "encoding": self.layout.encoding.name,
-            "coefficient_ratio": self.coefficient_ranges()["all"],
+            "coefficient_ratio": (self.coefficient_ranges() or {}).get("all"),
             "selection_only": self.problem.selection_only,
             "penalties": self.penalties.as_dict(),
             "offset": self.offset,
@@ -376,42 +433,31 @@ def encode(
     if not margin >= 0:
         raise ValidationError(f"margin must be >= 0, got {margin}")
     layout = build_layout(problem, encoding)
-    check_allocation(f"a dense QUBO with {layout.num_variables:,} variables ({layout.encoding.name} encoding)",
-                     QUBO_BYTES_PER_ENTRY * float(layout.num_variables) ** 2,
-                     "use a coarser weight_step, the binary encoding, fewer assets, or selection-only weights")
     calibration = None
     if penalties is None or lagrangian_shift:
         calibrated, calibration = calibrate_penalties(problem, margin, lagrangian_shift)
     pen = calibrated if penalties is None else _penalties_from(penalties)
     shift = calibration.multiplier * problem.weight_step if (lagrangian_shift and calibration) else 0.0
     pen = pen.scaled(penalty_scale)
+    structure = qubo_structure(problem, layout, pen, shift)
+    return QuboModel(problem, layout, pen, calibration, time.perf_counter() - start, shift, structure)
 
-    nv = layout.num_variables
+
+def qubo_structure(problem: PortfolioProblem, layout: VariableLayout, pen: Penalties, shift: float) -> QuboStructure:
+    """The structured QUBO (see the module docstring for the energy; the linear part has the
+    operations of the dense build, so that the BQM's biases come out bitwise the same)."""
     a, b = problem.objective_coefficients()
     k, total = problem.cardinality, problem.units
     coef = layout.coefficient.astype(float)  # m = M x with M[asset_v, v] = coef_v; sum m = coef . x
     sel = layout.is_selection.astype(float)
-
-    # M' Sigma M without the matmul: entry (v, u) is coef_v coef_u Sigma[asset_v, asset_u]
-    quad = a * np.outer(coef, coef) * problem.covariance[np.ix_(layout.asset, layout.asset)]
-    quad += pen.cardinality * np.outer(sel, sel) + pen.budget * np.outer(coef, coef)
     linear = -b * coef * problem.expected_returns[layout.asset]
     linear += -2.0 * pen.cardinality * k * sel - (2.0 * pen.budget * total + shift) * coef
-    bits = np.flatnonzero(~layout.is_selection)
-    linear[bits] += pen.linking
-    parents = layout.parent[bits]  # linking: C b (1 - parent(b))
-    quad[bits, parents] -= 0.5 * pen.linking
-    quad[parents, bits] -= 0.5 * pen.linking
+    linear[~layout.is_selection] += pen.linking  # linking: C b (1 - parent(b))
     offset = pen.cardinality * k * k + pen.budget * total * total + shift * total
-
-    linear = linear + np.diag(quad)  # x_i^2 = x_i
-    rows, cols = np.triu_indices(nv, 1)
-    values = quad[rows, cols] + quad[cols, rows]
-    keep = values != 0.0
-    bqm = dimod.BinaryQuadraticModel.from_numpy_vectors(
-        linear, (rows[keep], cols[keep], values[keep]), offset, dimod.BINARY, variable_order=list(layout.labels)
-    )
-    return QuboModel(problem, bqm, layout, pen, calibration, time.perf_counter() - start, shift)
+    return QuboStructure(covariance=np.ascontiguousarray(problem.covariance, dtype=float), asset=layout.asset,
+                         coefficient=coef, selection=sel, parent=layout.parent, linear=linear, risk=float(a),
+                         cardinality=pen.cardinality, budget=pen.budget, linking=pen.linking, offset=float(offset),
+                         labels=layout.labels)
 
 
 #: The formulation's uniform name (every module of :mod:`qportfolio.formulations` has ``build``).
@@ -495,7 +541,7 @@ def load(path: str) -> QuboModel:
                             selection_index=np.array(lay["selection_index"], dtype=np.int64),
                             parent=np.array(lay["parent"], dtype=np.int64),
                             encoding=WeightEncoding(enc["name"], chain=enc["chain"], cap=enc["cap"]))
-    return QuboModel(problem, bqm, layout, Penalties(**info["penalties"]), None, 0.0, float(info["shift"]))
+    return QuboModel(problem, layout, Penalties(**info["penalties"]), None, 0.0, float(info["shift"]), built_bqm=bqm)
 
 
 def decode_file(path: str, samples: Any) -> DecodedSamples:
