@@ -41,12 +41,14 @@ import qportfolio as qp
 SOLVER_OPTIONS: dict[str, dict[str, Any]] = {
     "sa": {"num_reads": 1, "num_sweeps": 1000},
     "tabu-restarts": {},
+    "tabu-structured": {},
     "kerberos": {},
     "pt": {},
     "sqa": {"num_reads": 1},
 }
 ENCODINGS = ("binary", "unary", "domain-wall", "bounded-coefficient:4")
 STRATEGIES = ("calibrated", "tuned")
+PATIENCE = (20, 50, 100, 200)
 OPT_TOL = 1e-9
 
 
@@ -60,6 +62,10 @@ def configurations() -> dict[str, tuple[str, dict[str, Any]]]:
             for strategy in STRATEGIES:
                 configs[f"{solver}/{encoding}/{strategy}"] = (solver, {**opts, "encoding": encoding,
                                                                         "penalty_strategy": strategy})
+    for patience in PATIENCE:  # the stopping rule: calls in a row without a lower energy
+        configs[f"tabu-structured/domain-wall/calibrated/patience{patience}"] = (
+            "tabu-structured", {"encoding": "domain-wall", "penalty_strategy": "calibrated", "patience": patience})
+    configs["qubo"] = ("qubo", {})  # the default as registered (its own stopping rule)
     return configs
 
 
@@ -78,7 +84,9 @@ def run_one(job: tuple[str, str, float, float | None, int, bool]) -> dict[str, A
             "feasible_fraction": info.get("feasible_fraction"), "num_samples": info.get("num_samples"),
             "num_variables": info.get("num_variables"), "coefficient_ratio": info.get("coefficient_ratio"),
             "chosen_scale": (info.get("penalty_tuning") or {}).get("chosen_scale"),
-            "sample_seconds": info.get("sample_seconds"), "seconds": time.perf_counter() - start}
+            "sample_seconds": info.get("sample_seconds"), "seconds": time.perf_counter() - start,
+            "batches": info.get("batches"), "stopped_by": info.get("stopped_by"),
+            "best_energy_seconds": info.get("best_energy_seconds")}
 
 
 def gap(value: float | None, optimum: float) -> float:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Literal
 
-import cvxpy as cp
 import numpy as np
 import scipy.linalg
 from threadpoolctl import threadpool_limits
@@ -163,6 +162,8 @@ def bound_diagonal(problem: PortfolioProblem, *, eps: float = BOUND_SDP_EPS) -> 
     with Q = Sigma / v, v the mean variance). Falls back to the max-trace split when the SDP
     solver returns no duals; the answer is validated either way (:func:`_valid_diagonal`).
     """
+    import cvxpy as cp  # imported here: cvxpy takes ~0.8 s to import, and most solves never need it
+
     cov, lam, n = problem.covariance, problem.risk_aversion, problem.n
     if lam == 0 or not np.all(np.diag(cov) > 0):
         return np.zeros(n)

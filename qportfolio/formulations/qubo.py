@@ -236,6 +236,7 @@ class QuboModel:
     shift: float = 0.0  # nu * step of the Lagrangian shift term (0 when not used)
     structure: QuboStructure | None = None  # None for a QUBO read from a file (its BQM is the file's)
     built_bqm: dimod.BinaryQuadraticModel | None = field(default=None, repr=False)
+    calibrate_seconds: float = 0.0  # the part of encode_seconds spent calibrating the penalties
 
     def __post_init__(self) -> None:
         if self.structure is None and self.built_bqm is None:
@@ -434,13 +435,16 @@ def encode(
         raise ValidationError(f"margin must be >= 0, got {margin}")
     layout = build_layout(problem, encoding)
     calibration = None
+    t_cal = time.perf_counter()
     if penalties is None or lagrangian_shift:
         calibrated, calibration = calibrate_penalties(problem, margin, lagrangian_shift)
+    calibrate_seconds = time.perf_counter() - t_cal
     pen = calibrated if penalties is None else _penalties_from(penalties)
     shift = calibration.multiplier * problem.weight_step if (lagrangian_shift and calibration) else 0.0
     pen = pen.scaled(penalty_scale)
     structure = qubo_structure(problem, layout, pen, shift)
-    return QuboModel(problem, layout, pen, calibration, time.perf_counter() - start, shift, structure)
+    return QuboModel(problem, layout, pen, calibration, time.perf_counter() - start, shift, structure,
+                     calibrate_seconds=calibrate_seconds)
 
 
 def qubo_structure(problem: PortfolioProblem, layout: VariableLayout, pen: Penalties, shift: float) -> QuboStructure:

@@ -23,13 +23,14 @@ import numpy as np
 
 from ..formulations.qubo import QuboModel, encode
 from ..problem import PortfolioProblem
+from .stopping import StopRule
 
 
 class RepeatedSampler(Protocol):
     """What the pilots need of a QUBO solver (``QuboSolver.sample_repeatedly``)."""
 
     def sample_repeatedly(self, qubo: QuboModel, *, seed: int | None, params: Mapping[str, Any],
-                          time_budget: float | None = None, batches: int = 1) -> Any: ...
+                          stop: Any = None) -> Any: ...
 
 #: Candidate multiples of the calibrated penalty strengths, from the certified one down.
 DEFAULT_SCALES: tuple[float, ...] = (1.0, 0.5, 0.25, 0.125, 0.0625)
@@ -89,7 +90,8 @@ def tune_penalty_scale(solver: RepeatedSampler, problem: PortfolioProblem, encod
     for j, scale in enumerate(scales):
         qubo = encode(problem, **{**encode_opts, "penalty_scale": base * scale})
         pilot_seed = None if seed is None else (seed + PILOT_SEED_OFFSET * (j + 1)) % 2**32
-        run = solver.sample_repeatedly(qubo, seed=pilot_seed, params=run_params, time_budget=per_pilot)
+        stop = None if per_pilot is None else StopRule(deadline=time.perf_counter() + per_pilot)
+        run = solver.sample_repeatedly(qubo, seed=pilot_seed, params=run_params, stop=stop)
         decoded = qubo.decode(run.sampleset)
         occurrences = np.asarray(run.sampleset.record.num_occurrences, dtype=float)
         total += int(occurrences.sum())

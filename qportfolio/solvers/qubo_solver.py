@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from abc import abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -41,6 +41,7 @@ from .options import (
     BOOLEAN,
     COUNT,
     NON_NEGATIVE,
+    NUMBER,
     PENALTIES,
     POSITIVE,
     Check,
@@ -51,6 +52,7 @@ from .options import (
     seed_option,
 )
 from .penalty_tuning import tune_penalty_scale
+from .stopping import StopRule
 
 
 def _encoding(value: Any, field: str) -> Any:
@@ -74,16 +76,34 @@ ENCODE_OPTIONS = declare(
 RUN_OPTIONS = declare(
     Option("penalty_strategy", "calibrated (the certified penalties) or tuned (pilot runs pick the penalty scale)",
            choice("calibrated", "tuned"), default="calibrated", flag=True),
-    Option("time_budget", "seconds of sampling: repeat the sampler (new seeds) until spent; pilots included when tuned",
-           POSITIVE, nullable=True, role=Role.TIME_BUDGET, flag=True),
-    Option("batches", "number of sampler calls when no time_budget is given", COUNT, default=1),
+    Option("time_budget", "seconds for the whole solve (encoding, calibration, sampling, decoding): sampler calls "
+           "repeat, new seeds, until it is spent; pilots included when tuned", POSITIVE, nullable=True,
+           role=Role.TIME_BUDGET, flag=True),
+    Option("batches", "number of sampler calls when no time_budget is given (with one: at most this many)", COUNT,
+           nullable=True),
+    Option("target_objective", "stop once a feasible sample's objective is at or below this value", NUMBER,
+           nullable=True, flag=True),
+    Option("patience", "stop after this many sampler calls in a row without a lower energy", COUNT, nullable=True,
+           flag=True),
 )
+#: share of a time budget kept for decoding the samples and building the result
+DECODE_RESERVE = 0.03
 RESULT_OPTIONS = declare(
     Option("repair", "map infeasible samples to the nearest feasible portfolio", BOOLEAN, default=False, flag=True),
     Option("polish", "classical local search (unit transfers, swaps) from the best 5 portfolios", BOOLEAN,
            default=False, flag=True),
 )
 POLISH_STARTS = 5
+
+
+def _reaches(qubo: QuboModel, sampleset: dimod.SampleSet, target: float) -> bool:
+    decoded = qubo.decode(sampleset)
+    found = decoded.objective[decoded.feasible]
+    return bool(found.size) and float(found.min()) <= target + 1e-12 * max(1.0, abs(target))
+
+
+def session_info(session: Any) -> dict[str, Any]:
+    return dict(getattr(session, "info", {}) or {})
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,6 +240,7 @@ class QuboSolver(Solver):
         return {name: o.default for name, o in self.sampler_options.items() if o.default is not None and name != "seed"}
 
     def _solve(self, problem: PortfolioProblem, **options: Any) -> SolverOutput:
+        t0 = time.perf_counter()
         encode_opts = {k: options.pop(k) for k in list(options) if k in ENCODE_OPTIONS}
         run_opts = {k: options.pop(k) for k in list(options) if k in RUN_OPTIONS}
         repair = bool(options.pop("repair", False))
@@ -229,54 +250,96 @@ class QuboSolver(Solver):
         params = {**self.defaults, **options}
         strategy = run_opts.get("penalty_strategy", "calibrated")
         budget = run_opts.get("time_budget")
-        batches = run_opts.get("batches", 1)
         extra: dict[str, Any] = {}
-        t0 = time.perf_counter()
         if strategy == "tuned":
             tuning = tune_penalty_scale(self, problem, encode_opts, params, seed=seed, time_budget=budget)
             encode_opts = {**encode_opts, "penalty_scale": tuning.scale * float(encode_opts.get("penalty_scale", 1.0))}
             extra["penalty_tuning"] = tuning.as_info()
-            budget = None if budget is None else max(budget - (time.perf_counter() - t0), 0.0)
+        t_tune = time.perf_counter()
         qubo = encode(problem, **encode_opts)
         t1 = time.perf_counter()
-        run = self.sample_repeatedly(qubo, seed=seed, params=params, time_budget=budget, batches=batches)
-        sample_seconds = time.perf_counter() - t1
+        deadline = None
+        if budget is not None:
+            deadline = t0 + budget * (1.0 - DECODE_RESERVE)
+            if t1 >= deadline:
+                raise ValidationError(f"time_budget={budget:g} s does not cover the encoding alone ({t1 - t0:.2f} s on this "
+                                      f"machine); give at least {2 * (t1 - t0) / (1 - DECODE_RESERVE):.2g} s, or "
+                                      "batches=N with no time_budget")
+        stop = StopRule(deadline=deadline, batches=run_opts.get("batches"), target=run_opts.get("target_objective"),
+                        patience=run_opts.get("patience"), time_budget=budget)
+        run = self.sample_repeatedly(qubo, seed=seed, params=params, stop=stop)
+        t2 = time.perf_counter()
         recorded = dict(params) if run.parameters is None else dict(run.parameters)
         parameters = {**recorded, **encode_opts, **run_opts, "repair": repair, "polish": polish}
-        return decode_samples(qubo, run.sampleset, parameters=parameters, seed=seed, repair=repair, polish=polish,
-                              extra_info={"sample_seconds": sample_seconds, "solve_seconds": time.perf_counter() - t0,
-                                          **extra, **run.info})
+        out = decode_samples(qubo, run.sampleset, parameters=parameters, seed=seed, repair=repair, polish=polish,
+                             extra_info={"sample_seconds": t2 - t1, **extra, **run.info})
+        t3 = time.perf_counter()
+        phases = {"tune": t_tune - t0, "calibrate": qubo.calibrate_seconds,
+                  "encode": qubo.encode_seconds - qubo.calibrate_seconds, "sample": t2 - t1, "decode": t3 - t2}
+        if strategy != "tuned":
+            phases.pop("tune")
+        out.info.update(phases=phases, solve_seconds=t3 - t0)
+        return out
 
     def sample_repeatedly(self, qubo: QuboModel, *, seed: int | None, params: Mapping[str, Any],
-                          time_budget: float | None = None, batches: int = 1) -> SampleRun:
-        """``batches`` calls of :meth:`_sample` (seeds seed, seed + 1, ...), or as many as fit in
-        ``time_budget`` seconds (at least one; a call is not started when the last one's duration
-        says it would overrun). The sample sets are concatenated; ``info["batches"]`` says how many
-        ran, and ``time_budget=None, batches=<that number>`` repeats the run exactly."""
+                          stop: StopRule | None = None) -> SampleRun:
+        """Sampler calls (seeds seed, seed + 1, ...) until ``stop`` says so: ``batches`` calls, the
+        deadline (a call is not started when the last one's duration says it would overrun it), a
+        feasible sample at the target objective, or ``patience`` calls in a row without a lower
+        energy; at least one call. The sample sets are concatenated; ``info["batches"]`` says how many
+        ran and ``info["stopped_by"]`` why, and ``batches=<that number>`` with no time budget, target or
+        patience repeats the run exactly (for backends whose calls do fixed work: ``deterministic``)."""
+        stop = stop or StopRule()
         runs: list[SampleRun] = []
+        session = self._session(qubo, seed, params)
         start = time.perf_counter()
+        best, stagnant, reason, best_call, best_seconds = np.inf, 0, "batches", 0, 0.0
         while True:
             t = time.perf_counter()
-            batch_seed = None if seed is None else (seed + len(runs)) % 2**32
-            call = dict(params) if time_budget is None else self.budget_params(params, time_budget - (t - start))
-            runs.append(self._sample(qubo, seed=batch_seed, **call))
-            last = time.perf_counter() - t
-            elapsed = time.perf_counter() - start
+            call = dict(params) if stop.deadline is None else self.budget_params(params, stop.deadline - t)
+            run = session(len(runs), call)
+            runs.append(run)
+            now = time.perf_counter()
+            last = now - t
+            energy = float(run.sampleset.record.energy.min()) if len(run.sampleset) else np.inf
+            if energy < best - 1e-12 * max(1.0, abs(best) if np.isfinite(best) else 1.0):
+                best, stagnant, best_call, best_seconds = energy, 0, len(runs), now - start
+            else:
+                stagnant += 1
             if progress.active():
-                best = min(float(r.sampleset.first.energy) for r in runs if len(r.sampleset))
-                of = f" of {time_budget:g} s" if time_budget is not None else f", call {len(runs)} of {batches}"
+                of = f" of {stop.time_budget:g} s" if stop.time_budget is not None else ""
                 progress.update(f"{self.name}: best energy {best:.8g} after {len(runs)} sampler calls, "
-                                f"{elapsed:.1f} s{of} (energy = objective on feasible samples)")
-            if time_budget is None:
-                if len(runs) >= batches:
-                    break
-            elif elapsed + last > time_budget:
+                                f"{now - start:.1f} s{of} (energy = objective on feasible samples)")
+            if stop.target is not None and _reaches(qubo, run.sampleset, stop.target):
+                reason = "target_objective"
                 break
+            if stop.patience is not None and stagnant >= stop.patience:
+                reason = "patience"
+                break
+            if stop.batches is not None and len(runs) >= stop.batches:
+                reason = "batches"
+                break
+            if stop.deadline is not None and now + last > stop.deadline:
+                reason = "time_budget"
+                break
+            if stop.deadline is None and stop.batches is None:
+                reason = "batches"
+                break
+        info = {**runs[0].info, **session_info(session), "batches": len(runs), "stopped_by": reason,
+                "best_energy_call": best_call, "best_energy_seconds": best_seconds}
         if len(runs) == 1:
-            first = runs[0]
-            return SampleRun(first.sampleset, {**first.info, "batches": 1}, first.parameters)
-        sampleset = dimod.concatenate([r.sampleset for r in runs])
-        return SampleRun(sampleset, {**runs[0].info, "batches": len(runs)}, runs[0].parameters)
+            return SampleRun(runs[0].sampleset, info, runs[0].parameters)
+        return SampleRun(dimod.concatenate([r.sampleset for r in runs]), info, runs[0].parameters)
+
+    def _session(self, qubo: QuboModel, seed: int | None, params: Mapping[str, Any]) -> Callable[[int, dict], SampleRun]:
+        """The function making call ``index`` of a run: independent calls of :meth:`_sample` with seed
+        ``seed + index`` by default; a backend whose calls continue one search overrides it (its
+        function may carry an ``info`` dict of figures about the whole run)."""
+
+        def call(index: int, call_params: dict[str, Any]) -> SampleRun:
+            return self._sample(qubo, seed=None if seed is None else (seed + index) % 2**32, **call_params)
+
+        return call
 
     def budget_params(self, params: Mapping[str, Any], seconds: float) -> dict[str, Any]:
         """The parameters of one call that has ``seconds`` left of a time budget: a backend with a

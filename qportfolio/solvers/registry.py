@@ -18,7 +18,7 @@ from ..result import Result
 from .base import Solver
 
 #: Modules of the built-in backends (each registers its solvers when imported).
-BUILTIN_MODULES = ("dwave_samplers", "hybrid_workflows", "sqa", "brute", "dwave", "exact", "qaoa", "qaoa_fast",
+BUILTIN_MODULES = ("dwave_samplers", "tabu_structured", "hybrid_workflows", "sqa", "brute", "dwave", "exact", "qaoa", "qaoa_fast",
                    "recommended", "decompose")
 
 _REGISTRY: dict[str, Callable[[], Solver]] = {}
