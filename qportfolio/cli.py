@@ -92,9 +92,14 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from . import solvers as solver_registry
 
     problem = problem_from_args(args)
-    solver = solver_registry.get(args.solver)
+    options = _solver_options(args)
+    if args.replay:
+        name, options = _replay(args, problem, options)
+    else:
+        name = args.solver or solver_registry.DEFAULT_SOLVER
+    solver = solver_registry.get(name)
     with progress.reporting(progress.terminal_reporter(quiet=args.json or args.quiet)):
-        result = solver.solve(problem, **_solver_options(args))
+        result = solver.solve(problem, **options)
     if args.json:
         _print_json(result.to_dict())
     else:
@@ -102,6 +107,30 @@ def cmd_solve(args: argparse.Namespace) -> int:
         for line in solver.report_lines(result):
             print(line)
     return 0 if result.has_portfolio else NO_PORTFOLIO_EXIT
+
+
+def _replay(args: argparse.Namespace, problem: PortfolioProblem, options: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(solver, options) of ``solve --replay FILE``; the file's problem must be the one given."""
+    from . import solvers as solver_registry
+    from .errors import DataError, ValidationError
+
+    if options:
+        given = ", ".join("--seed" if k == "seed" else f"--{k.replace('_', '-')} / -o {k}" for k in sorted(options))
+        raise ValidationError(f"--replay takes the solver options and seed from {args.replay}; drop {given}")
+    try:
+        with open(args.replay) as fh:
+            record = json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise DataError(f"--replay {args.replay}: not a readable JSON result ({exc}); write one with solve --json") from None
+    if not isinstance(record, dict) or "solver" not in record or "problem" not in record:
+        raise DataError(f"--replay {args.replay}: not a result written by `qportfolio solve --json`")
+    recorded = (record.get("problem") or {}).get("fingerprint")
+    if recorded != problem.fingerprint:
+        raise ValidationError(f"--replay {args.replay} solved problem {recorded}, these flags give {problem.fingerprint} "
+                              f"({problem.name}); give the problem flags the result was made with")
+    if args.solver and args.solver != record["solver"]:
+        raise ValidationError(f"--replay {args.replay} was solved by {record['solver']}; drop --solver {args.solver}")
+    return record["solver"], solver_registry.get(record["solver"]).replay_options(record)
 
 
 def cmd_encode(args: argparse.Namespace) -> int:
@@ -287,10 +316,12 @@ def _build_solve(p: argparse.ArgumentParser) -> None:
     from . import solvers as solver_registry
 
     add_problem_args(p)
-    p.add_argument("--solver", default=solver_registry.DEFAULT_SOLVER,
-                   help=f"solver name (see `qportfolio solvers`; default {solver_registry.DEFAULT_SOLVER}, the recommended "
-                        "QUBO configuration)")
+    p.add_argument("--solver", help=f"solver name (see `qportfolio solvers`; default {solver_registry.DEFAULT_SOLVER}, the "
+                                    "recommended QUBO configuration)")
     p.add_argument("--seed", type=int, help="random seed of the solver (--instance-seed seeds a synthetic instance)")
+    p.add_argument("--replay", metavar="RESULT.json",
+                   help="redo the work of a saved --json result (same problem flags): its solver, options, seed and "
+                        "count of sampler calls, so the answer is the same on any machine")
     add_solver_flags(p)
     p.add_argument("--option", "-o", action="append", metavar="KEY=VALUE", help="any solver option (repeatable)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")

@@ -47,3 +47,32 @@ def check_allocation(what: str, nbytes: float, way_out: str, *, limit_bytes: int
     if nbytes > limit:
         raise SolverError(f"{what} would need about {nbytes / GIB:,.1f} GiB, over the limit of {limit / GIB:,.1f} GiB "
                           f"(QPORTFOLIO_MAX_MEMORY_GB); {way_out}")
+
+
+def reset_peak_rss() -> bool:
+    """Reset this process's peak resident set size (Linux: ``5`` into /proc/self/clear_refs), so that
+    :func:`peak_rss_bytes` measures from here; False where the system has no such reset."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_rss_bytes() -> int | None:
+    """Peak resident set size of this process (VmHWM; since the last :func:`reset_peak_rss`), or
+    ``ru_maxrss`` (since the start) where /proc is missing; None when neither is available."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        import resource
+
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024
+    except (ImportError, OSError):
+        return None

@@ -131,11 +131,13 @@ def test_qaoa_too_large_is_one_line():
 
 
 def test_default_solver_is_the_recommended_qubo_configuration():
-    proc = run("solve", "--synthetic", "8", "--instance-seed", "1", "--seed", "1", "--k", "3", "--time-budget", "0.5", "--json")
+    proc = run("solve", "--synthetic", "8", "--instance-seed", "1", "--seed", "1", "--k", "3", "--json")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["solver"] == "qubo" and out["feasible"]
-    assert out["info"]["backend"] == "tabu-restarts" and out["parameters"]["encoding"] == "domain-wall"
+    assert out["info"]["backend"] == "tabu-structured" and out["parameters"]["encoding"] == "domain-wall"
+    # the 10 s budget is a cap: the stopping rule ends a 24-variable solve long before it
+    assert out["info"]["stopped_by"] == "patience" and out["wall_s"] < 5.0
     assert out["parameters"]["polish"] is False and out["info"]["raw_best_objective"] == out["objective"]
 
 

@@ -113,10 +113,16 @@ def files(tmp_path_factory) -> dict[str, str]:
     prices.rename(columns={"date": "day"})[[*assets, "day"]].to_csv(root / "day.csv", index=False)  # dates last
     for limit in (1, 3):
         assert main(["bench", "run", "quick", "--limit", str(limit), "--db", str(root / f"q{limit}.db")]) == 0
+    from qportfolio import solve
+    from qportfolio.cli_args import problem_from_args
+
+    problem = problem_from_args(build_parser("solve").parse_args(["solve", *SYN]))
+    done = solve(problem, "sa", seed=4, num_reads=3, num_sweeps=20, time_budget=0.2, encoding="binary")
+    (root / "replay.json").write_text(json.dumps(done.to_dict()))
     return {"db1": str(root / "q1.db"), "db3": str(root / "q3.db"), "nonpsd": str(root / "nonpsd.json"),
             "spec": str(root / "example-spec.json"),
             "scores": str(root / "scores.json"), "half": str(root / "half.csv"), "dmy": str(root / "dmy.csv"),
-            "day": str(root / "day.csv"), "root": str(root)}
+            "day": str(root / "day.csv"), "root": str(root), "replay": str(root / "replay.json")}
 
 
 # ------------------------------------------------------------------------------------------ the cases
@@ -155,6 +161,7 @@ case("fit", "--subproblem-size", ("fit", "--subproblem-size", "8", "-o", "mock=p
      ("fit", "--subproblem-size", "12", "-o", "mock=pegasus:4", "--json"))
 case("fit", "-o", FIT, (*FIT, "-o", "num_reads=500"))
 case("solve", "--solver", SOLVE, (*SOLVE, "--solver", "brute"))
+case("solve", "--replay", ("solve", *SYN, "--json"), ("solve", *SYN, "--replay", "{replay}", "--json"))
 case("solve", "--seed", (*SOLVE[:-3], "--solver", "sa", "--json"), (*SOLVE[:-3], "--solver", "sa", "--seed", "5", "--json"),
      check=lambda a, b: json.loads(b)["seed"] == 5)
 case("solve", "-o", (*SOLVE[:-3], "--solver", "sa", "--seed", "1", "--json"),

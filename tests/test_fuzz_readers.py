@@ -293,8 +293,9 @@ def test_memory_guards_refuse_before_allocating(monkeypatch):
     from qportfolio import encode
 
     monkeypatch.setenv("QPORTFOLIO_MAX_MEMORY_GB", "0.05")
-    with pytest.raises(QPortfolioError, match=r"dense QUBO with [\d,]+ variables .* GiB.*coarser weight_step"):
-        encode(synthetic_problem(60, seed=1, cardinality=5, weight_step=0.01, min_weight=0.01), encoding="unary")
+    qubo = encode(synthetic_problem(60, seed=1, cardinality=5, weight_step=0.01, min_weight=0.01), encoding="unary")
+    with pytest.raises(QPortfolioError, match=r"dimod BQM of [\d,]+ variables .* GiB.*tabu-structured.*coarser weight_step"):
+        _ = qubo.bqm  # the structured QUBO is small; the BQM a sampler like sa needs is refused before it is built
     with pytest.raises(QPortfolioError, match=r"synthetic instance with n=5000 assets.*smaller n"):
         synthetic_problem(5000)
     with pytest.raises(QPortfolioError, match=r"reads of .* variables.*fewer num_reads"):

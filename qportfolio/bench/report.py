@@ -159,6 +159,68 @@ def _plot_tts_vs_n(df: Any, path: Path) -> bool:
                       decorate=lambda ax: ax.set_yscale("log"))
 
 
+RESOURCE_COLUMNS = [("config", "configuration", "s"), ("n", "n", "d"), ("points", "points", "d"),
+                    ("proven", "proven optimal", ".0f"), ("median_wall_s", "median wall s", ".2f"),
+                    ("max_wall_s", "max wall s", ".2f"), ("max_peak_mb", "max peak MB", ",.0f"),
+                    ("median_gap_pct", "median gap %", ".4f"), ("max_gap_pct", "max gap %", ".4f")]
+
+
+def _with_peak(df: Any) -> Any:
+    data = df.copy()
+    data["peak_rss_mb"] = data["info"].map(lambda i: (i or {}).get("peak_rss_mb") if isinstance(i, dict) else None)
+    return data
+
+
+def resource_table(df: Any) -> Any:
+    """Wall time, peak memory (each job's own peak RSS) and gap per configuration and n, for suites
+    that vary n (e.g. ``scale``)."""
+    import pandas as pd
+
+    data = _with_peak(df)
+    if data.empty or data["n"].nunique() < 2:
+        return pd.DataFrame()
+    rows = []
+    for (config, n), g in data.groupby(["config", "n"], sort=True):
+        gaps = g["gap_discrete"].dropna().astype(float) if "gap_discrete" in g else pd.Series(dtype=float)
+        peaks = g["peak_rss_mb"].dropna().astype(float)
+        rows.append({"config": config, "n": int(n), "points": len(g),
+                     "proven": int((g["status"] == "optimal").sum()) if (g["role"] == "reference").all() else None,
+                     "median_wall_s": float(g["wall_time"].median()), "max_wall_s": float(g["wall_time"].max()),
+                     "max_peak_mb": float(peaks.max()) if len(peaks) else np.nan,
+                     "median_gap_pct": 100 * float(gaps.median()) if len(gaps) else np.nan,
+                     "max_gap_pct": 100 * float(gaps.max()) if len(gaps) else np.nan})
+    return pd.DataFrame(rows)
+
+
+def _plot_time_memory_vs_n(df: Any, path: Path) -> bool:
+    """Median wall time and largest peak memory against n, one line per configuration."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullLocator
+
+    table = resource_table(df)
+    if table.empty:
+        return False
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for config, g in table.groupby("config"):
+        left.plot(g["n"], g["median_wall_s"], marker="o", label=config)
+        right.plot(g["n"], g["max_peak_mb"], marker="o", label=config)
+    for ax, label in ((left, "median wall time per point (s)"), (right, "peak memory of a job (MB)")):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("assets n")
+        ax.set_ylabel(label)
+        ticks = sorted(int(v) for v in table["n"].unique())
+        ax.set_xticks(ticks, [str(t) for t in ticks])
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.grid(True, alpha=0.3, which="both")
+        ax.legend(fontsize=8)
+    fig.suptitle("Time and memory against problem size")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
 def _plot_feasibility_vs_penalty(df: Any, path: Path) -> bool:
     data = df[df["penalty_scale"].notna() & df["feasible_fraction"].notna()]
 
@@ -301,7 +363,8 @@ def write_report(db: str, out: str | Path, *, data_dir: str | None = None) -> di
     by_instance.to_csv(out / "summary_by_instance.csv", index=False)
     plots = []
     for name, fn in (("gap_vs_n.png", _plot_gap_vs_n), ("tts99_vs_n.png", _plot_tts_vs_n),
-                     ("feasibility_vs_penalty.png", _plot_feasibility_vs_penalty)):
+                     ("feasibility_vs_penalty.png", _plot_feasibility_vs_penalty),
+                     ("time_memory_vs_n.png", _plot_time_memory_vs_n)):
         if fn(runs, out / name):
             plots.append(name)
     plots += _plot_frontiers(runs, out, data_dir)
@@ -315,6 +378,12 @@ def write_report(db: str, out: str | Path, *, data_dir: str | None = None) -> di
                              "at equal variance from the interpolated UEF (portefN.txt); mean and median over the "
                              "configuration's points (best run per risk aversion).\n\n"
                              + markdown_table(deviations, DEVIATION_COLUMNS) + "\n\n")
+    resources = resource_table(runs)
+    if not resources.empty:
+        resources.to_csv(out / "time_memory_by_n.csv", index=False)
+        deviation_section += ("## Time and memory against n\n\nPer configuration and n: wall time per point, the largest "
+                              "peak resident memory of a job (its own, measured in the worker), the gap to the "
+                              "exact-discrete optimum.\n\n" + markdown_table(resources, RESOURCE_COLUMNS) + "\n\n")
     notes = (f"{len(runs)} jobs from {db}. Gap = (f - f*)/max(|f|, |f*|) to the exact-discrete optimum f* of the same "
              "instance; scaled gap = (f - f*)/S with S the objective's range bound; TTS99 = t ln(0.01)/ln(1 - P(opt)) "
              "with t the sampling time per read; mean % deviation from the unconstrained frontier as in Chang et al. (2000). "
@@ -327,7 +396,7 @@ def write_report(db: str, out: str | Path, *, data_dir: str | None = None) -> di
     (out / "summary.html").write_text(_html(summary, "Benchmark report", plots, notes))
     return {"summary": summary, "by_instance": by_instance, "runs": runs, "files": sorted(p.name for p in out.iterdir()),
             "table": table, "terminal": terminal_table(summary), "instance_table": instance_table,
-            "deviations": deviations}
+            "deviations": deviations, "resources": resources}
 
 
 def _plot_uef(ax: Any, instance: str, data_dir: Any, *, lw: float) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import TransientError, ValidationError
+from ..memory import peak_rss_bytes, reset_peak_rss
 from ..redaction import mask
 from ..result import Result
 from .metrics import objective_scale
@@ -49,7 +50,9 @@ def execute(job: Job) -> dict[str, Any]:
     from ..solvers import get
 
     solver = get(job.config.solver)
+    reset = reset_peak_rss()
     result = solver.solve(job.problem, **job.solve_options())
+    peak = peak_rss_bytes()
     summary = result.to_dict()
     p = job.problem
     return {
@@ -83,7 +86,9 @@ def execute(job: Job) -> dict[str, Any]:
         "sample_objectives": sample_objectives(result),
         "weights": [float(w) for w in result.weights],
         "parameters": summary["parameters"],
-        "info": {k: v for k, v in summary["info"].items() if k not in ("trace", "distribution")},
+        "info": {**{k: v for k, v in summary["info"].items() if k not in ("trace", "distribution")},
+                 # the job's own peak where the system can reset it, else the worker's since it started
+                 "peak_rss_mb": None if peak is None else peak / 2**20, "peak_rss_per_job": reset},
         "versions": result.versions,
         "host": socket.gethostname(),
         "finished_at": time.time(),

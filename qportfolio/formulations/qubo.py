@@ -71,7 +71,8 @@ STATS_MAX_VARIABLES = 6000
 
 def bqm_bytes(num_variables: int) -> float:
     """Estimated bytes of the dense dimod BQM of ``num_variables`` variables plus its build blocks."""
-    return BQM_BYTES_PER_INTERACTION * num_variables * (num_variables - 1) / 2.0 + 2.0 * BLOCK_BYTES
+    blocks = 2.0 * min(BLOCK_BYTES, 32.0 * num_variables * num_variables)  # a row block and its temporaries
+    return BQM_BYTES_PER_INTERACTION * num_variables * (num_variables - 1) / 2.0 + blocks
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ import dimod
 import numpy as np
 
 #: bytes per coupling in a dimod BinaryQuadraticModel (float64 biases, int32 indices, both
-#: directions, the adjacency vectors' slack); measured with dimod 0.12 (tracemalloc of to_bqm)
-BQM_BYTES_PER_INTERACTION = 26.0
+#: directions, the adjacency vectors' doubling slack); measured: 5 500 variables, 15.1 M couplings, +734 MB
+BQM_BYTES_PER_INTERACTION = 52.0
 #: bytes of row blocks built at a time (the bound on the build's temporaries)
 BLOCK_BYTES = 64 * 2**20
 

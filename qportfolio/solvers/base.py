@@ -96,6 +96,12 @@ class Solver(ABC):
                       parameters=out.parameters, wall_time=wall, seed=out.seed, message=out.message, bound=out.bound,
                       sampleset=out.sampleset, info=out.info)
 
+    def replay_options(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """Options that redo the work of the result ``record`` (``Result.to_dict()``) exactly, on any
+        machine; backends whose work a seed and counts fix override it (the default refuses)."""
+        raise ValidationError(f"{self.name} results cannot be replayed: its work is not fixed by a seed and counts "
+                              "(see the docs' page on reproducibility); run it again with the same options instead")
+
     @abstractmethod
     def _solve(self, problem: PortfolioProblem, **options: Any) -> SolverOutput:
         """Solve ``problem`` with validated ``options``."""

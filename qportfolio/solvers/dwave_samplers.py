@@ -31,6 +31,7 @@ def _tabu_timeout(default: int) -> Option:
 class SimulatedAnnealing(DimodSamplerSolver):
     name = "sa"
     description = "simulated annealing (dwave-samplers SimulatedAnnealingSampler)"
+    deterministic_calls = True
     typed_parameters = declare(
         _reads(100),
         Option("num_sweeps", "sweeps per read", COUNT, default=1000, role=Role.SAMPLING, flag=True),
@@ -85,6 +86,7 @@ class TabuRestarts(DimodSamplerSolver):
 class SteepestDescent(DimodSamplerSolver):
     name = "steepest"
     description = "greedy steepest descent from random states (dwave-samplers SteepestDescentSolver)"
+    deterministic_calls = True
     typed_parameters = declare(_reads(100), Option("large_sparse_opt", "the large-sparse optimisation", BOOLEAN),
                                INITIAL_STATES)
 

@@ -227,6 +227,9 @@ class QuboSolver(Solver):
     #: Whether ``_sample`` needs only the QUBO's BQM and variable order, so that ``decompose`` can hand it a
     #: subproblem (:class:`~qportfolio.solvers.subproblems.SubproblemView`).
     subproblem_solver: ClassVar[bool] = True
+    #: Whether one call's samples depend on nothing but the seed and the parameters (no wall-clock
+    #: limit inside a call), so that a run is replayed by its number of calls (:meth:`replay_options`).
+    deterministic_calls: ClassVar[bool] = False
 
     @property
     def options(self) -> Mapping[str, Option]:  # type: ignore[override]
@@ -330,6 +333,24 @@ class QuboSolver(Solver):
         if len(runs) == 1:
             return SampleRun(runs[0].sampleset, info, runs[0].parameters)
         return SampleRun(dimod.concatenate([r.sampleset for r in runs]), info, runs[0].parameters)
+
+    def replay_options(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """The recorded options with the run's stopping rules replaced by its count of calls: the
+        same seeds and the same work, hence the same samples, however fast the machine is."""
+        if not self.deterministic_calls:
+            raise ValidationError(f"{self.name}'s sampler calls stop on wall-clock time (or are otherwise not fixed by "
+                                  "the seed), so its runs cannot be replayed exactly; tabu-structured (qubo), sa and "
+                                  "steepest can be")
+        params = dict(record.get("parameters") or {})
+        info = record.get("info") or {}
+        if params.get("penalty_strategy") == "tuned" and params.get("time_budget") is not None:
+            raise ValidationError("this run tuned its penalties with pilots on a time budget, which no count fixes; "
+                                  "replay needs penalty_strategy=calibrated or tuned without a time_budget")
+        if not isinstance(info.get("batches"), int) or record.get("seed") is None:
+            raise ValidationError("the result records no seed or no count of sampler calls (info.batches); it was not "
+                                  "written by a QUBO solver of this version")
+        return {**params, "time_budget": None, "target_objective": None, "patience": None,
+                "batches": info["batches"], "seed": record["seed"]}
 
     def _session(self, qubo: QuboModel, seed: int | None, params: Mapping[str, Any]) -> Callable[[int, dict], SampleRun]:
         """The function making call ``index`` of a run: independent calls of :meth:`_sample` with seed

@@ -49,6 +49,9 @@ class RecommendedQubo(Solver):
         out = self.backend._solve(problem, **{**RECOMMENDED[1], **options})
         return dataclasses.replace(out, info={**out.info, "backend": RECOMMENDED[0]})
 
+    def replay_options(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        return self.backend.replay_options(record)
+
     def report_lines(self, result: Result) -> list[str]:
         return self.backend.report_lines(result)
 

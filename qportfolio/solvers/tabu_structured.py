@@ -100,6 +100,7 @@ class StructuredTabu(QuboSolver):
     name: ClassVar[str] = "tabu-structured"
     description = "tabu search on the structured QUBO (numba; O(N + n^2) memory, replayable work)"
     subproblem_solver: ClassVar[bool] = False
+    deterministic_calls: ClassVar[bool] = True
     sampler_options = declare(
         seed_option(),
         Option("iterations", "tabu iterations per sampler call (default: ~2e7 / N, 100 to 5 000)", COUNT,
