@@ -55,7 +55,7 @@ from .. import validate
 from ..errors import DataError, ValidationError
 from ..problem import PortfolioProblem
 
-BUILTIN = ("quick", "orlib", "scaling", "formulations", "chang2000", "devices")
+BUILTIN = ("quick", "orlib", "scaling", "scale", "formulations", "chang2000", "devices")
 KINDS = ("orlib", "synthetic", "file")
 PARAMETER_KEYS = ("cardinality", "risk_aversion", "weight_step", "min_weight", "max_weight", "selection_only")
 #: a suite expanding past these is refused before anything is built (see Suite.check_size)

@@ -265,7 +265,8 @@ class QuboSolver(Solver):
         if budget is not None:
             deadline = t0 + budget * (1.0 - DECODE_RESERVE)
             if t1 >= deadline:
-                raise ValidationError(f"time_budget={budget:g} s does not cover the encoding alone ({t1 - t0:.2f} s on this "
+                what = "the encoding and the penalty pilots" if strategy == "tuned" else "the encoding alone"
+                raise ValidationError(f"time_budget={budget:g} s does not cover {what} ({t1 - t0:.2f} s on this "
                                       f"machine); give at least {2 * (t1 - t0) / (1 - DECODE_RESERVE):.2g} s, or "
                                       "batches=N with no time_budget")
         stop = StopRule(deadline=deadline, batches=run_opts.get("batches"), target=run_opts.get("target_objective"),
