@@ -142,6 +142,7 @@ def cmd_encode(args: argparse.Namespace) -> int:
     encoding = args.encoding or default
     options = {"encoding": encoding, "penalty_scale": args.penalty_scale or 1.0}
     qubo = encode(problem, **options)
+    ranges = qubo.coefficient_ranges(scan_all=True)  # the whole QUBO is this command's subject: scan any size
     summary = {"problem": problem.name, "fingerprint": problem.fingerprint, "n": problem.n, **qubo.summary()}
     if args.out:
         save(qubo, args.out, **options)
@@ -153,7 +154,6 @@ def cmd_encode(args: argparse.Namespace) -> int:
         chosen = "" if args.encoding else f" (the default solver {solver_registry.DEFAULT_SOLVER}'s; --encoding to choose)"
         print(f"variables      {qubo.num_variables}   interactions {qubo.num_interactions}   "
               f"encoding {qubo.layout.encoding.name}{chosen}")
-        ranges = qubo.coefficient_ranges()
         print(f"coefficients   max/min |bias|: linear {ranges['linear']:.4g}   quadratic {ranges['quadratic']:.4g}   "
               f"all {ranges['all']:.4g}")
         pen = qubo.penalties

@@ -268,22 +268,30 @@ class QuboModel:
     def num_variables(self) -> int:
         return len(self.layout.labels)
 
-    def _coupling_stats(self) -> tuple[int, float, float] | None:
-        if self.has_bqm:
-            return None
-        cached = self.__dict__.get("_stats", False)
-        if cached is False:
-            cached = self.structure.coupling_stats(STATS_MAX_VARIABLES)  # type: ignore[union-attr]
-            object.__setattr__(self, "_stats", cached)
+    def _coupling_stats(self, scan_all: bool = False) -> tuple[int, float, float] | None:
+        """(couplings, largest |J|, smallest non-zero |J|) from the structure, scanned blockwise when
+        N <= STATS_MAX_VARIABLES or ``scan_all`` (O(N^2) time, bounded memory); cached."""
+        cached = self.__dict__.get("_stats")
+        if cached is None and self.structure is not None:
+            cached = self.structure.coupling_stats(None if scan_all else STATS_MAX_VARIABLES)
+            if cached is not None:
+                object.__setattr__(self, "_stats", cached)
         return cached
 
     @property
     def num_interactions(self) -> int | None:
-        """Non-zero couplings (None when the BQM is not built and N is too large to scan cheaply)."""
+        """Non-zero couplings (None when the BQM is not built and N is too large to scan cheaply;
+        :meth:`count_interactions` scans any size)."""
         if self.has_bqm:
             return self.bqm.num_interactions
         stats = self._coupling_stats()
         return None if stats is None else stats[0]
+
+    def count_interactions(self) -> int:
+        """Non-zero couplings at any size (a blockwise scan of the structure when there is no BQM)."""
+        if self.has_bqm or self.structure is None:
+            return self.bqm.num_interactions
+        return self._coupling_stats(scan_all=True)[0]  # type: ignore[index]
 
     def energies(self, samples: Any) -> np.ndarray:
         """QUBO energy of each sample (offset included), from the structure when there is one."""
@@ -349,10 +357,10 @@ class QuboModel:
             x[first + 1:first + 1 + len(enc.coefficients(span))] = enc.canonical_bits(int(units[i] - lo[i]), span)
         return dict(zip(self.layout.labels, x.tolist()))
 
-    def coefficient_ranges(self) -> dict[str, float] | None:
+    def coefficient_ranges(self, scan_all: bool = False) -> dict[str, float] | None:
         """Largest / smallest non-zero |bias| of the linear and quadratic parts and of both: the
         dynamic range a device must resolve (hardware has a few bits of precision). None when the
-        BQM is not built and the QUBO is too large to scan cheaply."""
+        BQM is not built and the QUBO is too large to scan cheaply, unless ``scan_all``."""
 
         def ratio(values: np.ndarray) -> float:
             values = values[values > 0]
@@ -362,7 +370,7 @@ class QuboModel:
             lin = np.abs(np.asarray(list(self.bqm.linear.values()), dtype=float))
             quad = np.abs(np.asarray(list(self.bqm.quadratic.values()), dtype=float))
             return {"linear": ratio(lin), "quadratic": ratio(quad), "all": ratio(np.concatenate([lin, quad]))}
-        stats = self._coupling_stats()
+        stats = self._coupling_stats(scan_all)
         if stats is None:
             return None
         lin = np.abs(self.structure.bqm_linear())
