@@ -49,9 +49,34 @@ def check_allocation(what: str, nbytes: float, way_out: str, *, limit_bytes: int
                           f"(QPORTFOLIO_MAX_MEMORY_GB); {way_out}")
 
 
+def release_free_memory() -> None:
+    """Hand the allocator's free pages back to the system (glibc ``malloc_trim``), so that a worker's
+    resident size after a large job drops to what it still uses; nothing where there is no glibc."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def current_rss_bytes() -> int | None:
+    """Resident set size of this process now (VmRSS), or None without /proc."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
 def reset_peak_rss() -> bool:
     """Reset this process's peak resident set size (Linux: ``5`` into /proc/self/clear_refs), so that
-    :func:`peak_rss_bytes` measures from here; False where the system has no such reset."""
+    :func:`peak_rss_bytes` measures from here (after :func:`release_free_memory`, so that what an
+    earlier job freed does not count); False where the system has no such reset."""
+    release_free_memory()
     try:
         with open("/proc/self/clear_refs", "w") as fh:
             fh.write("5")

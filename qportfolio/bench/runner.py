@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import TransientError, ValidationError
-from ..memory import peak_rss_bytes, reset_peak_rss
+from ..memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
 from ..redaction import mask
 from ..result import Result
 from .metrics import objective_scale
@@ -51,6 +51,7 @@ def execute(job: Job) -> dict[str, Any]:
 
     solver = get(job.config.solver)
     reset = reset_peak_rss()
+    baseline = current_rss_bytes()
     result = solver.solve(job.problem, **job.solve_options())
     peak = peak_rss_bytes()
     summary = result.to_dict()
@@ -88,7 +89,8 @@ def execute(job: Job) -> dict[str, Any]:
         "parameters": summary["parameters"],
         "info": {**{k: v for k, v in summary["info"].items() if k not in ("trace", "distribution")},
                  # the job's own peak where the system can reset it, else the worker's since it started
-                 "peak_rss_mb": None if peak is None else peak / 2**20, "peak_rss_per_job": reset},
+                 "peak_rss_mb": None if peak is None else peak / 2**20, "peak_rss_per_job": reset,
+                 "rss_before_mb": None if baseline is None else baseline / 2**20},
         "versions": result.versions,
         "host": socket.gethostname(),
         "finished_at": time.time(),

@@ -19,7 +19,8 @@ def test_quick_suite_and_report_from_the_command_line(tmp_path):
     rep = cli("bench", "report", str(db), "--out", str(out_dir))
     assert rep.returncode == 0, rep.stderr
     for name in ("summary.md", "summary.html", "summary.csv", "runs.csv", "runs.parquet", "gap_vs_n.png",
-                 "tts99_vs_n.png", "feasibility_vs_penalty.png", "frontier_synthetic-small.png"):
+                 "tts99_vs_n.png", "feasibility_vs_penalty.png", "frontier_synthetic-small.png", "time_memory_vs_n.png",
+                 "time_memory_by_n.csv"):
         assert (out_dir / name).stat().st_size > 0, name
     import pandas as pd
 
@@ -31,6 +32,11 @@ def test_quick_suite_and_report_from_the_command_line(tmp_path):
     assert (solver_rows["gap_discrete"] >= -1e-9).all()  # nobody beats a proven optimum
     summary = (out_dir / "summary.md").read_text()
     assert "| sa | synthetic-small | 50 |" in summary
+    assert "## Time and memory against n" in summary
+    import json
+
+    peaks = [json.loads(i)["peak_rss_mb"] for i in runs["info"]]
+    assert all(p is not None and 10 < p < 4096 for p in peaks)  # each job's own peak resident memory, in MB
 
 
 def test_report_on_a_missing_database_is_a_clear_error(tmp_path):
