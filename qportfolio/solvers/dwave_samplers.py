@@ -48,6 +48,10 @@ class SimulatedAnnealing(DimodSamplerSolver):
         super().__init__(samplers.SimulatedAnnealingSampler())
 
 
+#: dwave-samplers' TabuSampler holds the QUBO as dense float64 N x N matrices: two in numpy, the C++
+#: vector it is copied into, the search's by-value copy and its own, the restart matrix C
+TABU_DENSE_BYTES = 6 * 8.0
+
 TABU_PARAMETERS = (
     Option("tenure", "tabu tenure (default: min(20, n/4))", NON_NEGATIVE_COUNT),
     INITIAL_STATES,
@@ -58,6 +62,7 @@ TABU_PARAMETERS = (
 class TabuSearch(DimodSamplerSolver):
     name = "tabu"
     description = "tabu search (dwave-samplers TabuSampler)"
+    dense_bytes_per_entry = TABU_DENSE_BYTES
     typed_parameters = declare(_reads(10), _tabu_timeout(100),
                                Option("num_restarts", "restarts per read within the timeout", COUNT), *TABU_PARAMETERS)
 
@@ -69,6 +74,7 @@ class TabuSearch(DimodSamplerSolver):
 class TabuRestarts(DimodSamplerSolver):
     name = "tabu-restarts"
     description = "tabu search with multistart restarts until a timeout (dwave-samplers TabuSampler)"
+    dense_bytes_per_entry = TABU_DENSE_BYTES
     typed_parameters = declare(_reads(1), _tabu_timeout(1000),
                                Option("num_restarts", "restarts per read within the timeout", COUNT, default=1_000_000),
                                *TABU_PARAMETERS)

@@ -30,7 +30,7 @@ import numpy as np
 from .. import progress, validate
 from ..encodings import WeightEncoding, available_encodings
 from ..errors import QPortfolioError, ValidationError
-from ..formulations.qubo import QuboModel, encode
+from ..formulations.qubo import QuboModel, bqm_bytes, encode
 from ..memory import check_allocation
 from ..problem import PortfolioProblem
 from ..repair import nearest_feasible_units, polish_units
@@ -399,6 +399,9 @@ class DimodSamplerSolver(QuboSolver):
     name: ClassVar[str] = "dimod"
     description = "any dimod sampler object"
     typed_parameters: ClassVar[Mapping[str, Option]] = {}
+    #: bytes per (variable, variable) entry of the dense matrices the sampler makes of the BQM
+    #: (the memory guard adds them to the BQM's own); 0 for samplers that keep it sparse
+    dense_bytes_per_entry: ClassVar[float] = 0.0
 
     def __init__(self, sampler: dimod.Sampler | None = None) -> None:
         if sampler is None:
@@ -415,6 +418,12 @@ class DimodSamplerSolver(QuboSolver):
     def _sample(self, qubo: QuboModel, *, seed: int | None, **params: Any) -> SampleRun:
         if self.seeded:
             params["seed"] = seed
+        nv = qubo.num_variables
+        if self.dense_bytes_per_entry and not qubo.has_bqm:
+            check_allocation(f"{self.name} on {nv:,} variables (a dimod BQM and the sampler's own dense N x N copies)",
+                             bqm_bytes(nv) + self.dense_bytes_per_entry * float(nv) ** 2,
+                             "use tabu-structured (the default qubo), which never forms the matrix, a coarser "
+                             "weight_step, or fewer assets")
         check_allocation(f"{params.get('num_reads', 1):,} reads of {qubo.bqm.num_variables:,} variables",
                          4.0 * params.get("num_reads", 1) * (qubo.bqm.num_variables + 32), "ask for fewer num_reads")
         try:

@@ -119,3 +119,16 @@ def test_a_qubo_read_from_a_file_has_no_structure(tmp_path):
     assert loaded.structure is None and loaded.has_bqm
     with pytest.raises(ValidationError, match="no structure"):
         _Search(loaded, 1, {})
+
+
+def test_the_guard_estimates_dwave_tabus_dense_copies(monkeypatch):
+    """dwave-samplers' tabu makes dense N x N copies of the QUBO; its guard counts them, so a grid that
+    tabu-structured handles in megabytes is refused for tabu-restarts before anything is built."""
+    from qportfolio.errors import SolverError
+
+    problem = synthetic_problem(40, seed=1, cardinality=5, weight_step=0.02, min_weight=0.02)
+    monkeypatch.setenv("QPORTFOLIO_MAX_MEMORY_GB", "0.3")
+    with pytest.raises(SolverError, match=r"tabu-restarts on [\d,]+ variables .*dense .*tabu-structured"):
+        qp.solve(problem, "tabu-restarts", encoding="domain-wall", timeout=10)
+    r = qp.solve(problem, "tabu-structured", encoding="domain-wall", seed=1, batches=2)
+    assert r.info["batches"] == 2 and r.info["num_variables"] > 2000  # the same QUBO runs under the same limit
