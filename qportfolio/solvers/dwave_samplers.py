@@ -32,6 +32,7 @@ class SimulatedAnnealing(DimodSamplerSolver):
     name = "sa"
     description = "simulated annealing (dwave-samplers SimulatedAnnealingSampler)"
     deterministic_calls = True
+    bytes_per_pair = SA_PAIR_BYTES
     typed_parameters = declare(
         _reads(100),
         Option("num_sweeps", "sweeps per read", COUNT, default=1000, role=Role.SAMPLING, flag=True),
@@ -48,9 +49,13 @@ class SimulatedAnnealing(DimodSamplerSolver):
         super().__init__(samplers.SimulatedAnnealingSampler())
 
 
-#: dwave-samplers' TabuSampler holds the QUBO as dense float64 N x N matrices: two in numpy, the C++
-#: vector it is copied into, the search's by-value copy and its own, the restart matrix C
-TABU_DENSE_BYTES = 6 * 8.0
+#: Bytes per variable pair each sampler adds to the BQM (the memory guard's estimate of its path).
+#: TabuSampler: dense float64 N x N matrices (two in numpy, the C++ vector it is copied into, the
+#: search's by-value copy and its own, the restart matrix C). SA and steepest descent: coupler
+#: arrays and adjacency; measured on 5 500 variables / 15.1 M couplings: +54 and +46 bytes a pair.
+TABU_PAIR_BYTES = 6 * 8.0
+SA_PAIR_BYTES = 56.0
+STEEPEST_PAIR_BYTES = 48.0
 
 TABU_PARAMETERS = (
     Option("tenure", "tabu tenure (default: min(20, n/4))", NON_NEGATIVE_COUNT),
@@ -62,7 +67,7 @@ TABU_PARAMETERS = (
 class TabuSearch(DimodSamplerSolver):
     name = "tabu"
     description = "tabu search (dwave-samplers TabuSampler)"
-    dense_bytes_per_entry = TABU_DENSE_BYTES
+    bytes_per_pair = TABU_PAIR_BYTES
     typed_parameters = declare(_reads(10), _tabu_timeout(100),
                                Option("num_restarts", "restarts per read within the timeout", COUNT), *TABU_PARAMETERS)
 
@@ -74,7 +79,7 @@ class TabuSearch(DimodSamplerSolver):
 class TabuRestarts(DimodSamplerSolver):
     name = "tabu-restarts"
     description = "tabu search with multistart restarts until a timeout (dwave-samplers TabuSampler)"
-    dense_bytes_per_entry = TABU_DENSE_BYTES
+    bytes_per_pair = TABU_PAIR_BYTES
     typed_parameters = declare(_reads(1), _tabu_timeout(1000),
                                Option("num_restarts", "restarts per read within the timeout", COUNT, default=1_000_000),
                                *TABU_PARAMETERS)
@@ -93,6 +98,7 @@ class SteepestDescent(DimodSamplerSolver):
     name = "steepest"
     description = "greedy steepest descent from random states (dwave-samplers SteepestDescentSolver)"
     deterministic_calls = True
+    bytes_per_pair = STEEPEST_PAIR_BYTES
     typed_parameters = declare(_reads(100), Option("large_sparse_opt", "the large-sparse optimisation", BOOLEAN),
                                INITIAL_STATES)
 

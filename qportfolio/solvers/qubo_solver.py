@@ -399,9 +399,9 @@ class DimodSamplerSolver(QuboSolver):
     name: ClassVar[str] = "dimod"
     description = "any dimod sampler object"
     typed_parameters: ClassVar[Mapping[str, Option]] = {}
-    #: bytes per (variable, variable) entry of the dense matrices the sampler makes of the BQM
-    #: (the memory guard adds them to the BQM's own); 0 for samplers that keep it sparse
-    dense_bytes_per_entry: ClassVar[float] = 0.0
+    #: bytes per (variable, variable) pair the sampler adds to the BQM's own (its copies: dense
+    #: matrices, coupler arrays), measured; the memory guard adds them to the BQM's estimate
+    bytes_per_pair: ClassVar[float] = 0.0
 
     def __init__(self, sampler: dimod.Sampler | None = None) -> None:
         if sampler is None:
@@ -419,9 +419,9 @@ class DimodSamplerSolver(QuboSolver):
         if self.seeded:
             params["seed"] = seed
         nv = qubo.num_variables
-        if self.dense_bytes_per_entry and not qubo.has_bqm:
-            check_allocation(f"{self.name} on {nv:,} variables (a dimod BQM and the sampler's own dense N x N copies)",
-                             bqm_bytes(nv) + self.dense_bytes_per_entry * float(nv) ** 2,
+        if self.bytes_per_pair:
+            check_allocation(f"{self.name} on {nv:,} variables (a dimod BQM and the sampler's own copies of it)",
+                             (0.0 if qubo.has_bqm else bqm_bytes(nv)) + self.bytes_per_pair * float(nv) ** 2,
                              "use tabu-structured (the default qubo), which never forms the matrix, a coarser "
                              "weight_step, or fewer assets")
         check_allocation(f"{params.get('num_reads', 1):,} reads of {qubo.bqm.num_variables:,} variables",

@@ -152,6 +152,10 @@ class SubproblemView:
         return len(self.labels)
 
     @property
+    def has_bqm(self) -> bool:
+        return True  # a subproblem is its BQM
+
+    @property
     def layout(self) -> Any:
         return _Layout(self.labels)
 
