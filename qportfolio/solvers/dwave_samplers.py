@@ -16,6 +16,14 @@ from .options import BETA_RANGE, BOOLEAN, COUNT, NON_NEGATIVE_COUNT, Option, Rol
 from .qubo_solver import DimodSamplerSolver
 from .registry import register
 
+#: Bytes per variable pair each sampler adds to the BQM (the memory guard's estimate of its path).
+#: TabuSampler: dense float64 N x N matrices (two in numpy, the C++ vector it is copied into, the
+#: search's by-value copy and its own, the restart matrix C). SA and steepest descent: coupler
+#: arrays and adjacency; measured on 5 500 variables / 15.1 M couplings: +54 and +46 bytes a pair.
+TABU_PAIR_BYTES = 6 * 8.0
+SA_PAIR_BYTES = 56.0
+STEEPEST_PAIR_BYTES = 48.0
+
 INITIAL_STATES = Option("initial_states_generator", "how missing initial states are made", choice("none", "tile", "random"))
 
 
@@ -49,13 +57,6 @@ class SimulatedAnnealing(DimodSamplerSolver):
         super().__init__(samplers.SimulatedAnnealingSampler())
 
 
-#: Bytes per variable pair each sampler adds to the BQM (the memory guard's estimate of its path).
-#: TabuSampler: dense float64 N x N matrices (two in numpy, the C++ vector it is copied into, the
-#: search's by-value copy and its own, the restart matrix C). SA and steepest descent: coupler
-#: arrays and adjacency; measured on 5 500 variables / 15.1 M couplings: +54 and +46 bytes a pair.
-TABU_PAIR_BYTES = 6 * 8.0
-SA_PAIR_BYTES = 56.0
-STEEPEST_PAIR_BYTES = 48.0
 
 TABU_PARAMETERS = (
     Option("tenure", "tabu tenure (default: min(20, n/4))", NON_NEGATIVE_COUNT),
