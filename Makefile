@@ -10,6 +10,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(VENV)/bin/qportfolio solve --synthetic 6 --k 2 -o batches=1 --quiet > /dev/null  # compile the default solver's kernel once (~5 s; numba caches it)
 	touch $(STAMP)
 
 setup: $(STAMP)
