@@ -128,7 +128,7 @@ def test_the_guard_estimates_dwave_tabus_dense_copies(monkeypatch):
 
     problem = synthetic_problem(40, seed=1, cardinality=5, weight_step=0.02, min_weight=0.02)
     monkeypatch.setenv("QPORTFOLIO_MAX_MEMORY_GB", "0.3")
-    with pytest.raises(SolverError, match=r"tabu-restarts on [\d,]+ variables .*dense .*tabu-structured"):
+    with pytest.raises(SolverError, match=r"tabu-restarts on [\d,]+ variables .*own copies.*tabu-structured"):
         qp.solve(problem, "tabu-restarts", encoding="domain-wall", timeout=10)
     r = qp.solve(problem, "tabu-structured", encoding="domain-wall", seed=1, batches=2)
     assert r.info["batches"] == 2 and r.info["num_variables"] == 1840  # the same QUBO runs under the same limit
