@@ -352,7 +352,7 @@ def _build_demo(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", help="--orlib: folder of the OR-Library files (default: the copy shipped with qportfolio)")
     p.add_argument("--seed", type=int, help="random seed of the two QUBO solvers (default 7)")
     p.add_argument("--time-budget", type=float, metavar="SECONDS",
-                   help=f"seconds of the default solver's sampling (default: its own, {default_budget:g} s)")
+                   help=f"seconds the default solver may take at most (default: its own, {default_budget:g} s)")
     p.add_argument("--num-reads", type=int, help="reads of the sa row (default 200)")
     p.add_argument("--num-sweeps", type=int, help="sweeps per read of the sa row (default 2000)")
     p.add_argument("--time-limit", type=float, metavar="SECONDS", help="SCIP's time limit (default: none)")
@@ -362,7 +362,9 @@ def _build_demo(p: argparse.ArgumentParser) -> None:
 def _build_bench(p: argparse.ArgumentParser) -> None:
     bench_sub = p.add_subparsers(dest="bench_command", required=True)
     p_run = bench_sub.add_parser("run", help="run a suite's jobs not yet in the database")
-    p_run.add_argument("suite", help="built-in suite (quick, orlib, scaling, formulations, chang2000) or a TOML file")
+    from .bench.suite import BUILTIN
+
+    p_run.add_argument("suite", help=f"built-in suite ({', '.join(BUILTIN)}) or a TOML file")
     p_run.add_argument("--db", help="SQLite results database (created if missing)")
     p_run.add_argument("--workers", type=int, help="local worker processes (default 1)")
     p_run.add_argument("--scheduler", metavar="ADDRESS",
