@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import print_table, write_json
 
 import qportfolio as qp
+from qportfolio.errors import ValidationError
 
 
 def main() -> None:
@@ -34,7 +35,11 @@ def main() -> None:
     rows = []
     for label, problem in problems.items():
         for budget in args.budgets:
-            r = qp.solve(problem, "qubo", seed=args.seed, time_budget=budget, patience=None)
+            try:
+                r = qp.solve(problem, "qubo", seed=args.seed, time_budget=budget, patience=None)
+            except ValidationError as exc:  # the budget does not cover the encoding: refused, as it should be
+                rows.append({"problem": label, "budget": budget, "stopped_by": f"refused: {str(exc)[:60]}..."})
+                continue
             ph = r.info["phases"]
             rows.append({"problem": label, "budget": budget, "wall": r.wall_time, "ratio": r.wall_time / budget,
                          "encode": ph["calibrate"] + ph["encode"], "sample": ph["sample"], "decode": ph["decode"],
