@@ -177,7 +177,8 @@ case("demo", "--orlib", DEMO, (*DEMO, "--orlib", "port1", "--k", "2"), check=lam
 case("demo", "--k", DEMO, (*DEMO, "--k", "3"), refused="--k sets up --orlib")
 case("demo", "--data-dir", DEMO, (*DEMO, "--data-dir", "{root}"), refused="--data-dir sets up --orlib")
 case("demo", "--seed", DEMO, (*DEMO, "--seed", "3"), check=lambda a, b: "seed 3" in b and "seed 3" not in a)
-case("demo", "--time-budget", DEMO, ("demo", "--time-budget", "0.4", *DEMO[3:]), check=lambda a, b: "budget 0.4 s" in b)
+case("demo", "--time-budget", DEMO, ("demo", "--time-budget", "0.4", *DEMO[3:]),
+     check=lambda a, b: "at most 0.4 s" in b and "at most 0.2 s" in a)
 case("demo", "--num-reads", DEMO, ("demo", *DEMO[1:3], "--num-reads", "6", *DEMO[5:]), check=lambda a, b: "sa: 6 reads" in b)
 case("demo", "--num-sweeps", DEMO, ("demo", *DEMO[1:5], "--num-sweeps", "30", *DEMO[7:]),
      check=lambda a, b: "30 sweeps a read" in b)
