@@ -132,3 +132,13 @@ def test_the_guard_estimates_dwave_tabus_dense_copies(monkeypatch):
         qp.solve(problem, "tabu-restarts", encoding="domain-wall", timeout=10)
     r = qp.solve(problem, "tabu-structured", encoding="domain-wall", seed=1, batches=2)
     assert r.info["batches"] == 2 and r.info["num_variables"] == 1840  # the same QUBO runs under the same limit
+
+
+def test_start_state_option_acts():
+    """From all zeros (the default) the first call's search begins empty; from random bits it does not,
+    and the two runs differ (same seed, same work)."""
+    problem = synthetic_problem(12, seed=1, cardinality=3, weight_step=0.05, min_weight=0.05)
+    zeros = qp.solve(problem, "tabu-structured", encoding="domain-wall", seed=5, batches=1, iterations=3)
+    rand = qp.solve(problem, "tabu-structured", encoding="domain-wall", seed=5, batches=1, iterations=3, start="random")
+    assert zeros.parameters["start"] == "zeros" and rand.parameters["start"] == "random"
+    assert zeros.sampleset.record.sample.sum() <= 3 < rand.sampleset.record.sample.sum()
