@@ -200,6 +200,13 @@ def samples_report_lines(result: Result) -> list[str]:
     if info.get("feasible_fraction") is None:
         return []
     lines = [f"samples     {info['num_samples']} reads, {100 * info['feasible_fraction']:.1f} % feasible"]
+    phases = info.get("phases")
+    if phases and info.get("batches"):
+        why = {"patience": f"stopped after {result.parameters.get('patience')} calls without a lower energy",
+               "time_budget": "time budget spent", "target_objective": "target objective reached",
+               "batches": "all calls made"}.get(info.get("stopped_by"), "")
+        spent = ", ".join(f"{k} {v:.2f} s" for k, v in phases.items())
+        lines.append(f"run         {info['batches']} sampler calls ({why}); {spent}")
     if result.has_portfolio and info.get("answer_from") not in (None, "a raw sample"):
         raw = info.get("raw_best_objective")
         lines.append(f"answer      from {info['answer_from']}; best raw feasible sample: "
