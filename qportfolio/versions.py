@@ -7,7 +7,7 @@ from functools import lru_cache
 from importlib import metadata
 
 PACKAGES = ("qportfolio", "numpy", "scipy", "dimod", "dwave-samplers", "pyscipopt", "cvxpy",
-            "qiskit", "qiskit-aer", "qiskit-optimization", "dwave-system")
+            "qiskit", "qiskit-aer", "qiskit-optimization", "dwave-system", "numba", "gurobipy")
 
 
 @lru_cache(maxsize=1)

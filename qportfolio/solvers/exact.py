@@ -16,6 +16,7 @@ import numpy as np
 import pyscipopt
 
 from .. import progress
+from ..errors import ValidationError
 from ..formulations import miqp
 from ..formulations.miqp import MODELS
 from ..perspective import SPLITS
@@ -83,17 +84,46 @@ def _heuristic_start(problem: PortfolioProblem) -> np.ndarray:
 
 
 COMMON_OPTIONS = declare(
-    Option("time_limit", "seconds before SCIP stops with its best solution and bound (default: none)", POSITIVE,
+    Option("engine", "scip (the default baseline) or gurobi (gurobipy and a license: pip install 'qportfolio[gurobi]')",
+           choice("scip", "gurobi"), default="scip", flag=True),
+    Option("time_limit", "seconds before the engine stops with its best solution and bound (default: none)", POSITIVE,
            nullable=True, role=Role.TIME_LIMIT, flag=True),
     Option("model", "extended (eigen-split remainder, secant cuts, z branched first) or compact (the earlier model)",
            choice(*MODELS), default="extended"),
     Option("split", "diagonal split for the perspective terms: sdp (max trace), bound (the bound-optimal diagonal of "
                     "this problem from an SDP: seconds to build, for hard points), correlation, none",
            choice(*SPLITS), default="sdp"),
-    Option("threads", "SCIP threads", COUNT, default=1),
-    Option("verbose", "show SCIP's log", BOOLEAN, default=False),
-    seed_option("accepted for a uniform interface; SCIP is deterministic"),
+    Option("threads", "the engine's threads", COUNT, default=1),
+    Option("verbose", "show the engine's log", BOOLEAN, default=False),
+    seed_option("accepted for a uniform interface; SCIP is deterministic (Gurobi's seed with engine=gurobi)"),
 )
+#: options of the SCIP model only: refused with engine=gurobi rather than ignored
+SCIP_ONLY = {"model": "extended", "split": "sdp"}
+
+
+def _gurobi_output(problem: PortfolioProblem, *, integer: bool, start: np.ndarray | None, time_limit: float | None,
+                   threads: int, verbose: bool, seed: int | None, model: str, split: str) -> SolverOutput:
+    """Solve with Gurobi (engine=gurobi): same problem, same Result and status vocabulary as SCIP's."""
+    from ..formulations import gurobi_miqp
+
+    given = {k: v for k, v in (("model", model), ("split", split)) if v != SCIP_ONLY[k]}
+    if given:
+        raise ValidationError(f"{', '.join(f'{k}={v}' for k, v in given.items())} shapes the SCIP model; engine=gurobi "
+                              "solves the textbook MIQP: drop it, or use engine=scip")
+    gm = gurobi_miqp.build(problem, integer=integer, time_limit=time_limit, threads=threads, verbose=verbose, seed=seed,
+                           start=start)
+    gurobi_miqp.optimize(gm)
+    weights, status, info = gm.weights(), gm.status(), gm.info()
+    params = {"engine": "gurobi", "time_limit": time_limit, "threads": threads}
+    bound = float(gm.model.ObjBound) * gm.scale if gm.model.SolCount or status == Status.OPTIMAL else None
+    if weights is None:
+        return SolverOutput(weights=np.zeros(problem.n), feasible=False, status=status if not status.has_solution
+                            else Status.NO_SOLUTION, parameters=params, bound=bound, info=info,
+                            message=f"Gurobi found no solution (status {gm.model.Status})")
+    if status == Status.OPTIMAL:
+        bound = min(bound, float(problem.objective(weights)))
+    return SolverOutput(weights=weights, feasible=problem.is_feasible(weights, discrete=integer), status=status,
+                        parameters=params, bound=bound, info=info)
 
 
 @register
@@ -103,14 +133,18 @@ class ExactDiscreteSolver(Solver):
     options = COMMON_OPTIONS
 
     def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
-               split: str = "sdp", threads: int = 1, verbose: bool = False, seed: int | None = None) -> SolverOutput:
+               split: str = "sdp", threads: int = 1, verbose: bool = False, seed: int | None = None,
+               engine: str = "scip") -> SolverOutput:
         start = _heuristic_start(problem)
+        if engine == "gurobi":
+            return _gurobi_output(problem, integer=True, start=start, time_limit=time_limit, threads=threads,
+                                  verbose=verbose, seed=seed, model=model, split=split)
         scip = miqp.build(problem, integer=True, model=model, split=split, time_limit=time_limit, threads=threads,
                                 verbose=verbose, start=start)
         _watch_progress(scip)
         scip.model.optimize()
         weights = scip.weights()
-        params = {"time_limit": time_limit, "model": model, "split": split, "threads": threads}
+        params = {"engine": "scip", "time_limit": time_limit, "model": model, "split": split, "threads": threads}
         return scip_output(problem, scip, weights, params, discrete=True)
 
 
@@ -144,8 +178,12 @@ class ExactContinuousSolver(Solver):
     options = COMMON_OPTIONS
 
     def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
-               split: str = "sdp", threads: int = 1, verbose: bool = False, seed: int | None = None) -> SolverOutput:
+               split: str = "sdp", threads: int = 1, verbose: bool = False, seed: int | None = None,
+               engine: str = "scip") -> SolverOutput:
         start = polish_support(problem, _heuristic_start(problem) > 0)
+        if engine == "gurobi":
+            return _gurobi_output(problem, integer=False, start=start, time_limit=time_limit, threads=threads,
+                                  verbose=verbose, seed=seed, model=model, split=split)
         scip = miqp.build(problem, integer=False, model=model, split=split, time_limit=time_limit, threads=threads,
                                 verbose=verbose, start=start)
         _watch_progress(scip)
@@ -158,7 +196,7 @@ class ExactContinuousSolver(Solver):
             if weights is None:
                 weights = scip_w
                 message = "QP polish failed; weights are SCIP's own"
-        params = {"time_limit": time_limit, "model": model, "split": split, "threads": threads}
+        params = {"engine": "scip", "time_limit": time_limit, "model": model, "split": split, "threads": threads}
         out = scip_output(problem, scip, weights, params, discrete=False, message=message)
         out.info["optimize_seconds"] = time.perf_counter() - t0
         return out
