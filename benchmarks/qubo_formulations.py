@@ -6,8 +6,9 @@
 
 Points: port1-port5, K = 10, weights on a 0.05 grid with minimum 0.05; gaps are taken to SCIP's
 exact-discrete answer cached by ``benchmarks/orlib_references.py`` (computed here when missing;
-a point SCIP did not prove is flagged). Every configuration gets the same wall-time budget of
-sampling per run (``time_budget``, pilots of the tuned strategy included), except the
+a point SCIP did not prove is flagged). Every configuration gets the same wall-time budget per
+run (``time_budget``: the whole solve since 2026-12-03, pilots of the tuned strategy included;
+with ``patience`` a run may end earlier), except the
 ``baseline`` row: today's default SA (binary, calibrated, 20 reads × 1 000 sweeps).
 
 Raw figures are the sampler's own best decoded feasible sample (repair and polish off). The

@@ -41,7 +41,7 @@ class Role(StrEnum):
     """What an option means to code outside its backend."""
 
     TIME_LIMIT = "time limit"  #: seconds after which the whole solve stops (suites' time_limit fills it)
-    TIME_BUDGET = "time budget"  #: seconds of sampling spent by repeated calls (the estimate uses it)
+    TIME_BUDGET = "time budget"  #: seconds a whole solve may take, sampler calls repeated within it (the estimate uses it)
     CALL_TIME_LIMIT = "call time limit"  #: seconds per sampler call (watched when given explicitly)
     SEED = "seed"  #: the random seed (suites' seeds fill it)
     SAMPLING = "sampling budget"  #: reads, shots, sweeps: how much a sampler draws
