@@ -61,6 +61,7 @@ def test_report_includes_the_orlib_frontier_deviation(tmp_path):
     assert dev.notna().all() and (dev >= 0).all() and dev.max() < 50  # K = 10 portfolios lie near the UEF
     assert "frontier_orlib.png" in report["files"]
     assert "frontier_orlib_port1.png" in report["files"] and "frontier_deviation.csv" in report["files"]
+    assert "gaps_by_lambda_orlib.png" in report["files"]  # every point's gap, not only the medians
     table = report["deviations"].set_index("config")
     assert set(table.index) == {"exact-discrete", "sa"} and (table["points"] == 2).all()
     assert table.loc["exact-discrete", "proven"] == 2
