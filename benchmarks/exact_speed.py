@@ -18,6 +18,11 @@ the same process, one after the other, so a row's times share the machine's load
 * ``gurobi``: ``engine="gurobi"``, the textbook MIQP in Gurobi (added to the default models when
   gurobipy is installed; pip's size-limited license refuses port5: "over license").
 
+Phases (``--phases``, for the first model): where SCIP's time goes on each point: the heuristic
+warm start, the model build (the diagonal split's SDP included), presolve, the rest of the solve,
+the nodes and LP iterations, and how much of the gap the root closes (root bound against the
+optimum, relative to the optimum's size).
+
 A time is the solver's wall time (heuristic warm start, model build and SCIP) when SCIP proves
 optimality, else "> limit" with the gap left. The speed-up column is old / new (time-limited
 runs count as the limit, so the ratio is a lower bound). Prints a Markdown table and writes JSON to
@@ -73,6 +78,7 @@ def main() -> None:
     parser.add_argument("--weight-step", type=float, default=0.05)
     parser.add_argument("--min-weight", type=float, default=0.05)
     parser.add_argument("--out", default="exact_speed", help="name of the JSON file in benchmarks/out/")
+    parser.add_argument("--phases", action="store_true", help="also print the first model's phases per point")
     args = parser.parse_args()
     rows = []
     for name in args.sets:
@@ -94,6 +100,15 @@ def main() -> None:
                     row[f"{label}_nodes"] = r.info.get("nodes")
                     row[f"{label}_objective"] = r.objective if r.feasible else None
                     row[f"{label}_cell"] = cell(r, args.time_limit)
+                    if label == args.models[0]:
+                        info = r.info
+                        row.update({f"phase_{k}": info.get(f"{k}_seconds") for k in ("heuristic", "build", "presolve")})
+                        solving = info.get("solving_seconds")
+                        row["phase_solve"] = None if solving is None else solving - (info.get("presolve_seconds") or 0.0)
+                        row["lp_iterations"] = info.get("lp_iterations")
+                        root = info.get("root_bound")
+                        row["root_gap"] = (None if root is None or not r.feasible else
+                                           (r.objective - root) / max(abs(r.objective), 1e-300))
                 if "new" in args.models and "old" in args.models:
                     row["speedup"] = row["old_s"] / row["new_s"]
                 rows.append(row)
@@ -109,6 +124,13 @@ def main() -> None:
             r["vs_gurobi"] = r["new_s"] / r["gurobi_s"] if r.get("gurobi_s") and r["gurobi_status"] == "optimal" else None
         columns.append(("vs_gurobi", "new/gurobi", ".1f"))
     print_table(rows, columns)
+    if args.phases:
+        print(f"\nPhases of {args.models[0]} (seconds; root gap: (f - root bound) / |f|):\n")
+        print_table(rows, [("set", "set", ""), ("lambda", "λ", "g"), ("kind", "weights", ""),
+                           ("phase_heuristic", "warm start", ".2f"), ("phase_build", "build (split)", ".2f"),
+                           ("phase_presolve", "presolve", ".2f"), ("phase_solve", "solve", ".2f"),
+                           (f"{args.models[0]}_nodes", "nodes", "d"), ("lp_iterations", "LP iterations", "d"),
+                           ("root_gap", "root gap", ".2%")])
     for label in args.models:
         proven = sum(r[f"{label}_status"] == "optimal" for r in rows)
         slowest = max((r[f"{label}_s"] for r in rows if r[f"{label}_s"] is not None), default=float("nan"))

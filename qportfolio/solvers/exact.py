@@ -50,6 +50,11 @@ def _watch_progress(scip: miqp.ScipModel) -> None:
     scip.model.includeEventhdlr(ScipProgress(), "qportfolio-progress", "progress lines for a watching person")
 
 
+def _finite(model: Any, value: float, scale: float) -> float | None:
+    """``value`` in f's units, or None where SCIP reports infinity (e.g. no root LP: solved in presolve)."""
+    return float(value) * scale if abs(value) < model.infinity() else None
+
+
 def scip_output(problem: PortfolioProblem, scip: miqp.ScipModel, weights: np.ndarray | None, params: dict[str, Any], *,
                 discrete: bool, message: str = "") -> SolverOutput:
     """The answer of a solved SCIP model: status, proven bound (in f's units) and SCIP's figures;
@@ -64,6 +69,9 @@ def scip_output(problem: PortfolioProblem, scip: miqp.ScipModel, weights: np.nda
         "scip_objective": float(model.getObjVal()) * scale if has_sol else None,
         "scip_gap": float(model.getGap()) if has_sol else None,
         "nodes": int(model.getNNodes()),
+        "lp_iterations": int(model.getNLPIterations()),
+        "root_bound": _finite(model, model.getDualboundRoot(), scale),  # the bound after the root (cuts included)
+        "presolve_seconds": float(model.getPresolvingTime()),
         "solving_seconds": float(model.getSolvingTime()),
         "split_seconds": scip.split_seconds,
     }
@@ -135,17 +143,22 @@ class ExactDiscreteSolver(Solver):
     def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
                split: str = "sdp", threads: int = 1, verbose: bool = False, seed: int | None = None,
                engine: str = "scip") -> SolverOutput:
+        t0 = time.perf_counter()
         start = _heuristic_start(problem)
+        t1 = time.perf_counter()
         if engine == "gurobi":
             return _gurobi_output(problem, integer=True, start=start, time_limit=time_limit, threads=threads,
                                   verbose=verbose, seed=seed, model=model, split=split)
         scip = miqp.build(problem, integer=True, model=model, split=split, time_limit=time_limit, threads=threads,
                                 verbose=verbose, start=start)
+        t2 = time.perf_counter()
         _watch_progress(scip)
         scip.model.optimize()
         weights = scip.weights()
         params = {"engine": "scip", "time_limit": time_limit, "model": model, "split": split, "threads": threads}
-        return scip_output(problem, scip, weights, params, discrete=True)
+        out = scip_output(problem, scip, weights, params, discrete=True)
+        out.info.update(heuristic_seconds=t1 - t0, build_seconds=t2 - t1, optimize_seconds=time.perf_counter() - t2)
+        return out
 
 
 def polish_support(problem: PortfolioProblem, support: np.ndarray) -> np.ndarray | None:
@@ -180,7 +193,9 @@ class ExactContinuousSolver(Solver):
     def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
                split: str = "sdp", threads: int = 1, verbose: bool = False, seed: int | None = None,
                engine: str = "scip") -> SolverOutput:
+        t_start = time.perf_counter()
         start = polish_support(problem, _heuristic_start(problem) > 0)
+        t_built = time.perf_counter()
         if engine == "gurobi":
             return _gurobi_output(problem, integer=False, start=start, time_limit=time_limit, threads=threads,
                                   verbose=verbose, seed=seed, model=model, split=split)
@@ -188,6 +203,7 @@ class ExactContinuousSolver(Solver):
                                 verbose=verbose, start=start)
         _watch_progress(scip)
         t0 = time.perf_counter()
+        heuristic_seconds, build_seconds = t_built - t_start, t0 - t_built
         scip.model.optimize()
         weights, message = None, ""
         scip_w = scip.weights()
@@ -198,5 +214,6 @@ class ExactContinuousSolver(Solver):
                 message = "QP polish failed; weights are SCIP's own"
         params = {"engine": "scip", "time_limit": time_limit, "model": model, "split": split, "threads": threads}
         out = scip_output(problem, scip, weights, params, discrete=False, message=message)
-        out.info["optimize_seconds"] = time.perf_counter() - t0
+        out.info.update(heuristic_seconds=heuristic_seconds, build_seconds=build_seconds,
+                        optimize_seconds=time.perf_counter() - t0)
         return out
