@@ -60,16 +60,21 @@ def release_free_memory() -> None:
         pass
 
 
-def current_rss_bytes() -> int | None:
-    """Resident set size of this process now (VmRSS), or None without /proc."""
+def _status_bytes(field: str) -> int | None:
+    """A ``kB`` field of /proc/self/status (VmRSS, VmHWM) in bytes, or None without /proc."""
     try:
         with open("/proc/self/status") as fh:
             for line in fh:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
     return None
+
+
+def current_rss_bytes() -> int | None:
+    """Resident set size of this process now (VmRSS), or None without /proc."""
+    return _status_bytes("VmRSS")
 
 
 def reset_peak_rss() -> bool:
@@ -88,13 +93,9 @@ def reset_peak_rss() -> bool:
 def peak_rss_bytes() -> int | None:
     """Peak resident set size of this process (VmHWM; since the last :func:`reset_peak_rss`), or
     ``ru_maxrss`` (since the start) where /proc is missing; None when neither is available."""
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
+    peak = _status_bytes("VmHWM")
+    if peak is not None:
+        return peak
     try:
         import resource
 

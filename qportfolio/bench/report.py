@@ -237,6 +237,17 @@ def _plot_feasibility_vs_penalty(df: Any, path: Path) -> bool:
                       ylabel="mean share of feasible raw samples", title="Feasibility vs penalty strength", decorate=mark)
 
 
+def _save(fig: Any, out: Path, name: str, title: str) -> str:
+    """Title, lay out, write and close a figure; its file name."""
+    import matplotlib.pyplot as plt
+
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(out / name, dpi=110)
+    plt.close(fig)
+    return name
+
+
 def _plot_frontiers(df: Any, out: Path, data_dir: str | None) -> list[str]:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
@@ -269,12 +280,7 @@ def _plot_frontiers(df: Any, out: Path, data_dir: str | None) -> list[str]:
             ax.legend(fontsize=7)
         for ax in list(axes.flat)[len(instances):]:
             ax.set_visible(False)
-        fig.suptitle(f"Cardinality-constrained frontiers: {iset}")
-        fig.tight_layout()
-        name = f"frontier_{iset}.png"
-        fig.savefig(out / name, dpi=110)
-        plt.close(fig)
-        written.append(name)
+        written.append(_save(fig, out, f"frontier_{iset}.png", f"Cardinality-constrained frontiers: {iset}"))
     return written
 
 
@@ -370,12 +376,7 @@ def _plot_gaps_by_lambda(df: Any, out: Path) -> list[str]:
             ax.grid(True, alpha=0.3)
         axes.flat[0].set_ylabel("gap to the grid optimum (%)")
         axes.flat[0].legend(fontsize=7)
-        fig.suptitle(f"Per-point gaps: {iset}")
-        fig.tight_layout()
-        name = f"gaps_by_lambda_{iset}.png"
-        fig.savefig(out / name, dpi=110)
-        plt.close(fig)
-        written.append(name)
+        written.append(_save(fig, out, f"gaps_by_lambda_{iset}.png", f"Per-point gaps: {iset}"))
     return written
 
 
