@@ -219,8 +219,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
           f"grid: {problem.grid_text()}, K = {problem.cardinality}\n")
     print(side_by_side(problem, [default, sa, exact], exact, labels=[f"{default_name} (default)", "sa (extra)", exact.solver]))
     budget_used = default.parameters.get("time_budget")
-    stopped = {"patience": f"stopped after {default.parameters.get('patience')} calls "
-                           "without a lower energy", "time_budget": "budget spent"}.get(default.info.get("stopped_by"), "")
+    from .solvers.qubo_solver import stop_reason
+
+    stopped = stop_reason(default)
     settings = {default_name: f"seed {default.seed}, at most {budget_used:g} s"
                               + (f", {stopped}" if stopped else ""),
                 "sa": f"seed {sa.seed}, {sa.parameters.get('num_sweeps')} sweeps a read"}

@@ -194,6 +194,13 @@ def decode_samples(qubo: QuboModel, sampleset: dimod.SampleSet, *, parameters: d
                         seed=seed, message=message, sampleset=sampleset, info=info)
 
 
+def stop_reason(result: Result) -> str:
+    """Why a run of sampler calls ended, in words (empty when the result does not say)."""
+    return {"patience": f"stopped after {result.parameters.get('patience')} calls without a lower energy",
+            "time_budget": "time budget spent", "target_objective": "target objective reached",
+            "batches": "all calls made"}.get(result.info.get("stopped_by"), "")
+
+
 def samples_report_lines(result: Result) -> list[str]:
     """The CLI lines about a sampler's reads, their feasibility, and where the answer came from."""
     info = result.info
@@ -202,9 +209,7 @@ def samples_report_lines(result: Result) -> list[str]:
     lines = [f"samples     {info['num_samples']} reads, {100 * info['feasible_fraction']:.1f} % feasible"]
     phases = info.get("phases")
     if phases and info.get("batches"):
-        why = {"patience": f"stopped after {result.parameters.get('patience')} calls without a lower energy",
-               "time_budget": "time budget spent", "target_objective": "target objective reached",
-               "batches": "all calls made"}.get(info.get("stopped_by"), "")
+        why = stop_reason(result)
         spent = ", ".join(f"{k} {v:.2f} s" for k, v in phases.items())
         lines.append(f"run         {info['batches']} sampler calls ({why}); {spent}")
     if result.has_portfolio and info.get("answer_from") not in (None, "a raw sample"):

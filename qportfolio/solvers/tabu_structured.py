@@ -62,7 +62,7 @@ class _Search:
             raise ValidationError("tabu-structured needs a QUBO encoded from a problem (qp.encode); a QUBO read from "
                                   "a file has no structure: sample its BQM with tabu or sa")
         nv = st.num_variables
-        self.st, self.qubo, self.seed = st, qubo, seed
+        self.st, self.seed = st, seed
         self.first = np.searchsorted(st.asset, np.arange(st.num_assets + 1)).astype(np.int64)
         if not np.all(np.diff(st.asset) >= 0):
             raise ValidationError("tabu-structured needs the variables grouped by asset (qp.encode's layout)")
