@@ -9,7 +9,7 @@ minimum 0.05 (discrete) or in [0.05, 1] (continuous); ``--weight-step 0.01 --min
 gives the ``chang2000`` suite's points. For each point every model solves the same problem in
 the same process, one after the other, so a row's times share the machine's load:
 
-* ``new``: ``model="extended", split="sdp"`` (the default since issue 12);
+* ``new``: the default model (``model="extended", split="auto"``: the max-trace split on the OR-Library);
 * ``old``: ``model="compact", split="correlation"`` (the default before it);
 * ``plain``: ``model="compact", split="none"``, the textbook big-M MIQP (eta >= x'Sigma x) that a
   user would write for SCIP without perspective terms;
@@ -43,7 +43,7 @@ from _common import print_table, write_json
 import qportfolio as qp
 
 MODELS = {
-    "new": {"model": "extended", "split": "sdp"},
+    "new": {"model": "extended", "split": "auto"},
     "old": {"model": "compact", "split": "correlation"},
     "plain": {"model": "compact", "split": "none"},
     "bound": {"model": "extended", "split": "bound"},

@@ -10,7 +10,15 @@ import pytest
 
 from qportfolio.data import synthetic_problem
 from qportfolio.errors import ValidationError
-from qportfolio.perspective import COVARIANCE_SPLITS, _valid_diagonal, bound_diagonal, diagonal_split, split_for
+from qportfolio.perspective import (
+    COVARIANCE_SPLITS,
+    _valid_diagonal,
+    bound_diagonal,
+    diagonal_split,
+    diagonal_split_named,
+    factor_diagonal,
+    split_for,
+)
 
 
 def random_covariance(n: int, seed: int, factors: int = 2) -> np.ndarray:
@@ -58,6 +66,32 @@ def test_singular_covariance_and_none_give_zero():
     singular = np.outer(v, v) * 1e-3  # rank one: no diagonal can be split off
     assert np.all(diagonal_split(singular, "sdp") == 0)
     assert np.all(diagonal_split(random_covariance(5, 1), "none") == 0)
+
+
+@pytest.mark.parametrize(("n", "factors"), [(12, 1), (60, 2), (60, 10), (300, 5)])
+def test_factor_diagonal_recovers_the_idiosyncratic_variances(n, factors):
+    rng = np.random.default_rng(n + factors)
+    loadings = rng.normal(size=(n, factors)) * 0.01
+    idio = rng.uniform(0.5, 2.0, size=n) * 1e-4
+    cov = loadings @ loadings.T + np.diag(idio)
+    d, rank = factor_diagonal(cov)
+    assert rank == factors
+    np.testing.assert_allclose(d, idio, rtol=1e-8)
+    assert np.linalg.matrix_rank(cov - np.diag(d), tol=1e-12 * cov.max()) == factors
+    assert diagonal_split_named(cov, "auto")[1] == f"factor (rank {factors})"
+
+
+def test_factor_diagonal_refuses_full_rank_and_too_many_factors():
+    rng = np.random.default_rng(3)
+    returns = rng.normal(size=(200, 30))  # a sample covariance of more periods than assets: full rank
+    cov = np.cov(returns, rowvar=False)
+    assert factor_diagonal(cov) is None
+    d, used = diagonal_split_named(cov, "auto")
+    assert used == "sdp" and np.allclose(d, diagonal_split(cov, "sdp"))
+    loadings = rng.normal(size=(30, 8))  # 8 factors > n/6
+    assert factor_diagonal(loadings @ loadings.T + np.eye(30)) is None
+    with pytest.raises(ValidationError, match="split='factor' needs a covariance that is a factor model"):
+        diagonal_split(cov, "factor")
 
 
 def test_unknown_split_names_the_choices():

@@ -10,8 +10,9 @@ s = weight_step or 1; all quadratic terms in scaled objective units):
          y = L'x,  y_k^2 <= t_k            (remainder R = L L', one term per eigenvector)
          p_i >= (2j+1) x_i - j(j+1) z_i    (discrete only: secants of x^2 between grid points)
 
-with Sigma = diag(d) + R, R PSD, d from :mod:`qportfolio.perspective` (the max-trace SDP split by
-default; ``split="bound"`` takes the diagonal that maximises this problem's relaxation bound).
+with Sigma = diag(d) + R, R PSD, d from :mod:`qportfolio.perspective` (by default the idiosyncratic
+variances where Sigma is a factor model, so R has rank r and needs r terms, else the max-trace SDP
+split; ``split="bound"`` takes the diagonal that maximises this problem's relaxation bound).
 Each piece answers a measured weakness (``benchmarks/exact_speed.py``, OR-Library, K = 10):
 
 * the plain big-M model (eta >= x'Sigma x) has a weak relaxation; the perspective terms make an
@@ -43,7 +44,7 @@ import numpy as np
 import pyscipopt
 
 from ..errors import SolverError, ValidationError
-from ..perspective import split_for
+from ..perspective import split_for_named
 from ..problem import PortfolioProblem
 from ..repair import nearest_feasible_units
 
@@ -76,6 +77,7 @@ class ScipModel:
     step: float  #: weight of one unit of x (weight_step, or 1 for continuous weights)
     scale: float  #: SCIP's objective times ``scale`` is f
     split_seconds: float = 0.0  #: time taken by the diagonal split (the ``bound`` split solves an SDP)
+    split_used: str = ""  #: the split taken ("auto" resolves to "factor (rank r)" or "sdp")
 
     def weights(self, solution: Any = None) -> np.ndarray | None:
         """The weights of a SCIP solution (default: the best one; None when SCIP has none). On the
@@ -103,7 +105,7 @@ def build(
     *,
     integer: bool,
     model: str = "extended",
-    split: str = "sdp",
+    split: str = "auto",
     time_limit: float | None = None,
     threads: int = 1,
     verbose: bool = False,
@@ -147,10 +149,10 @@ def build(
     objective = pyscipopt.quicksum(float(linear_terms[i]) * x[i] for i in range(n))
     x0 = None if start is None else np.asarray(start, dtype=float)
     aux: list[tuple[Any, float, bool]] = []  # (variable, value at the start, is an objective term)
-    split_seconds = 0.0
+    split_seconds, split_used = 0.0, "none (lambda = 0)"
     if lam > 0:
         t0 = time.perf_counter()
-        d = split_for(problem, split)  # type: ignore[arg-type]
+        d, split_used = split_for_named(problem, split)  # type: ignore[arg-type]
         split_seconds = time.perf_counter() - t0
         quad_coef /= scale
         rem = (cov - np.diag(d)) * quad_coef
@@ -188,7 +190,7 @@ def build(
         scip.setSolVal(sol, obj_var, linear + sum(value for _, value, in_objective in aux if in_objective))
         if not scip.addSol(sol, free=True):
             raise SolverError("SCIP rejected the warm-start portfolio (internal error: please report)")
-    return ScipModel(problem, scip, x, z, step, scale, split_seconds)
+    return ScipModel(problem, scip, x, z, step, scale, split_seconds, split_used)
 
 
 def _add_eigen_terms(scip: pyscipopt.Model, x: list[Any], rem: np.ndarray, x0: np.ndarray | None,

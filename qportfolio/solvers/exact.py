@@ -74,6 +74,7 @@ def scip_output(problem: PortfolioProblem, scip: miqp.ScipModel, weights: np.nda
         "presolve_seconds": float(model.getPresolvingTime()),
         "solving_seconds": float(model.getSolvingTime()),
         "split_seconds": scip.split_seconds,
+        "split_used": scip.split_used,
     }
     if weights is None:
         return SolverOutput(weights=np.zeros(problem.n), feasible=False, status=Status.NO_SOLUTION, parameters=params,
@@ -98,15 +99,17 @@ COMMON_OPTIONS = declare(
            nullable=True, role=Role.TIME_LIMIT, flag=True),
     Option("model", "extended (eigen-split remainder, secant cuts, z branched first) or compact (the earlier model)",
            choice(*MODELS), default="extended"),
-    Option("split", "diagonal split for the perspective terms: sdp (max trace), bound (the bound-optimal diagonal of "
-                    "this problem from an SDP: seconds to build, for hard points), correlation, none",
-           choice(*SPLITS), default="sdp"),
+    Option("split", "diagonal split for the perspective terms: auto (factor where the covariance is a factor model, "
+                    "else sdp), factor (idiosyncratic variances: r remainder terms for r factors), sdp (max trace), "
+                    "bound (the bound-optimal diagonal of this problem from an SDP: seconds to build, for hard points), "
+                    "correlation, none",
+           choice(*SPLITS), default="auto"),
     Option("threads", "the engine's threads", COUNT, default=1),
     Option("verbose", "show the engine's log", BOOLEAN, default=False),
     seed_option("accepted for a uniform interface; SCIP is deterministic (Gurobi's seed with engine=gurobi)"),
 )
 #: options of the SCIP model only: refused with engine=gurobi rather than ignored
-SCIP_ONLY = {"model": "extended", "split": "sdp"}
+SCIP_ONLY = {"model": "extended", "split": "auto"}
 
 
 def _gurobi_output(problem: PortfolioProblem, *, integer: bool, start: np.ndarray | None, time_limit: float | None,
@@ -141,7 +144,7 @@ class ExactDiscreteSolver(Solver):
     options = COMMON_OPTIONS
 
     def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
-               split: str = "sdp", threads: int = 1, verbose: bool = False, seed: int | None = None,
+               split: str = "auto", threads: int = 1, verbose: bool = False, seed: int | None = None,
                engine: str = "scip") -> SolverOutput:
         t0 = time.perf_counter()
         start = _heuristic_start(problem)
@@ -191,7 +194,7 @@ class ExactContinuousSolver(Solver):
     options = COMMON_OPTIONS
 
     def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
-               split: str = "sdp", threads: int = 1, verbose: bool = False, seed: int | None = None,
+               split: str = "auto", threads: int = 1, verbose: bool = False, seed: int | None = None,
                engine: str = "scip") -> SolverOutput:
         t_start = time.perf_counter()
         start = polish_support(problem, _heuristic_start(problem) > 0)

@@ -127,14 +127,15 @@ def test_extended_options_apply_to_the_second_try_only(tmp_path):
     assert summary.failed == 0 and summary.extended == 1
     refs = load_runs(tmp_path / "b.sqlite").sort_values("finished_at")
     assert [o.get("split") for o in refs["options"]] == [None, "bound"]
-    assert [p["split"] for p in refs["parameters"]] == ["sdp", "bound"]
+    assert [p["split"] for p in refs["parameters"]] == ["auto", "bound"]
     assert list(refs["status"]) == ["time_limit", "optimal"]
     assert refs["key"].iloc[0] != refs["key"].iloc[1]
 
 
 @pytest.mark.parametrize(("references", "message"), [
     ({"extended_options": {"split": "bound"}}, r"extended_options needs extended_time_limit"),
-    ({"extended_time_limit": 90, "extended_options": {"split": "eigen"}}, r"split must be one of sdp, correlation, none, bound"),
+    ({"extended_time_limit": 90, "extended_options": {"split": "eigen"}},
+     r"split must be one of auto, factor, sdp, correlation, none, bound"),
     ({"extended_time_limit": 90, "extended_options": {"num_reads": 5}},
      r"extended_options: solver 'exact-discrete' does not take option\(s\) num_reads"),
     ({"extended_time_limit": 90, "extended_options": {"time_limit": 5}}, r"cannot set time_limit; use extended_time_limit"),
