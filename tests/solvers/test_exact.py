@@ -85,7 +85,7 @@ def test_time_limit_reports_incumbent_bound_and_gap():
 # --- the extended and compact models, every diagonal split, against brute force -----------------
 
 from qportfolio.perspective import SPLITS  # noqa: E402
-from qportfolio.solvers.exact import MODELS  # noqa: E402
+from qportfolio.solvers.exact import MODELS, SETTINGS  # noqa: E402
 
 FINE_GRID = [  # many units per asset, so the secant cuts between grid points are exercised
     synthetic_problem(8, seed=s, cardinality=3, weight_step=0.05, min_weight=0.05, max_weight=0.6, risk_aversion=lam)
@@ -108,6 +108,14 @@ def test_every_model_and_split_finds_the_brute_force_optimum(model, split, brute
         assert exact.bound <= exact.objective + 1e-12 * abs(exact.objective)
         assert exact.parameters["model"] == model and exact.parameters["split"] == split
         assert exact.info["split_seconds"] >= 0
+
+
+@pytest.mark.parametrize("settings", SETTINGS)
+def test_scip_defaults_and_tuned_parameters_find_the_same_optimum(settings, brute_optima):
+    for problem in SMALL + FINE_GRID:
+        exact = solve(problem, "exact-discrete", settings=settings)
+        assert exact.status == "optimal" and rel(exact.objective, brute_optima[problem.fingerprint]) <= 1e-9
+        assert exact.parameters["settings"] == settings
 
 
 @pytest.mark.parametrize(("model", "split"), [(m, "sdp") for m in MODELS] + [("extended", "bound")])

@@ -44,6 +44,8 @@ def test_scip_only_options_are_refused_with_gurobi():
     problem = qp.synthetic_problem(6, seed=1, cardinality=2, weight_step=0.25, min_weight=0.25)
     with pytest.raises(ValidationError, match=r"split=bound shapes the SCIP model.*engine=scip"):
         qp.solve(problem, "exact-discrete", engine="gurobi", split="bound")
+    with pytest.raises(ValidationError, match=r"settings=default shapes the SCIP model"):
+        qp.solve(problem, "exact-continuous", engine="gurobi", settings="default")
 
 
 def test_a_model_over_the_pip_license_is_one_clear_error():
