@@ -425,6 +425,12 @@ def _build_fit(p: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_fit)
 
 
+def _build_serve(p: argparse.ArgumentParser) -> None:
+    from .serve.cli import build_serve
+
+    build_serve(p)
+
+
 def _build_solvers(p: argparse.ArgumentParser) -> None:
     p.add_argument("--verbose", "-v", action="store_true", help="also list each solver's options")
     p.set_defaults(func=cmd_solvers)
@@ -440,6 +446,7 @@ COMMANDS: dict[str, tuple[str, Any]] = {
     **{name: (help_, CLASSIC_BUILDERS[name]) for name, help_ in CLASSIC_HELP.items()},
     "fit": ("will a QUBO or a decompose subproblem fit a D-Wave QPU? embedding, chains, QPU time estimate", _build_fit),
     "solvers": ("list the registered solvers", _build_solvers),
+    "serve": ("the solve API as a local HTTP service (FastAPI): allocation models, portfolios, jobs", _build_serve),
 }
 
 

@@ -45,8 +45,8 @@ GRAPH = {name: imports_of(path) for name, path in MODULES.items()}
 
 #: STYLE.md's layers, lowest first: a module imports only from its own layer or lower ones.
 LAYERS = (
-    ("foundation", ("errors", "validate", "memory", "versions", "redaction", "status", "linalg", "examples", "display",
-                    "progress")),
+    ("foundation", ("errors", "validate", "memory", "versions", "redaction", "status", "linalg", "activeset", "examples",
+                    "display", "progress")),
     ("problem", ("problem", "grid", "encodings", "perspective", "relaxation", "repair", "data")),
     ("formulations", ("formulations",)),
     ("result", ("result",)),
@@ -54,7 +54,7 @@ LAYERS = (
     ("solvers", ("solvers",)),
     ("classical toolkit", ("classic",)),
     ("benchmarks", ("bench",)),
-    ("front ends", ("cli", "cli_args", "classic.cli", "")),
+    ("front ends", ("cli", "cli_args", "classic.cli", "serve", "")),
 )
 
 

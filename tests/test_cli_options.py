@@ -329,10 +329,19 @@ SOLVER_FLAGS = {"--" + name.replace("_", "-") for name in _flag_options()}
 
 
 def test_every_listed_option_has_a_case():
-    listed = {(cmd, opt) for cmd, opt in listed_options() if not (cmd == "solve" and opt in SOLVER_FLAGS)}
+    listed = {(cmd, opt) for cmd, opt in listed_options() if not (cmd == "solve" and opt in SOLVER_FLAGS)
+              and cmd != "serve"}
     missing = sorted(listed - set(CASES))
     assert not missing, f"options shown in --help without a case here: {missing}"
     assert not sorted(set(CASES) - listed), "cases for options no help shows"
+
+
+def test_every_serve_option_is_exercised_by_the_server_tests():
+    """``serve`` runs until stopped, so its options are tested against a real server (tests/serve)."""
+    text = (Path(__file__).parent / "serve" / "test_serve.py").read_text() + (
+        Path(__file__).parent / "serve" / "conftest.py").read_text()
+    flags = sorted(opt for cmd, opt in listed_options() if cmd == "serve")
+    assert flags and not [f for f in flags if f'"{f}"' not in text]
 
 
 @pytest.mark.parametrize("key", sorted(CASES), ids=lambda k: f"{k[0]} {k[1]}")

@@ -171,9 +171,9 @@ class ExactDiscreteSolver(Solver):
 
 def polish_support(problem: PortfolioProblem, support: np.ndarray) -> np.ndarray | None:
     """Optimal continuous weights on a fixed support: a convex QP of K variables, solved by the dense
-    active-set method of :mod:`qportfolio.classic.activeset` (exact KKT point, ~1 ms), with cvxpy and
+    active-set method of :mod:`qportfolio.activeset` (exact KKT point, ~1 ms), with cvxpy and
     Clarabel as the fallback where that method declines (e.g. lambda = 0: no curvature)."""
-    from ..classic.activeset import ActiveSetFailure, budget_vertex, solve_qp
+    from ..activeset import ActiveSetFailure, budget_vertex, solve_qp
 
     idx = np.flatnonzero(support)
     q, c = problem.unit_objective(1.0)
