@@ -7,23 +7,18 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 
+from qportfolio.cli_args import demo_spec_path
+
 from .conftest import TOKEN, start_server
 
-#: six asset classes, weights in percent of the budget: the LP fills the best returns up to their caps
-SIX_ASSETS = {
-    "variables": [{"name": name, "type": "continuous", "lb": 0, "ub": cap}
-                  for name, cap in (("equity_us", 35), ("equity_intl", 20), ("bonds", 100), ("real_estate", 15),
-                                    ("commodities", 15), ("credit", 15))],
-    "objective": {"sense": "maximize", "coefficients": {"equity_us": 0.095, "equity_intl": 0.08, "bonds": 0.03,
-                                                        "real_estate": 0.07, "commodities": 0.065, "credit": 0.06}},
-    "constraints": [{"name": "budget", "sense": "==", "rhs": 100,
-                     "coefficients": {k: 1 for k in ("equity_us", "equity_intl", "bonds", "real_estate", "commodities",
-                                                     "credit")}}],
-}
+#: six asset classes in the hosted API's payload shape, weights in percent of the budget: the LP fills
+#: the best returns up to their caps (qportfolio/examples/allocation_payload.json)
+SIX_ASSETS = json.loads((Path(demo_spec_path()).with_name("allocation_payload.json")).read_text())
 EXPECTED = {"equity_us": 35, "equity_intl": 20, "bonds": 0, "real_estate": 15, "commodities": 15, "credit": 15}
 
 #: the hosted API's client, as its users run it: only API_URL and the key differ
