@@ -24,10 +24,10 @@ Each piece answers a measured weakness (``benchmarks/exact_speed.py``, OR-Librar
 * on the grid, x_i is an integer and x_i^2 lies above the secants through consecutive integers,
   so the secant cuts are valid and tighten the perspective between grid points;
 * branching on the selection z before the units x;
-* ``settings="tuned"``: below the root, one round of cuts per node (SCIP's default is unlimited:
-  on port4 at lambda 0.9 it spent ~2 700 LP iterations per node re-cutting the cones) and no
-  primal heuristics, since the solve starts at a good incumbent; 1.1-3.5x faster on the OR-Library
-  points measured (``benchmarks/exact_speed.py --models new scip-default``).
+* ``settings="tuned"``: five rounds of cuts at the root and one per node below it (SCIP's default
+  is unlimited: on port4 at lambda 0.9 it spent ~2 700 LP iterations per node re-cutting the
+  cones) and no primal heuristics, since the solve starts at a good incumbent
+  (``benchmarks/exact_speed.py --models new scip-default`` compares).
 
 ``model="compact"`` keeps the earlier model (one dense remainder constraint, no secants, no
 priorities) for comparisons. Both are exact: every constraint holds at every feasible portfolio.
@@ -146,6 +146,7 @@ def build(
     scip.setParam("constraints/nonlinear/tightenlpfeastol", False)
     if settings == "tuned":
         scip.setParam("separating/maxrounds", 1)
+        scip.setParam("separating/maxroundsroot", 5)
         scip.setHeuristics(pyscipopt.SCIP_PARAMSETTING.OFF)
     vtype = "I" if integer else "C"
     x = [scip.addVar(f"x{i}", vtype=vtype, lb=0.0, ub=hi[i]) for i in range(n)]
