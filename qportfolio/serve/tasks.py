@@ -19,6 +19,9 @@ from ..validate import describe
 PORTFOLIO_KEYS = ("problem", "solver", "options")
 #: problem parameters an OR-Library or synthetic reference may set
 PROBLEM_PARAMETERS = ("cardinality", "risk_aversion", "weight_step", "min_weight", "max_weight")
+#: options that choose the server's credentials or touch its files: its administrator sets those
+#: (environment, dwave-cloud-client / IBM configuration), never a client
+SERVER_ONLY_OPTIONS = ("config_file", "profile", "embedding_cache")
 #: error classes answered as the client's fault (422) rather than the server's (500)
 CLIENT_ERRORS = ("ValidationError", "InfeasibleProblemError", "DataError")
 
@@ -53,6 +56,13 @@ def read_portfolio(body: Any, *, max_assets: int) -> tuple[Any, str, dict[str, A
     options = body.get("options", {})
     if not isinstance(options, Mapping):
         raise ValidationError(f"options must be a JSON object of solver options; got {describe(options)}")
+    refused = sorted(set(options) & set(SERVER_ONLY_OPTIONS))
+    if refused:
+        raise ValidationError(f"options: {', '.join(refused)} choose(s) the server's own credentials or files, which "
+                              "its administrator configures; drop it from the request")
+    from ..solvers import get
+
+    get(solver).validate_options(options)  # unknown names and wrong types refused before a worker is used
     return read_problem(body["problem"], max_assets=max_assets), solver, dict(options)
 
 

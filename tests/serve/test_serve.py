@@ -98,7 +98,11 @@ def test_portfolio_bodies_are_checked_before_any_solve(server):
                               ({"problem": {"orlib": "port1"}, "colour": 1}, "unknown field(s) colour"),
                               ({"problem": {"orlib": "port1", "cardinality": 0}}, "cardinality"),
                               ({"problem": {"synthetic": 5000}}, "over this server's limit of 2000"),
-                              ({"problem": {"orlib": "port1"}, "solver": "brute", "options": {"speed": 1}}, "speed")):
+                              ({"problem": {"orlib": "port1"}, "solver": "brute", "options": {"speed": 1}}, "speed"),
+                              ({"problem": {"orlib": "port1"}, "solver": "dwave-qpu", "options": {"token": "x" * 20}},
+                               "does not take option(s) token"),
+                              ({"problem": {"orlib": "port1"}, "solver": "dwave-qpu",
+                                "options": {"config_file": "/etc/passwd"}}, "server's own credentials")):
             r = c.post("/api/v2/portfolio", json=body)
             assert r.status_code == 422 and message in r.json()["error"], r.text
 
