@@ -420,8 +420,8 @@ def _solve_quadratic(m: Model, a: dict[str, Any]) -> LPResult:
     ordered = {s.name: duals[s.name] for s in m.constraints if s.name in duals}
     ordered.update({k: v for k, v in duals.items() if k not in ordered})
     return LPResult(status, float(problem.value), values, ordered, {}, message, kind, solver,
-                    "QP values and prices are interior-point answers, accurate to about 1e-8: shown to 7 decimals "
-                    "(--json has every digit)", INTERIOR_POINT_ACCURACY)
+                    "QP values and prices are interior-point answers, accurate to about 1e-8",
+                    INTERIOR_POINT_ACCURACY)
 
 
 def solve_model(model: dict[str, Any] | Model) -> LPResult:
@@ -467,5 +467,6 @@ def format_result(result: LPResult) -> str:
     if result.message:
         lines.append(result.message)
     if result.note:
-        lines.append(f"note: {result.note}")
+        shown = ": shown to 7 decimals (--json has every digit)" if result.accuracy is not None else ""
+        lines.append(f"note: {result.note}{shown}")
     return "\n".join(lines)

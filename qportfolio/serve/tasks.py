@@ -113,7 +113,7 @@ def lp_answer(model: Any, result: Any, seconds: float) -> dict[str, Any]:
         "status": result.status, "objective_value": result.objective,
         "variables": [{"name": name, "value": values.get(name)} for name in model.names] if values else [],
         "constraints": constraints, "conflicts": result.conflicts, "kind": result.kind, "solver": result.solver,
-        "solve_seconds": seconds, "message": result.message, "note": result.note,
+        "solve_seconds": seconds, "accuracy": result.accuracy, "message": result.message, "note": result.note,
     })
 
 
