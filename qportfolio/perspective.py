@@ -119,16 +119,17 @@ def factor_diagonal(cov: np.ndarray) -> tuple[np.ndarray, int] | None:
     if max_rank < 1:
         return None
     groups = [np.arange(g, n, 3) for g in range(3)]
-    sv = np.linalg.svd(cov[np.ix_(groups[2], groups[1])], compute_uv=False)
-    if sv[0] <= 0:
-        return None
-    rank = int(np.sum(sv > 1e-9 * sv[0]))
-    if rank > max_rank:
-        return None
+    rank = None
     common = np.empty(n)
     for a, c, e in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
         ga, gc, ge = groups[a], groups[c], groups[e]
         u, s, vt = np.linalg.svd(cov[np.ix_(ge, gc)], full_matrices=False)
+        if rank is None:  # the first block's singular values show the rank
+            if s[0] <= 0:
+                return None
+            rank = int(np.sum(s > 1e-9 * s[0]))
+            if rank > max_rank:
+                return None
         pinv = (vt[:rank].T / s[:rank]) @ u[:, :rank].T  # |C| x |E|
         common[ga] = np.einsum("ij,ji->i", cov[np.ix_(ga, gc)] @ pinv, cov[np.ix_(ge, ga)])
     d = np.diag(cov) - common

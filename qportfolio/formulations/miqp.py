@@ -55,8 +55,7 @@ from ..problem import PortfolioProblem
 from ..repair import nearest_feasible_units
 
 MODELS = ("extended", "compact")
-#: SCIP parameter sets: ``tuned`` (one separation round per node below the root, primal heuristics
-#: off: every exact solve starts at a heuristic incumbent) or SCIP's ``default``
+#: SCIP parameter sets: ``tuned`` (see the module docstring) or SCIP's ``default``
 SETTINGS = ("tuned", "default")
 #: SCIP's feasibility tolerance in the exact models (see the module docstring).
 FEASIBILITY_TOLERANCE = 1e-7

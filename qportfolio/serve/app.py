@@ -91,13 +91,16 @@ def create_app(config: ServeConfig) -> FastAPI:
                          {"WWW-Authenticate": "Bearer"})
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > config.max_body_bytes:
-            return error(413, f"body of {int(length)} bytes is over this server's limit of {config.max_body_bytes}")
+            return error(413, too_large(int(length)))
         return await call_next(request)
+
+    def too_large(size: int) -> str:
+        return f"body of {size} bytes is over this server's limit of {config.max_body_bytes}"
 
     async def read_json(request: Request) -> Any:
         raw = await request.body()
         if len(raw) > config.max_body_bytes:
-            raise _Refusal(413, f"body of {len(raw)} bytes is over this server's limit of {config.max_body_bytes}")
+            raise _Refusal(413, too_large(len(raw)))
         try:
             return json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:

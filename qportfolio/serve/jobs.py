@@ -126,11 +126,9 @@ class JobRunner:
 
     def _done(self, job_id: str, future: Any) -> None:
         _, result, error = future.result()
-        if self._stop and error and error.startswith("Cancelled: the server is shutting down"):
-            with self._lock:  # left as 'running': the next start puts it back in the queue
-                self._running.discard(job_id)
-            return
-        self.store.finish(job_id, result, error)
+        # a job stopped by the server's own shutdown stays 'running': the next start puts it back in the queue
+        if not (self._stop and error and error.startswith("Cancelled: the server is shutting down")):
+            self.store.finish(job_id, result, error)
         with self._lock:
             self._running.discard(job_id)
         self._wake.set()

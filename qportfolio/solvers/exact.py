@@ -9,6 +9,7 @@ active-set method; cvxpy and Clarabel where it declines).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -179,19 +180,17 @@ def polish_support(problem: PortfolioProblem, support: np.ndarray) -> np.ndarray
     q, c = problem.unit_objective(1.0)
     q_s, c_s = q[np.ix_(idx, idx)], c[idx]
     lo, hi = problem.min_weight[idx].astype(float), problem.max_weight[idx].astype(float)
-    out = np.zeros(problem.n)
     start = budget_vertex(1.0, lo, hi, np.argsort(c_s))
-    try:
-        if start is None:
-            raise ActiveSetFailure("no budget vertex")
-        solution = solve_qp(2.0 * q_s, c_s, np.ones((1, idx.size)), np.ones(1), lo, hi, start)
-        out[idx] = solution.x
-    except (ActiveSetFailure, np.linalg.LinAlgError):
+    weights = None
+    if start is not None:
+        with contextlib.suppress(ActiveSetFailure, np.linalg.LinAlgError):
+            weights = solve_qp(2.0 * q_s, c_s, np.ones((1, idx.size)), np.ones(1), lo, hi, start).x
+    if weights is None:
         weights = _polish_with_cvxpy(problem, idx, q_s, c_s, lo, hi)
         if weights is None:
             return None
-        out[idx] = weights
-    out[idx] = np.clip(out[idx], lo, hi)
+    out = np.zeros(problem.n)
+    out[idx] = np.clip(weights, lo, hi)
     out[idx] += (1.0 - out.sum()) / idx.size  # remove the last 1e-12 of budget error
     return out if problem.is_feasible(out, discrete=False) else None
 
