@@ -34,6 +34,7 @@ margin, so an inaccurate solver answer can weaken a bound but never make it wron
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from typing import TYPE_CHECKING, Literal
 
@@ -148,12 +149,33 @@ def diagonal_split(cov: np.ndarray, method: SplitMethod = "sdp") -> np.ndarray:
 
 
 def diagonal_split_named(cov: np.ndarray, method: SplitMethod = "sdp") -> tuple[np.ndarray, str]:
-    """:func:`diagonal_split` and the split it took ("factor (rank 3)" where ``auto`` found a factor model)."""
+    """:func:`diagonal_split` and the split it took ("factor (rank 3)" where ``auto`` found a factor model).
+
+    Remembered per covariance (:data:`SPLIT_CACHE_SIZE` most recent): a frontier or a benchmark suite
+    solves many points of one covariance, and the split is a function of the covariance alone.
+    """
     if method == "bound":
         raise ValidationError("split 'bound' depends on the whole problem: use split_for(problem, 'bound')")
     if method not in COVARIANCE_SPLITS:
         raise ValidationError(f"split must be one of {', '.join(COVARIANCE_SPLITS)}; got {method!r}")
-    cov = np.asarray(cov, dtype=float)
+    cov = np.ascontiguousarray(cov, dtype=float)
+    key = (method, cov.shape, hashlib.blake2b(cov.tobytes(), digest_size=16).digest())
+    if key not in _split_cache:
+        d, name = _compute_split(cov, method)
+        d.flags.writeable = False
+        _split_cache[key] = (d, name)
+        while len(_split_cache) > SPLIT_CACHE_SIZE:
+            _split_cache.pop(next(iter(_split_cache)))
+    d, name = _split_cache[key]
+    return d.copy(), name
+
+
+#: covariances whose splits :func:`diagonal_split_named` remembers (oldest forgotten first)
+SPLIT_CACHE_SIZE = 32
+_split_cache: dict[tuple[str, tuple[int, ...], bytes], tuple[np.ndarray, str]] = {}
+
+
+def _compute_split(cov: np.ndarray, method: SplitMethod) -> tuple[np.ndarray, str]:
     if method in ("auto", "factor"):
         found = factor_diagonal(cov)
         if found is not None:  # exact to round-off: no margin shrink, which would give the remainder full rank

@@ -177,3 +177,21 @@ def test_an_invalid_diagonal_is_made_valid_not_trusted(factor):
     assert np.all(d >= 0) and np.all(d <= too_big)
     assert np.linalg.eigvalsh(cov - np.diag(d))[0] > 0
     assert d.sum() >= 0.5 * diagonal_split(cov, "sdp").sum() / factor  # scaled, not thrown away
+
+
+def test_a_remembered_split_is_the_computed_one_and_a_private_copy(monkeypatch):
+    import qportfolio.perspective as perspective
+
+    cov = random_covariance(15, 11)
+    first = diagonal_split(cov, "sdp")
+    calls = []
+    monkeypatch.setattr(perspective, "_compute_split", lambda *a: calls.append(a) or (np.zeros(15), "x"))
+    again = diagonal_split(cov.copy(), "sdp")  # same values, new array: remembered
+    assert calls == [] and np.array_equal(first, again)
+    again[:] = -1.0  # the caller's copy, not the cache
+    assert np.array_equal(diagonal_split(cov, "sdp"), first)
+    changed = cov.copy()
+    changed[0, 0] *= 1.5  # another covariance is another split
+    diagonal_split(changed, "sdp")
+    assert len(calls) == 1
+    assert diagonal_split(cov, "correlation") is not None and len(calls) == 2  # per split method too
