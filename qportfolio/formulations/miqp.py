@@ -26,10 +26,14 @@ Each piece answers a measured weakness (``benchmarks/exact_speed.py``, OR-Librar
 * branching on the selection z before the units x;
 * ``settings="tuned"``: five rounds of cuts at the root and one per node below it (SCIP's default
   is unlimited: on port4 at lambda 0.9 it spent ~2 700 LP iterations per node re-cutting the
-  cones), no primal heuristics, since the solve starts at a good incumbent, and SCIP's fast
+  cones), at most 50 cuts a round at the root and 20 below it (SCIP: 2 000 and 100; each round of
+  ~50 cone cuts cost the next LP ~250 dual simplex iterations, and the 20 most violated close
+  nearly as much: port4 at lambda 0.9 went from 8.5 to 4.6 s on the grid, 4.5 to 3.4 s
+  continuous), no primal heuristics, since the solve starts at a good incumbent, SCIP's fast
   presolve emphasis (its default presolve took 1.3 s of a 1.5 s proof on port5; presolve off is
-  not an option: it "proved" a worse portfolio optimal on port3 at lambda 0.9). Compare with
-  ``benchmarks/exact_speed.py --models new scip-default``.
+  not an option: it "proved" a worse portfolio optimal on port3 at lambda 0.9), and neither the
+  aggregation separator (half the time of easy continuous points, no cut) nor symmetry detection.
+  Compare with ``benchmarks/exact_speed.py --models new scip-default``.
 
 ``model="compact"`` keeps the earlier model (one dense remainder constraint, no secants, no
 priorities) for comparisons. Both are exact: every constraint holds at every feasible portfolio.
@@ -59,6 +63,15 @@ MODELS = ("extended", "compact")
 SETTINGS = ("tuned", "default")
 #: SCIP's feasibility tolerance in the exact models (see the module docstring).
 FEASIBILITY_TOLERANCE = 1e-7
+#: SCIP parameters of ``settings="tuned"`` beyond no heuristics and fast presolve (module docstring)
+TUNED_PARAMS: dict[str, int | bool] = {
+    "separating/maxrounds": 1,  # cut rounds per node below the root (SCIP: unlimited)
+    "separating/maxroundsroot": 5,  # cut rounds at the root (SCIP: unlimited)
+    "separating/maxcuts": 20,  # cuts added per round below the root (SCIP: 100)
+    "separating/maxcutsroot": 50,  # cuts added per round at the root (SCIP: 2 000)
+    "separating/aggregation/freq": -1,  # c-MIR/flow-cover aggregation: no cut found on any OR-Library point
+    "misc/usesymmetry": 0,  # assets have distinct data: symmetry detection finds nothing
+}
 #: Secant cuts per asset, from its lowest unit up: above ~16 units a secant gains < 0.1 % of x^2.
 MAX_SECANTS = 16
 #: Eigen-directions of the remainder with eigenvalues below this fraction of the largest are dropped
@@ -86,6 +99,7 @@ class ScipModel:
     scale: float  #: SCIP's objective times ``scale`` is f
     split_seconds: float = 0.0  #: time taken by the diagonal split (the ``bound`` split solves an SDP)
     split_used: str = ""  #: the split taken ("auto" resolves to "factor (rank r)" or "sdp")
+    integer: bool = False  #: x counts units of the grid (SCIP may retype a 0/1-unit x as binary, so ask here)
 
     def weights(self, solution: Any = None) -> np.ndarray | None:
         """The weights of a SCIP solution (default: the best one; None when SCIP has none). On the
@@ -95,7 +109,7 @@ class ScipModel:
                 return None
             solution = self.model.getBestSol()
         values = np.array([self.model.getSolVal(solution, v) for v in self.x])
-        if self.x[0].vtype() != "INTEGER":
+        if not self.integer:
             return values * self.step
         units = np.round(values).astype(np.int64)
         if not self.problem.is_feasible(units * self.step):
@@ -146,10 +160,10 @@ def build(
     scip.setParam("numerics/feastol", float(feasibility_tolerance))
     scip.setParam("constraints/nonlinear/tightenlpfeastol", False)
     if settings == "tuned":
-        scip.setParam("separating/maxrounds", 1)
-        scip.setParam("separating/maxroundsroot", 5)
         scip.setHeuristics(pyscipopt.SCIP_PARAMSETTING.OFF)
         scip.setPresolve(pyscipopt.SCIP_PARAMSETTING.FAST)
+        for name, value in TUNED_PARAMS.items():
+            scip.setParam(name, value)
     vtype = "I" if integer else "C"
     x = [scip.addVar(f"x{i}", vtype=vtype, lb=0.0, ub=hi[i]) for i in range(n)]
     z = [scip.addVar(f"z{i}", vtype="B") for i in range(n)]
@@ -206,7 +220,7 @@ def build(
         scip.setSolVal(sol, obj_var, linear + sum(value for _, value, in_objective in aux if in_objective))
         if not scip.addSol(sol, free=True):
             raise SolverError("SCIP rejected the warm-start portfolio (internal error: please report)")
-    return ScipModel(problem, scip, x, z, step, scale, split_seconds, split_used)
+    return ScipModel(problem, scip, x, z, step, scale, split_seconds, split_used, integer)
 
 
 def _add_eigen_terms(scip: pyscipopt.Model, x: list[Any], rem: np.ndarray, x0: np.ndarray | None,

@@ -105,8 +105,9 @@ COMMON_OPTIONS = declare(
                     "bound (the bound-optimal diagonal of this problem from an SDP: seconds to build, for hard points), "
                     "correlation, none",
            choice(*SPLITS), default="auto"),
-    Option("settings", "SCIP's parameters: tuned (5 cut rounds at the root, 1 per node below, fast presolve, "
-                       "no primal heuristics: the solve starts at a heuristic incumbent) or default (SCIP's own)",
+    Option("settings", "SCIP's parameters: tuned (5 cut rounds of <= 50 cuts at the root, 1 of <= 20 per node "
+                       "below, fast presolve, no primal heuristics: the solve starts at a heuristic incumbent) or "
+                       "default (SCIP's own)",
            choice(*SETTINGS), default="tuned"),
     Option("threads", "the engine's threads", COUNT, default=1),
     Option("verbose", "show the engine's log", BOOLEAN, default=False),

@@ -38,6 +38,16 @@ def test_ground_state_by_exhaustive_qubo_equals_exact():
     assert rel(d.objective[0], solve(problem, "exact-discrete").objective) <= 1e-9
 
 
+def test_grid_weights_are_exact_multiples_where_scip_retypes_units_as_binary():
+    # each held weight is exactly one unit (0.5), so SCIP makes the integer units binary variables
+    problem = synthetic_problem(4, seed=2, cardinality=2, weight_step=0.5, min_weight=0.5, max_weight=0.5)
+    result = solve(problem, "exact-discrete")
+    assert result.status == "optimal"
+    assert set(result.weights.tolist()) == {0.0, 0.5}  # not SCIP's 1e-16-off values
+    assert result.objective == min(problem.objective(np.isin(np.arange(4), pair) * 0.5)
+                                   for pair in [(a, b) for a in range(4) for b in range(a + 1, 4)])
+
+
 def test_continuous_relaxes_the_grid():
     problem = synthetic_problem(9, seed=2, cardinality=3)
     cont = solve(problem, "exact-continuous")
