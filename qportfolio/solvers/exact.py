@@ -98,7 +98,7 @@ COMMON_OPTIONS = declare(
            choice("scip", "gurobi"), default="scip", flag=True),
     Option("time_limit", "seconds before the engine stops with its best solution and bound (default: none)", POSITIVE,
            nullable=True, role=Role.TIME_LIMIT, flag=True),
-    Option("model", "extended (eigen-split remainder, secant cuts, z branched first) or compact (the earlier model)",
+    Option("model", "extended (remainder split by direction, secant cuts, z branched first) or compact (the earlier model)",
            choice(*MODELS), default="extended"),
     Option("split", "diagonal split for the perspective terms: auto (factor where the covariance is a factor model, "
                     "else sdp), factor (idiosyncratic variances: r remainder terms for r factors), sdp (max trace), "
