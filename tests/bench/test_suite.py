@@ -93,7 +93,7 @@ def test_chang2000_is_chang_et_al_s_setup():
     jobs = suite.jobs()
     refs = [j for j in jobs if j.config.role == "reference"]
     assert len(refs) == 2 * 255 and {j.config.solver for j in refs} == {"exact-continuous", "exact-discrete"}
-    assert all(j.time_limit == 60 for j in refs)
+    assert all(j.time_limit == 30 for j in refs)
     qubo = [j for j in jobs if j.config.solver == "qubo"]
     assert len(qubo) == 255 and all(j.solve_options()["time_budget"] == 10.0 for j in qubo)
     assert len(jobs) == 255 * 5
