@@ -142,35 +142,6 @@ def _gurobi_output(problem: PortfolioProblem, *, integer: bool, start: np.ndarra
                         parameters=params, bound=bound, info=info)
 
 
-@register
-class ExactDiscreteSolver(Solver):
-    name = "exact-discrete"
-    description = "the discretised problem as a MIQP in SCIP, solved to proven optimality"
-    options = COMMON_OPTIONS
-
-    def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
-               split: str = "auto", threads: int = 1, verbose: bool = False, seed: int | None = None,
-               engine: str = "scip", settings: str = "tuned") -> SolverOutput:
-        t0 = time.perf_counter()
-        start = _heuristic_start(problem)
-        t1 = time.perf_counter()
-        if engine == "gurobi":
-            return _gurobi_output(problem, integer=True, start=start, time_limit=time_limit, threads=threads,
-                                  verbose=verbose, seed=seed,
-                                  shaping={"model": model, "split": split, "settings": settings})
-        scip = miqp.build(problem, integer=True, model=model, split=split, time_limit=time_limit, threads=threads,
-                                verbose=verbose, start=start, settings=settings)
-        t2 = time.perf_counter()
-        _watch_progress(scip)
-        scip.model.optimize()
-        weights = scip.weights()
-        params = {"engine": "scip", "time_limit": time_limit, "model": model, "split": split, "settings": settings,
-                  "threads": threads}
-        out = scip_output(problem, scip, weights, params, discrete=True)
-        out.info.update(heuristic_seconds=t1 - t0, build_seconds=t2 - t1, optimize_seconds=time.perf_counter() - t2)
-        return out
-
-
 def polish_support(problem: PortfolioProblem, support: np.ndarray) -> np.ndarray | None:
     """Optimal continuous weights on a fixed support: a convex QP of K variables, solved by the dense
     active-set method of :mod:`qportfolio.activeset` (exact KKT point, ~1 ms), with cvxpy and
@@ -210,6 +181,51 @@ def _polish_with_cvxpy(problem: PortfolioProblem, idx: np.ndarray, q: np.ndarray
     return None if w.value is None else np.asarray(w.value)
 
 
+def _solve_exact(problem: PortfolioProblem, *, integer: bool, time_limit: float | None, model: str, split: str,
+                 threads: int, verbose: bool, seed: int | None, engine: str, settings: str) -> SolverOutput:
+    """Both exact solvers: a heuristic warm start, then Gurobi or SCIP; continuous weights are
+    polished on SCIP's support (the start too, so SCIP begins at that support's optimum)."""
+    t_start = time.perf_counter()
+    start: np.ndarray | None = _heuristic_start(problem)
+    if not integer:
+        start = polish_support(problem, start > 0)
+    t_built = time.perf_counter()
+    if engine == "gurobi":
+        return _gurobi_output(problem, integer=integer, start=start, time_limit=time_limit, threads=threads,
+                              verbose=verbose, seed=seed, shaping={"model": model, "split": split, "settings": settings})
+    scip = miqp.build(problem, integer=integer, model=model, split=split, time_limit=time_limit, threads=threads,
+                      verbose=verbose, start=start, settings=settings)
+    _watch_progress(scip)
+    t0 = time.perf_counter()
+    scip.model.optimize()
+    weights, message = scip.weights(), ""
+    if weights is not None and not integer:
+        polished = polish_support(problem, scip.support())
+        if polished is None:
+            message = "QP polish failed; weights are SCIP's own"
+        else:
+            weights = polished
+    params = {"engine": "scip", "time_limit": time_limit, "model": model, "split": split, "settings": settings,
+              "threads": threads}
+    out = scip_output(problem, scip, weights, params, discrete=integer, message=message)
+    out.info.update(heuristic_seconds=t_built - t_start, build_seconds=t0 - t_built,
+                    optimize_seconds=time.perf_counter() - t0)
+    return out
+
+
+@register
+class ExactDiscreteSolver(Solver):
+    name = "exact-discrete"
+    description = "the discretised problem as a MIQP in SCIP, solved to proven optimality"
+    options = COMMON_OPTIONS
+
+    def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
+               split: str = "auto", threads: int = 1, verbose: bool = False, seed: int | None = None,
+               engine: str = "scip", settings: str = "tuned") -> SolverOutput:
+        return _solve_exact(problem, integer=True, time_limit=time_limit, model=model, split=split, threads=threads,
+                            verbose=verbose, seed=seed, engine=engine, settings=settings)
+
+
 @register
 class ExactContinuousSolver(Solver):
     name = "exact-continuous"
@@ -219,29 +235,5 @@ class ExactContinuousSolver(Solver):
     def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
                split: str = "auto", threads: int = 1, verbose: bool = False, seed: int | None = None,
                engine: str = "scip", settings: str = "tuned") -> SolverOutput:
-        t_start = time.perf_counter()
-        start = polish_support(problem, _heuristic_start(problem) > 0)
-        t_built = time.perf_counter()
-        if engine == "gurobi":
-            return _gurobi_output(problem, integer=False, start=start, time_limit=time_limit, threads=threads,
-                                  verbose=verbose, seed=seed,
-                                  shaping={"model": model, "split": split, "settings": settings})
-        scip = miqp.build(problem, integer=False, model=model, split=split, time_limit=time_limit, threads=threads,
-                                verbose=verbose, start=start, settings=settings)
-        _watch_progress(scip)
-        t0 = time.perf_counter()
-        heuristic_seconds, build_seconds = t_built - t_start, t0 - t_built
-        scip.model.optimize()
-        weights, message = None, ""
-        scip_w = scip.weights()
-        if scip_w is not None:
-            weights = polish_support(problem, scip.support())
-            if weights is None:
-                weights = scip_w
-                message = "QP polish failed; weights are SCIP's own"
-        params = {"engine": "scip", "time_limit": time_limit, "model": model, "split": split, "settings": settings,
-                  "threads": threads}
-        out = scip_output(problem, scip, weights, params, discrete=False, message=message)
-        out.info.update(heuristic_seconds=heuristic_seconds, build_seconds=build_seconds,
-                        optimize_seconds=time.perf_counter() - t0)
-        return out
+        return _solve_exact(problem, integer=False, time_limit=time_limit, model=model, split=split, threads=threads,
+                            verbose=verbose, seed=seed, engine=engine, settings=settings)
