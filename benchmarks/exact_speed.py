@@ -25,8 +25,9 @@ warm start, the model build (the diagonal split's SDP included), presolve, the r
 the nodes and LP iterations, and how much of the gap the root closes (root bound against the
 optimum, relative to the optimum's size).
 
-``--chang-hard`` adds the six chang2000 points (continuous weights in [0.01, 1]) that the 60 s pass
-left unproven, solved by ``--hard-models`` (the bound split and Gurobi) with ``--hard-time-limit``.
+``--chang-hard`` adds the six chang2000 points (continuous weights in [0.01, 1]) that the max-trace
+model's 60 s pass left unproven on 2026-11-24, solved by ``--hard-models`` (the bound split and
+Gurobi) with ``--hard-time-limit``.
 Where Gurobi proves a point, the ratio column is the point's first model's time over Gurobi's, and
 the summary line gives the median and worst ratio.
 
@@ -60,7 +61,8 @@ MODELS = {
     "gurobi": {"engine": "gurobi"},
 }
 #: the chang2000 points (K = 10, weights in [0.01, 1], continuous) that SCIP's max-trace model left
-#: unproven at 60 s; ``--chang-hard`` solves them with ``--hard-models`` (default: bound split, Gurobi)
+#: unproven at 60 s on 2026-11-24 (the hardest of the suite); ``--chang-hard`` solves them with
+#: ``--hard-models`` (default: bound split, Gurobi)
 CHANG_HARD = [("port3", 0.96), ("port3", 0.98), ("port4", 0.94), ("port4", 0.96), ("port4", 0.98), ("port4", 1.0)]
 SOLVERS = {"discrete": "exact-discrete", "continuous": "exact-continuous"}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pyscipopt
@@ -181,59 +181,55 @@ def _polish_with_cvxpy(problem: PortfolioProblem, idx: np.ndarray, q: np.ndarray
     return None if w.value is None else np.asarray(w.value)
 
 
-def _solve_exact(problem: PortfolioProblem, *, integer: bool, time_limit: float | None, model: str, split: str,
-                 threads: int, verbose: bool, seed: int | None, engine: str, settings: str) -> SolverOutput:
+class _ExactSolver(Solver):
     """Both exact solvers: a heuristic warm start, then Gurobi or SCIP; continuous weights are
     polished on SCIP's support (the start too, so SCIP begins at that support's optimum)."""
-    t_start = time.perf_counter()
-    start: np.ndarray | None = _heuristic_start(problem)
-    if not integer:
-        start = polish_support(problem, start > 0)
-    t_built = time.perf_counter()
-    if engine == "gurobi":
-        return _gurobi_output(problem, integer=integer, start=start, time_limit=time_limit, threads=threads,
-                              verbose=verbose, seed=seed, shaping={"model": model, "split": split, "settings": settings})
-    scip = miqp.build(problem, integer=integer, model=model, split=split, time_limit=time_limit, threads=threads,
-                      verbose=verbose, start=start, settings=settings)
-    _watch_progress(scip)
-    t0 = time.perf_counter()
-    scip.model.optimize()
-    weights, message = scip.weights(), ""
-    if weights is not None and not integer:
-        polished = polish_support(problem, scip.support())
-        if polished is None:
-            message = "QP polish failed; weights are SCIP's own"
-        else:
-            weights = polished
-    params = {"engine": "scip", "time_limit": time_limit, "model": model, "split": split, "settings": settings,
-              "threads": threads}
-    out = scip_output(problem, scip, weights, params, discrete=integer, message=message)
-    out.info.update(heuristic_seconds=t_built - t_start, build_seconds=t0 - t_built,
-                    optimize_seconds=time.perf_counter() - t0)
-    return out
+
+    integer: ClassVar[bool]  #: the grid problem (integer units) rather than continuous weights
+    options = COMMON_OPTIONS
+
+    def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
+               split: str = "auto", threads: int = 1, verbose: bool = False, seed: int | None = None,
+               engine: str = "scip", settings: str = "tuned") -> SolverOutput:
+        integer = self.integer
+        t_start = time.perf_counter()
+        start: np.ndarray | None = _heuristic_start(problem)
+        if not integer:
+            start = polish_support(problem, start > 0)
+        t_built = time.perf_counter()
+        if engine == "gurobi":
+            return _gurobi_output(problem, integer=integer, start=start, time_limit=time_limit, threads=threads,
+                                  verbose=verbose, seed=seed,
+                                  shaping={"model": model, "split": split, "settings": settings})
+        scip = miqp.build(problem, integer=integer, model=model, split=split, time_limit=time_limit, threads=threads,
+                          verbose=verbose, start=start, settings=settings)
+        _watch_progress(scip)
+        t0 = time.perf_counter()
+        scip.model.optimize()
+        weights, message = scip.weights(), ""
+        if weights is not None and not integer:
+            polished = polish_support(problem, scip.support())
+            if polished is None:
+                message = "QP polish failed; weights are SCIP's own"
+            else:
+                weights = polished
+        params = {"engine": "scip", "time_limit": time_limit, "model": model, "split": split, "settings": settings,
+                  "threads": threads}
+        out = scip_output(problem, scip, weights, params, discrete=integer, message=message)
+        out.info.update(heuristic_seconds=t_built - t_start, build_seconds=t0 - t_built,
+                        optimize_seconds=time.perf_counter() - t0)
+        return out
 
 
 @register
-class ExactDiscreteSolver(Solver):
+class ExactDiscreteSolver(_ExactSolver):
     name = "exact-discrete"
     description = "the discretised problem as a MIQP in SCIP, solved to proven optimality"
-    options = COMMON_OPTIONS
-
-    def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
-               split: str = "auto", threads: int = 1, verbose: bool = False, seed: int | None = None,
-               engine: str = "scip", settings: str = "tuned") -> SolverOutput:
-        return _solve_exact(problem, integer=True, time_limit=time_limit, model=model, split=split, threads=threads,
-                            verbose=verbose, seed=seed, engine=engine, settings=settings)
+    integer = True
 
 
 @register
-class ExactContinuousSolver(Solver):
+class ExactContinuousSolver(_ExactSolver):
     name = "exact-continuous"
     description = "cardinality-constrained problem with continuous weights in SCIP (perspective), polished by a QP"
-    options = COMMON_OPTIONS
-
-    def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
-               split: str = "auto", threads: int = 1, verbose: bool = False, seed: int | None = None,
-               engine: str = "scip", settings: str = "tuned") -> SolverOutput:
-        return _solve_exact(problem, integer=False, time_limit=time_limit, model=model, split=split, threads=threads,
-                            verbose=verbose, seed=seed, engine=engine, settings=settings)
+    integer = False
