@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from qportfolio.versions import package_versions
+from qportfolio.utils.versions import package_versions
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
 

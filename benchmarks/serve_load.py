@@ -37,7 +37,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import print_table, write_json
 
-from qportfolio.cli_args import demo_spec_path
+from qportfolio.cli.args import demo_spec_path
 
 SIX_ASSETS = json.loads(Path(demo_spec_path()).with_name("allocation_payload.json").read_text())
 

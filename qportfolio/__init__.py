@@ -25,7 +25,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "load_qubo": (".formulations.qubo", "load"),
     "save_qubo": (".formulations.qubo", "save"),
     "PortfolioProblem": (".problem", "PortfolioProblem"),
-    "show_progress": (".progress", "show_progress"),
+    "show_progress": (".utils.progress", "show_progress"),
     "Result": (".result", "Result"),
     **{name: (".solvers", name) for name in ("QuboSolver", "SampleRun", "Solver", "SolverOutput", "available", "register",
                                              "solve")},
@@ -86,7 +86,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .formulations.qubo import load as load_qubo
     from .formulations.qubo import save as save_qubo
     from .problem import PortfolioProblem
-    from .progress import show_progress
     from .result import Result
     from .solvers import QuboSolver, SampleRun, Solver, SolverOutput, available, register, solve
     from .status import PortfolioAnswer, Status
+    from .utils.progress import show_progress

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import InfeasibleProblemError, ValidationError
-from .memory import check_allocation
+from .utils.memory import check_allocation
 
 #: Tolerance when deciding whether a float is an integer number of steps.
 GRID_TOL = 1e-9

@@ -23,9 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from . import grid, validate
+from . import grid
 from .errors import ValidationError
-from .linalg import check_covariance
+from .numerics.linalg import check_covariance
+from .utils import validate
 
 #: Tolerance for deciding that a weight vector satisfies the problem's constraints.
 FEASIBILITY_TOL = 1e-9

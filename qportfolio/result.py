@@ -16,10 +16,10 @@ from typing import Any
 import dimod
 import numpy as np
 
-from .display import held_rows, table
 from .problem import PortfolioProblem
 from .status import Status, jsonable, weights_by_asset
-from .versions import package_versions
+from .utils.display import held_rows, table
+from .utils.versions import package_versions
 
 #: Statuses a result may carry (the values of :class:`qportfolio.status.Status`).
 STATUSES = tuple(s.value for s in Status)

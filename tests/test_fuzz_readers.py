@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from qportfolio.bench.suite import parse_suite
 from qportfolio.classic.lp import parse_model
-from qportfolio.cli_args import parse_key_values
+from qportfolio.cli.args import parse_key_values
 from qportfolio.data import problem_from_returns, synthetic_problem
 from qportfolio.data.orlib import load_orlib
 from qportfolio.data.prices import read_prices, returns_from_prices

@@ -26,7 +26,7 @@ def test_result_records_everything():
 def test_notebook_display_and_pandas_views():
     import qportfolio as qp
     from qportfolio.classic import efficient_frontier, min_variance
-    from qportfolio.display import MAX_ROWS
+    from qportfolio.utils.display import MAX_ROWS
 
     problem = qp.synthetic_problem(8, seed=1, cardinality=3)
     r = qp.solve(problem, "exact-discrete")

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from ..errors import TransientError, ValidationError
-from ..memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
-from ..redaction import mask
 from ..result import Result
+from ..utils.memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
+from ..utils.redaction import mask
 from .metrics import objective_scale
 from .pool import WatchedPool
 from .store import ResultStore, RunLock

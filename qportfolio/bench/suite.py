@@ -51,9 +51,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .. import validate
 from ..errors import DataError, ValidationError
 from ..problem import PortfolioProblem
+from ..utils import validate
 
 BUILTIN = ("quick", "orlib", "scaling", "scale", "formulations", "chang2000", "devices")
 KINDS = ("orlib", "synthetic", "file")

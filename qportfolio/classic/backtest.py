@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 
 from ..data.prices import Estimate, check_finite_returns, estimate
-from ..display import held_rows, table
 from ..errors import ValidationError
 from ..status import jsonable
+from ..utils.display import held_rows, table
 from .constraints import LONG_ONLY, Constraints
 from .portfolios import equal_weight, max_sharpe, min_cvar, min_variance, risk_budgeting
 

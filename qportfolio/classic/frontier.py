@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from ..display import table
 from ..errors import SolverError, ValidationError
+from ..utils.display import table
 from .constraints import LONG_ONLY, Constraints, build
 from .portfolios import CLARABEL_TIGHT, _inputs, check_constraints, min_variance, solve_cvxpy, solve_named
 
@@ -124,7 +124,7 @@ def return_range(mu: np.ndarray, names: tuple[str, ...], constraints: Constraint
     (-inf / inf when unbounded); raises InfeasibleProblemError when no portfolio satisfies them."""
     import cvxpy as cp
 
-    from ..activeset import budget_vertex
+    from ..numerics.activeset import budget_vertex
     from .portfolios import box_bounds
 
     box = box_bounds(constraints, len(names))
@@ -172,7 +172,7 @@ def _active_set_points(mu: np.ndarray, cov: np.ndarray, constraints: Constraints
     """Each goal's minimum-variance portfolio with mu'w = goal by the active-set solver, warm started:
     the next point starts from the convex combination of the previous answer and the highest (or
     lowest) return vertex that has the new return, which is feasible. None when it does not apply."""
-    from ..activeset import ActiveSetFailure, budget_vertex, solve_qp
+    from ..numerics.activeset import ActiveSetFailure, budget_vertex, solve_qp
     from .portfolios import box_bounds
 
     n = len(mu)

@@ -48,7 +48,7 @@ import numpy as np
 
 from ..errors import DataError, SolverError, ValidationError
 from ..status import Status, jsonable
-from ..validate import describe, known_keys
+from ..utils.validate import describe, known_keys
 
 SENSES = {"<=": "<=", "le": "<=", ">=": ">=", "ge": ">=", "==": "==", "=": "==", "eq": "=="}
 OBJECTIVE_SENSES = {"min": "min", "minimize": "min", "minimise": "min", "max": "max", "maximize": "max", "maximise": "max"}

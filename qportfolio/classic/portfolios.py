@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from ..display import held_rows, table
 from ..errors import InfeasibleProblemError, SolverError, ValidationError
-from ..linalg import check_covariance
+from ..numerics.linalg import check_covariance
 from ..status import Status, jsonable, weights_by_asset
+from ..utils.display import held_rows, table
 from .constraints import LONG_ONLY, Constraints, _vector, build
 
 
@@ -338,7 +338,7 @@ def box_bounds(constraints: Constraints, n: int) -> tuple[np.ndarray, np.ndarray
 def _active_set_result(strategy: str, names: tuple[str, ...], mu: np.ndarray | None, cov: np.ndarray, constraints: Constraints,
                        start: float, *, target_return: float | None = None) -> PortfolioResult | None:
     """Minimum variance (optionally at mu'w = target) by the active-set solver; None when it does not apply."""
-    from ..activeset import ActiveSetFailure, budget_vertex, solve_qp
+    from ..numerics.activeset import ActiveSetFailure, budget_vertex, solve_qp
 
     n = len(names)
     box = box_bounds(constraints, n)
@@ -444,7 +444,7 @@ def _max_sharpe_active_set(mu: np.ndarray, cov: np.ndarray, names: tuple[str, ..
                            start: float) -> PortfolioResult | None:
     """Long-only maximum Sharpe without upper bounds: min y'Sigma y s.t. (mu - rf)'y = 1, y >= 0 by the
     active-set solver (w = y / sum y), from the vertex y = e_j / (mu_j - rf) of the best asset."""
-    from ..activeset import ActiveSetFailure, solve_qp
+    from ..numerics.activeset import ActiveSetFailure, solve_qp
 
     n = len(names)
     box = box_bounds(constraints, n)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DataError
-from ..linalg import covariance_from_correlation
+from ..numerics.linalg import covariance_from_correlation
 from ..problem import PortfolioProblem
 
 ENV_VAR = "QPORTFOLIO_ORLIB_DIR"

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, ValidationError, one_line
-from ..linalg import check_covariance, nearest_psd
+from ..numerics.linalg import check_covariance, nearest_psd
 from ..problem import PortfolioProblem
 from .datasets import is_dataset, load_dataset
 

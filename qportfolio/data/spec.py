@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import validate
 from ..errors import DataError, ValidationError
-from ..linalg import covariance_from_correlation, nearest_psd
+from ..numerics.linalg import covariance_from_correlation, nearest_psd
 from ..problem import PortfolioProblem
+from ..utils import validate
 
 REQUIRED = ("assets", "expected_returns", "cardinality")
 OPTIONAL = ("covariance", "volatilities", "correlations", "risk_aversion", "min_weight", "max_weight", "weight_step", "name",

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import validate
-from ..memory import check_allocation
 from ..problem import PortfolioProblem
+from ..utils import validate
+from ..utils.memory import check_allocation
 
 
 def synthetic_problem(

@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from ..bounds.repair import nearest_feasible_units
 from ..errors import SolverError, ValidationError
 from ..problem import PortfolioProblem
-from ..repair import nearest_feasible_units
 from ..status import Status
 from .miqp import natural_objective_size
 

@@ -10,7 +10,7 @@ s = weight_step or 1; all quadratic terms in scaled objective units):
          y = F'x,  y_k^2 <= t_k            (remainder R = F F', F triangular, one term per column)
          p_i >= (2j+1) x_i - j(j+1) z_i    (discrete only: secants of x^2 between grid points)
 
-with Sigma = diag(d) + R, R PSD, d from :mod:`qportfolio.perspective` (by default the idiosyncratic
+with Sigma = diag(d) + R, R PSD, d from :mod:`qportfolio.numerics.perspective` (by default the idiosyncratic
 variances where Sigma is a factor model, so R has rank r and needs r terms, else the max-trace SDP
 split; ``split="bound"`` takes the diagonal that maximises this problem's relaxation bound).
 Each piece answers a measured weakness (``benchmarks/exact_speed.py``, OR-Library, K = 10):
@@ -55,10 +55,10 @@ from typing import Any
 import numpy as np
 import pyscipopt
 
+from ..bounds.repair import nearest_feasible_units
 from ..errors import SolverError, ValidationError
-from ..perspective import split_for_named
+from ..numerics.perspective import split_for_named
 from ..problem import PortfolioProblem
-from ..repair import nearest_feasible_units
 
 MODELS = ("extended", "compact")
 #: SCIP parameter sets: ``tuned`` (see the module docstring) or SCIP's ``default``

@@ -55,13 +55,13 @@ from typing import Any
 import dimod
 import numpy as np
 
-from .. import validate
+from ..bounds.relaxation import lagrangian_bound, max_eigenvalue, solve_relaxation
+from ..bounds.repair import heuristic_units, units_objective
 from ..encodings import WeightEncoding, get_encoding
 from ..errors import ValidationError
-from ..memory import check_allocation
 from ..problem import PortfolioProblem
-from ..relaxation import lagrangian_bound, max_eigenvalue, solve_relaxation
-from ..repair import heuristic_units, units_objective
+from ..utils import validate
+from ..utils.memory import check_allocation
 from .qubo_structure import BLOCK_BYTES, BQM_BYTES_PER_INTERACTION, QuboStructure
 
 #: QUBOs up to this many variables get their coupling count and range scanned for ``summary``

@@ -125,8 +125,8 @@ def warm_values(qubo: Any, source: Any) -> np.ndarray:
 
 
 def _relaxed_bits(qubo: Any) -> np.ndarray:
+    from ..bounds.relaxation import solve_relaxation
     from ..formulations.qubo import encoded_unit_bounds
-    from ..relaxation import solve_relaxation
 
     problem, lay = qubo.problem, qubo.layout
     enc = lay.encoding

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import QPortfolioError, ValidationError
-from ..validate import describe
+from ..utils.validate import describe
 
 #: the keys of a /api/v2/portfolio (and /api/v2/jobs) body
 PORTFOLIO_KEYS = ("problem", "solver", "options")
@@ -131,11 +131,11 @@ def execute(task: dict[str, Any]) -> tuple[str, dict[str, Any] | None, str | Non
         problem, solver, options = read_portfolio(task["body"], max_assets=task["max_assets"])
         return task["id"], solve(problem, solver, **options).to_dict(), None
     except QPortfolioError as exc:
-        from ..redaction import mask
+        from ..utils.redaction import mask
 
         return task["id"], None, f"{type(exc).__name__}: {mask(str(exc))}"
     except Exception as exc:  # a bug in a backend: reported as a server error, its traceback kept out of the answer
-        from ..redaction import mask
+        from ..utils.redaction import mask
 
         last = traceback.extract_tb(exc.__traceback__)[-1]
         return task["id"], None, f"InternalError: {type(exc).__name__} in {last.name} ({mask(str(exc))[:200]})"

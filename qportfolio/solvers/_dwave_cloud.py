@@ -17,9 +17,9 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from .. import redaction
 from ..errors import SolverError, TransientError
-from ..redaction import mask
+from ..utils import redaction
+from ..utils.redaction import mask
 
 TOKEN_ENV = "DWAVE_API_TOKEN"
 SETUP_HINT = (

@@ -25,9 +25,9 @@ from typing import Any
 import dimod
 import numpy as np
 
+from ..bounds.repair import nearest_feasible_units
 from ..errors import ValidationError
 from ..formulations.qubo import QuboModel
-from ..repair import nearest_feasible_units
 from .options import BOOLEAN, COUNT, POSITIVE, Check, Option, Role, choice, declare, seed_option
 from .qubo_solver import QuboSolver, SampleRun
 from .registry import register
@@ -279,8 +279,8 @@ def start_units(qubo: QuboModel, how: str, rng: np.random.Generator) -> np.ndarr
     random feasible portfolio."""
     problem = qubo.problem
     if how == "relaxation":
+        from ..bounds.relaxation import solve_relaxation
         from ..formulations.qubo import encoded_unit_bounds
-        from ..relaxation import solve_relaxation
 
         _, hi = encoded_unit_bounds(problem)
         w = solve_relaxation(problem, hi * problem.weight_step)

@@ -28,13 +28,13 @@ from typing import Any
 import dimod
 import numpy as np
 
-from .. import validate
 from ..errors import SolverError, ValidationError
 from ..formulations import cqm as cqm_formulation
 from ..formulations.qubo import QuboModel
 from ..problem import PortfolioProblem
 from ..result import Result
 from ..status import Status
+from ..utils import validate
 from ._dwave_cloud import cloud_config, cloud_errors
 from ._embedding import METHODS, chain_statistics, embedding_for
 from .base import Solver, SolverOutput

@@ -16,15 +16,15 @@ from typing import Any, ClassVar
 import numpy as np
 import pyscipopt
 
-from .. import progress
+from ..bounds.relaxation import solve_relaxation
+from ..bounds.repair import heuristic_units
 from ..errors import ValidationError
 from ..formulations import miqp
 from ..formulations.miqp import MODELS, SETTINGS
-from ..perspective import SPLITS
+from ..numerics.perspective import SPLITS
 from ..problem import PortfolioProblem
-from ..relaxation import solve_relaxation
-from ..repair import heuristic_units
 from ..status import Status
+from ..utils import progress
 from .base import Solver, SolverOutput
 from .options import BOOLEAN, COUNT, POSITIVE, Option, Role, choice, declare, seed_option
 from .registry import register
@@ -32,7 +32,7 @@ from .registry import register
 
 def _watch_progress(scip: miqp.ScipModel) -> None:
     """Report SCIP's incumbent, bound and gap (in f's units) while it solves, when a progress
-    reporter is active (:mod:`qportfolio.progress`); a no-op otherwise."""
+    reporter is active (:mod:`qportfolio.utils.progress`); a no-op otherwise."""
     if not progress.active():
         return
 
@@ -144,9 +144,9 @@ def _gurobi_output(problem: PortfolioProblem, *, integer: bool, start: np.ndarra
 
 def polish_support(problem: PortfolioProblem, support: np.ndarray) -> np.ndarray | None:
     """Optimal continuous weights on a fixed support: a convex QP of K variables, solved by the dense
-    active-set method of :mod:`qportfolio.activeset` (exact KKT point, ~1 ms), with cvxpy and
+    active-set method of :mod:`qportfolio.numerics.activeset` (exact KKT point, ~1 ms), with cvxpy and
     Clarabel as the fallback where that method declines (e.g. lambda = 0: no curvature)."""
-    from ..activeset import ActiveSetFailure, budget_vertex, solve_qp
+    from ..numerics.activeset import ActiveSetFailure, budget_vertex, solve_qp
 
     idx = np.flatnonzero(support)
     q, c = problem.unit_objective(1.0)

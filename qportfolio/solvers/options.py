@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import validate
 from ..errors import SolverError, ValidationError
+from ..utils import validate
 
 #: C-level counters in dwave-samplers and SCIP are 32-bit.
 MAX_COUNT = 2**31 - 1

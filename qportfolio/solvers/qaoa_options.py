@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import validate
 from ..errors import ValidationError
 from ..qaoa.mixers import MIXERS
+from ..utils import validate
 from .options import COUNT, POSITIVE, Check, Option, choice
 
 REPS = Option("reps", "QAOA depth p", COUNT, default=1, flag=True)

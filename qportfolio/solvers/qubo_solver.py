@@ -7,7 +7,7 @@ backend's only hook ``_sample(qubo, seed=..., **params) -> SampleRun``, and deco
 into a :class:`~qportfolio.solvers.base.SolverOutput`: the best *feasible* sample (lowest
 recomputed objective) is the answer; infeasible samples are counted, not hidden. ``repair=True``
 also maps each infeasible sample to its nearest feasible portfolio
-(:func:`qportfolio.repair.nearest_feasible_units`); ``polish=True`` runs a classical local search
+(:func:`qportfolio.bounds.repair.nearest_feasible_units`); ``polish=True`` runs a classical local search
 from the best few portfolios (a hybrid post-processing step, off by default so that the
 sampler's own quality is what is reported; ``info`` keeps ``raw_best_objective`` beside
 ``repaired_best_objective`` and ``polished_best_objective``).
@@ -27,15 +27,15 @@ from typing import Any, ClassVar
 import dimod
 import numpy as np
 
-from .. import progress, validate
+from ..bounds.repair import nearest_feasible_units, polish_units
 from ..encodings import WeightEncoding, available_encodings
 from ..errors import QPortfolioError, ValidationError
 from ..formulations.qubo import QuboModel, bqm_bytes, encode
-from ..memory import check_allocation
 from ..problem import PortfolioProblem
-from ..repair import nearest_feasible_units, polish_units
 from ..result import Result
 from ..status import Status
+from ..utils import progress, validate
+from ..utils.memory import check_allocation
 from .base import BENCHMARK_METRICS, Solver, SolverOutput, resolve_seed
 from .options import (
     BOOLEAN,

@@ -37,7 +37,7 @@ def test_declarative_model_values_duals_and_conflicts():
 
 def test_qp_text_is_rounded_to_the_solver_accuracy_and_json_keeps_every_digit(capsys):
     from qportfolio.cli import main
-    from qportfolio.cli_args import demo_spec_path
+    from qportfolio.cli.args import demo_spec_path
 
     model = str(Path(demo_spec_path()).with_name("allocation.json"))
     assert main(["lp", model]) == 0

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from qportfolio.cli_args import demo_spec_path
+from qportfolio.cli.args import demo_spec_path
 
 from .conftest import TOKEN, start_server
 

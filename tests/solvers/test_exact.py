@@ -96,7 +96,7 @@ def test_time_limit_reports_incumbent_bound_and_gap():
 
 # --- the extended and compact models, every diagonal split, against brute force -----------------
 
-from qportfolio.perspective import SPLITS  # noqa: E402
+from qportfolio.numerics.perspective import SPLITS  # noqa: E402
 from qportfolio.solvers.exact import MODELS, SETTINGS  # noqa: E402
 
 FINE_GRID = [  # many units per asset, so the secant cuts between grid points are exercised

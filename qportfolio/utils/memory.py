@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from .errors import SolverError, ValidationError
+from ..errors import SolverError, ValidationError
 
 GIB = 2**30
 #: fallback when the physical memory cannot be read (non-POSIX systems)

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ValidationError
+from ..errors import ValidationError
 
 #: numpy dtype kinds that hold real numbers (booleans are not numbers here).
 _NUMERIC_KINDS = "iuf"

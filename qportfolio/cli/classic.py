@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ..cli_args import SOURCES, add_problem_args, demo_spec_path, has_problem_source, parse_key_values, problem_from_args, refuse
 from ..errors import ValidationError
+from .args import SOURCES, add_problem_args, demo_spec_path, has_problem_source, parse_key_values, problem_from_args, refuse
 
 #: strategy -> (help, takes constraints)
 STRATEGY_HELP = {
@@ -60,7 +60,7 @@ def _constraint_args(p: argparse.ArgumentParser, *, cardinality: bool = True) ->
 
 
 def _constraints(args: argparse.Namespace):
-    from .constraints import Constraints
+    from ..classic.constraints import Constraints
 
     return Constraints(long_only=not args.long_short, lower=args.lower, upper=args.upper, gross_leverage=args.leverage,
                        cardinality=getattr(args, "max_assets", None))
@@ -77,8 +77,8 @@ def _market(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, tuple[str
         if others:
             raise ValidationError(f"give exactly one problem source: --prices or {others[0].replace('spec', 'a SPEC file')}, "
                                   "not both")
-        from ..cli_args import check_source_flags
         from ..data.prices import estimate, periods_per_year, read_prices, returns_from_prices
+        from .args import check_source_flags
 
         check_source_flags(args, "prices")
         prices = read_prices(args.prices, args.date_column, args.date_format or "ISO8601")
@@ -112,7 +112,7 @@ def _with_units(result: Any, units: dict[str, Any]) -> Any:
 def cmd_classic(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from . import portfolios as pf
+    from ..classic import portfolios as pf
 
     mu, cov, assets, scenarios, units = _market(args)
     name = args.strategy
@@ -147,9 +147,9 @@ def cmd_classic(args: argparse.Namespace) -> int:
 def _score_tradeoff(args: argparse.Namespace, mu: np.ndarray, cov: np.ndarray, assets: tuple[str, ...], c: Any,
                     units: dict[str, Any]) -> int:
     """classic score-tradeoff: one trade-off (--tradeoff) or a sweep (--sweep START:STOP:N) of min w'Sigma w - t score'w."""
+    from ..classic import portfolios as pf
+    from ..classic.frontier import parse_targets, plot_score_frontier, score_frontier
     from ..data.scores import read_scores
-    from . import portfolios as pf
-    from .frontier import parse_targets, plot_score_frontier, score_frontier
 
     if (args.tradeoff is None) == (args.sweep is None):
         raise ValidationError("score-tradeoff needs exactly one of --tradeoff T or --sweep START:STOP:N")
@@ -189,7 +189,7 @@ def _score_tradeoff(args: argparse.Namespace, mu: np.ndarray, cov: np.ndarray, a
 
 
 def cmd_frontier(args: argparse.Namespace) -> int:
-    from .frontier import efficient_frontier, parse_targets, plot_frontier
+    from ..classic.frontier import efficient_frontier, parse_targets, plot_frontier
 
     mu, cov, assets, _, units = _market(args)
     targets = parse_targets(args.returns) if args.returns is not None else None
@@ -267,8 +267,8 @@ def frontier_table(f: Any, *, explicit: bool, units: dict[str, Any] | None = Non
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
+    from ..classic.backtest import CONSTRAINED, backtest, plot_equity
     from ..data.prices import periods_per_year, read_prices, returns_from_prices
-    from .backtest import CONSTRAINED, backtest, plot_equity
 
     qubo = [s for s in args.strategy if s.startswith("qubo:")]
     options = parse_key_values(args.option)
@@ -317,7 +317,7 @@ def backtest_table(results: list[Any], periods_per_year: float, risk_free: float
 
 
 def cmd_lp(args: argparse.Namespace) -> int:
-    from .lp import format_result, load_model, solve_model
+    from ..classic.lp import format_result, load_model, solve_model
 
     result = solve_model(load_model(args.model))
     print(json.dumps(result.to_dict(), indent=2) if args.json else format_result(result))

@@ -7,7 +7,7 @@
     qportfolio bench run SUITE --db FILE [--workers N | --scheduler ADDRESS] [--dry-run]
     qportfolio bench report FILE --out DIR
     qportfolio classic STRATEGY [SPEC | --orlib | --prices CSV] ...   (and frontier, backtest, lp:
-    see qportfolio/classic/cli.py)
+    see qportfolio/cli/classic.py)
 
 Bad input ends with one line on stderr and exit code 2.
 """
@@ -21,11 +21,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .classic.cli import BUILDERS as CLASSIC_BUILDERS
-from .classic.cli import COMMAND_DESCRIPTION as CLASSIC_DESCRIPTION
-from .classic.cli import COMMAND_HELP as CLASSIC_HELP
-from .cli_args import (
+from .. import __version__
+from ..errors import QPortfolioError, ValidationError, one_line
+from .args import (
     IntermixedParser,
     add_problem_args,
     demo_spec_path,
@@ -34,18 +32,20 @@ from .cli_args import (
     parse_value,
     problem_from_args,
 )
-from .errors import QPortfolioError, ValidationError, one_line
+from .classic import BUILDERS as CLASSIC_BUILDERS
+from .classic import COMMAND_DESCRIPTION as CLASSIC_DESCRIPTION
+from .classic import COMMAND_HELP as CLASSIC_HELP
 
 if TYPE_CHECKING:  # the library loads when a command runs, so that --help and --version answer at once
-    from .problem import PortfolioProblem
-    from .result import Result
-    from .solvers.options import Option
+    from ..problem import PortfolioProblem
+    from ..result import Result
+    from ..solvers.options import Option
 
 
 def _flag_options() -> dict[str, tuple[Option, list[str]]]:
     """The solver options declared as command-line flags, and the solvers that take each."""
-    from . import solvers as solver_registry
-    from .solvers.options import flag_options
+    from .. import solvers as solver_registry
+    from ..solvers.options import flag_options
 
     return flag_options({name: solver_registry.get(name).options for name in solver_registry.available()})
 
@@ -53,7 +53,7 @@ def _flag_options() -> dict[str, tuple[Option, list[str]]]:
 def add_solver_flags(p: argparse.ArgumentParser) -> None:
     """One flag per solver option declared with ``flag=True`` (``--num-reads`` for ``num_reads``);
     the value is checked by the chosen solver, like ``-o num_reads=...``."""
-    from .solvers.options import BOOLEAN
+    from ..solvers.options import BOOLEAN
 
     group = p.add_argument_group("solver options (checked by the chosen solver; -o KEY=VALUE for any other)")
     for name, (option, solvers) in sorted(_flag_options().items()):
@@ -88,8 +88,8 @@ def _print_json(payload: Any) -> None:
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
-    from . import progress
-    from . import solvers as solver_registry
+    from .. import solvers as solver_registry
+    from ..utils import progress
 
     problem = problem_from_args(args)
     options = _solver_options(args)
@@ -111,8 +111,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 def _replay(args: argparse.Namespace, problem: PortfolioProblem, options: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """(solver, options) of ``solve --replay FILE``; the file's problem must be the one given."""
-    from . import solvers as solver_registry
-    from .errors import DataError, ValidationError
+    from .. import solvers as solver_registry
+    from ..errors import DataError, ValidationError
 
     if options:
         given = ", ".join("--seed" if k == "seed" else f"--{k.replace('_', '-')} / -o {k}" for k in sorted(options))
@@ -134,8 +134,8 @@ def _replay(args: argparse.Namespace, problem: PortfolioProblem, options: dict[s
 
 
 def cmd_encode(args: argparse.Namespace) -> int:
-    from . import solvers as solver_registry
-    from .formulations.qubo import encode, save
+    from .. import solvers as solver_registry
+    from ..formulations.qubo import encode, save
 
     problem = problem_from_args(args)
     default = solver_registry.get(solver_registry.DEFAULT_SOLVER).options["encoding"].default
@@ -170,7 +170,7 @@ def cmd_encode(args: argparse.Namespace) -> int:
 
 
 def demo_problem(args: argparse.Namespace) -> PortfolioProblem:
-    from .data import load_orlib, load_spec
+    from ..data import load_orlib, load_spec
 
     if args.orlib:
         return load_orlib(args.orlib, data_dir=args.data_dir, cardinality=args.k or 10, weight_step=0.05, min_weight=0.05)
@@ -185,7 +185,7 @@ def side_by_side(problem: PortfolioProblem, results: Sequence[Result], reference
                  labels: Sequence[str] | None = None) -> str:
     """A comparison table of several results on one problem, gaps taken to ``reference`` (rows and
     weight columns named by ``labels``, default the solvers' names)."""
-    from .result import relative_gap
+    from ..result import relative_gap
 
     labels = list(labels) if labels is not None else [r.solver for r in results]
     lines = [f"{problem!r}", ""]
@@ -205,7 +205,7 @@ def side_by_side(problem: PortfolioProblem, results: Sequence[Result], reference
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from . import solvers as solver_registry
+    from .. import solvers as solver_registry
 
     problem = demo_problem(args)
     seed = 7 if args.seed is None else args.seed
@@ -219,7 +219,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
           f"grid: {problem.grid_text()}, K = {problem.cardinality}\n")
     print(side_by_side(problem, [default, sa, exact], exact, labels=[f"{default_name} (default)", "sa (extra)", exact.solver]))
     budget_used = default.parameters.get("time_budget")
-    from .solvers.qubo_solver import stop_reason
+    from ..solvers.qubo_solver import stop_reason
 
     stopped = stop_reason(default)
     settings = {default_name: f"seed {default.seed}, at most {budget_used:g} s"
@@ -235,7 +235,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_solvers(args: argparse.Namespace) -> int:
-    from . import solvers as solver_registry
+    from .. import solvers as solver_registry
 
     for name in solver_registry.available():
         solver = solver_registry.get(name)
@@ -247,7 +247,7 @@ def cmd_solvers(args: argparse.Namespace) -> int:
 
 
 def cmd_bench_run(args: argparse.Namespace) -> int:
-    from .bench import load_suite, run_suite
+    from ..bench import load_suite, run_suite
 
     suite = load_suite(args.suite)
     jobs = suite.jobs(args.data_dir)
@@ -276,8 +276,8 @@ def _dry_run_text(suite: Any, jobs: list[Any], db: str | None, workers: int | No
     """Job counts per configuration, what is already done in ``db``, and a time estimate."""
     from collections import Counter
 
-    from .bench import ResultStore
-    from .bench.estimate import estimate_jobs
+    from ..bench import ResultStore
+    from ..bench.estimate import estimate_jobs
 
     history: list[dict[str, Any]] = []
     done: set[str] = set()
@@ -307,7 +307,7 @@ def _dry_run_text(suite: Any, jobs: list[Any], db: str | None, workers: int | No
 
 
 def cmd_bench_report(args: argparse.Namespace) -> int:
-    from .bench import write_report
+    from ..bench import write_report
 
     report = write_report(args.db, args.out, data_dir=args.data_dir)
     print(report["terminal"])
@@ -317,7 +317,7 @@ def cmd_bench_report(args: argparse.Namespace) -> int:
 
 
 def _build_solve(p: argparse.ArgumentParser) -> None:
-    from . import solvers as solver_registry
+    from .. import solvers as solver_registry
 
     add_problem_args(p)
     p.add_argument("--solver", help=f"solver name (see `qportfolio solvers`; default {solver_registry.DEFAULT_SOLVER}, the "
@@ -345,7 +345,7 @@ def _build_encode(p: argparse.ArgumentParser) -> None:
 
 
 def _build_demo(p: argparse.ArgumentParser) -> None:
-    from . import solvers as solver_registry
+    from .. import solvers as solver_registry
 
     default_budget = solver_registry.get(solver_registry.DEFAULT_SOLVER).options["time_budget"].default
     p.add_argument("--orlib", metavar="NAME", help="use an OR-Library set instead (K=10, step 0.05)")
@@ -363,7 +363,7 @@ def _build_demo(p: argparse.ArgumentParser) -> None:
 def _build_bench(p: argparse.ArgumentParser) -> None:
     bench_sub = p.add_subparsers(dest="bench_command", required=True)
     p_run = bench_sub.add_parser("run", help="run a suite's jobs not yet in the database")
-    from .bench.suite import BUILTIN
+    from ..bench.suite import BUILTIN
 
     p_run.add_argument("suite", help=f"built-in suite ({', '.join(BUILTIN)}) or a TOML file")
     p_run.add_argument("--db", help="SQLite results database (created if missing)")
@@ -389,8 +389,8 @@ def _build_bench(p: argparse.ArgumentParser) -> None:
 def cmd_fit(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from . import solvers as solver_registry
-    from .formulations.qubo import encode
+    from .. import solvers as solver_registry
+    from ..formulations.qubo import encode
 
     qpu = solver_registry.get("dwave-qpu")
     if args.subproblem_size is not None:
@@ -426,7 +426,7 @@ def _build_fit(p: argparse.ArgumentParser) -> None:
 
 
 def _build_serve(p: argparse.ArgumentParser) -> None:
-    from .serve.cli import build_serve
+    from ..serve.cli import build_serve
 
     build_serve(p)
 
@@ -468,7 +468,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .classic.cli import strategy_first
+    from .classic import strategy_first
 
     argv = strategy_first(list(sys.argv[1:] if argv is None else argv))
     command = next((a for a in argv if not a.startswith("-")), "")
@@ -477,7 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except QPortfolioError as exc:
-        from .redaction import mask
+        from ..utils.redaction import mask
 
         print(f"qportfolio: error: {one_line(mask(str(exc)))}", file=sys.stderr)
         return 2
@@ -501,6 +501,3 @@ def _closed_pipe() -> int:
     os.dup2(devnull, sys.stdout.fileno())
     return 141
 
-
-if __name__ == "__main__":
-    sys.exit(main())

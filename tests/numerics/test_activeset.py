@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qportfolio.activeset import budget_vertex, solve_qp
 from qportfolio.classic import Constraints, efficient_frontier, max_sharpe, min_variance
 from qportfolio.classic.portfolios import _convex
+from qportfolio.numerics.activeset import budget_vertex, solve_qp
 
 
 def _market(seed: int, n: int):

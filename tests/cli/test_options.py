@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qportfolio.classic.cli import STRATEGY_HELP
 from qportfolio.cli import _flag_options, build_parser, main
-from qportfolio.cli_args import demo_spec_path
+from qportfolio.cli.args import demo_spec_path
+from qportfolio.cli.classic import STRATEGY_HELP
 
 EXAMPLE = str(Path(demo_spec_path()).with_name("prices.csv"))
 VOLATILE = re.compile(r"wall|seconds|time_s|created|versions|elapsed|_s$")
@@ -114,7 +114,7 @@ def files(tmp_path_factory) -> dict[str, str]:
     for limit in (1, 3):
         assert main(["bench", "run", "quick", "--limit", str(limit), "--db", str(root / f"q{limit}.db")]) == 0
     from qportfolio import solve
-    from qportfolio.cli_args import problem_from_args
+    from qportfolio.cli.args import problem_from_args
 
     problem = problem_from_args(build_parser("solve").parse_args(["solve", *SYN]))
     done = solve(problem, "sa", seed=4, num_reads=3, num_sweeps=20, time_budget=0.2, encoding="binary")
@@ -338,15 +338,15 @@ def test_every_listed_option_has_a_case():
 
 def test_every_serve_option_is_exercised_by_the_server_tests():
     """``serve`` runs until stopped, so its options are tested against a real server (tests/serve)."""
-    text = (Path(__file__).parent / "serve" / "test_serve.py").read_text() + (
-        Path(__file__).parent / "serve" / "conftest.py").read_text()
+    text = (Path(__file__).parents[1] / "serve" / "test_serve.py").read_text() + (
+        Path(__file__).parents[1] / "serve" / "conftest.py").read_text()
     flags = sorted(opt for cmd, opt in listed_options() if cmd == "serve")
     assert flags and not [f for f in flags if f'"{f}"' not in text]
 
 
 @pytest.mark.parametrize("key", sorted(CASES), ids=lambda k: f"{k[0]} {k[1]}")
 def test_option_acts_or_is_refused(key, files, capsys, monkeypatch):
-    from qportfolio import progress
+    from qportfolio.utils import progress
 
     real = progress.terminal_reporter
 

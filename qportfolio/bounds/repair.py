@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .grid import feasible_units
-from .problem import PortfolioProblem
+from ..grid import feasible_units
+from ..problem import PortfolioProblem
 
 
 def _coefficients(problem: PortfolioProblem) -> tuple[float, float]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .problem import PortfolioProblem
+from ..problem import PortfolioProblem
 
 
 @dataclass(frozen=True)

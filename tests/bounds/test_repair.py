@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qportfolio import solve, synthetic_problem
-from qportfolio.repair import heuristic_units, nearest_feasible_units, polish_units, units_objective
+from qportfolio.bounds.repair import heuristic_units, nearest_feasible_units, polish_units, units_objective
 
-from .conftest import random_small_problem
+from ..conftest import random_small_problem
 
 PROBLEMS = [random_small_problem(200 + i, max_vars=24) for i in range(8)]
 

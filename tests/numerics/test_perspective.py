@@ -10,7 +10,7 @@ import pytest
 
 from qportfolio.data import synthetic_problem
 from qportfolio.errors import ValidationError
-from qportfolio.perspective import (
+from qportfolio.numerics.perspective import (
     COVARIANCE_SPLITS,
     _valid_diagonal,
     bound_diagonal,
@@ -180,7 +180,7 @@ def test_an_invalid_diagonal_is_made_valid_not_trusted(factor):
 
 
 def test_a_remembered_split_is_the_computed_one_and_a_private_copy(monkeypatch):
-    import qportfolio.perspective as perspective
+    import qportfolio.numerics.perspective as perspective
 
     cov = random_covariance(15, 11)
     first = diagonal_split(cov, "sdp")

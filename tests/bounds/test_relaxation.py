@@ -4,7 +4,7 @@ import pytest
 from scipy.optimize import brentq
 
 from qportfolio import solve, synthetic_problem
-from qportfolio.relaxation import lagrangian_bound, project_box_budget, solve_relaxation
+from qportfolio.bounds.relaxation import lagrangian_bound, project_box_budget, solve_relaxation
 
 
 def test_projection_is_exact():

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import qportfolio as qp
-from qportfolio import progress
+from qportfolio.utils import progress
 
 HARD_POINT = ["solve", "--orlib", "port4", "--k", "10", "--lambda", "0.9", "--step", "0.05", "--min-weight", "0.05",
               "--solver", "exact-discrete", "--time-limit", "3"]

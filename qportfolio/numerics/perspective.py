@@ -42,10 +42,10 @@ import numpy as np
 import scipy.linalg
 from threadpoolctl import threadpool_limits
 
-from .errors import SolverError, ValidationError
+from ..errors import SolverError, ValidationError
 
 if TYPE_CHECKING:
-    from .problem import PortfolioProblem
+    from ..problem import PortfolioProblem
 
 #: splits that depend on the covariance alone (:func:`diagonal_split`)
 COVARIANCE_SPLITS = ("auto", "factor", "sdp", "correlation", "none")

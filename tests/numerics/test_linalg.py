@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from qportfolio.errors import ValidationError
-from qportfolio.linalg import covariance_from_correlation, nearest_psd
+from qportfolio.numerics.linalg import covariance_from_correlation, nearest_psd
 
 
 def test_nearest_psd_is_psd_and_nearest():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qportfolio.cli import main
-from qportfolio.cli_args import demo_spec_path
+from qportfolio.cli.args import demo_spec_path
 
 
 def run(*args):

@@ -1,6 +1,6 @@
 """Command-line pieces every ``qportfolio`` command shares: the problem sources and parameters,
 KEY=VALUE solver options, and the built-in example. Used by :mod:`qportfolio.cli` and
-:mod:`qportfolio.classic.cli`, which import this module and not each other's internals.
+:mod:`qportfolio.cli.classic`, which import this module and not each other's internals.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ValidationError
+from ..errors import ValidationError
 
 if TYPE_CHECKING:  # the data readers load with the first problem, not with the parser (fast --help)
-    from .problem import PortfolioProblem
+    from ..problem import PortfolioProblem
 
 DEMO_SPEC = "demo.json"
 #: The argument names of the problem sources; a command takes exactly one.
@@ -158,8 +158,8 @@ def check_source_flags(args: argparse.Namespace, source: str) -> None:
 
 
 def _problem_from_prices(args: argparse.Namespace, overrides: dict[str, Any]) -> PortfolioProblem:
-    from .data import problem_from_returns
-    from .data.prices import read_prices, returns_from_prices
+    from ..data import problem_from_returns
+    from ..data.prices import read_prices, returns_from_prices
 
     k = overrides.pop("cardinality", None)
     if k is None:
@@ -176,7 +176,7 @@ def has_problem_source(args: argparse.Namespace) -> bool:
 
 def problem_from_args(args: argparse.Namespace) -> PortfolioProblem:
     """Build the problem named on the command line (exactly one source)."""
-    from .data import load_orlib, load_spec, synthetic_problem
+    from ..data import load_orlib, load_spec, synthetic_problem
 
     sources = [s for s in SOURCES if getattr(args, s, None) is not None]
     if len(sources) != 1:

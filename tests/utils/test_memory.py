@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from qportfolio.memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
+from qportfolio.utils.memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="VmHWM and clear_refs are Linux's")

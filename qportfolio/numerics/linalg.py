@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ValidationError
+from ..errors import ValidationError
 
 #: Eigenvalues above ``-PSD_RTOL * max|eig|`` count as non-negative (rounding noise).
 PSD_RTOL = 1e-10
