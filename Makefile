@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint docs setup bench clean
+.PHONY: demo test test-slow lint docs setup bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,13 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/qportfolio demo
 
+# the default tier, one worker per core (pytest-xdist; a file's tests stay on one worker): minutes
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
+
+# the slow tier (scale checks, the notebooks, the OR-Library sweeps)
+test-slow: $(STAMP)
+	$(PY) -m pytest -q -n auto --dist loadfile -m slow
 
 lint: $(STAMP)
 	$(PY) -m ruff check qportfolio tests benchmarks

@@ -1,14 +1,17 @@
-"""Command-line start-up: how long ``qportfolio --help``, ``--version`` and a command's own help take.
+"""Command-line start-up: how long ``qportfolio --help``, ``--version``, ``solvers`` and ``solve`` on the
+built-in example take, wall clock.
 
-    python benchmarks/cli_startup.py [--repeats 7]
+    python benchmarks/cli_startup.py [--repeats 5]
 
 Each row runs the installed ``qportfolio`` entry point (a fresh interpreter, as a user's shell
 does) ``--repeats`` times and reports the median and best wall time and the peak RSS (GNU ``time -v``
-when present, else ``resource`` of the children). The target is <= 0.5 s for ``--help`` and
-``--version``: they import no backend (the package's names load on first use, and the parser builds
-only the command that runs). ``solve --help`` builds the solver flags from every registered backend's
-declared options, so it pays for the solver registry; ``python -c "import qportfolio; qportfolio.solve"``
-is the full library import, for comparison.
+when present, else ``resource`` of the children). Targets: <= 0.5 s for ``--help`` and ``--version``
+(they import no backend: the package's names load on first use, and the parser builds only the
+command that runs); <= 2 s for ``solve qportfolio/examples/demo.json`` (the 50-asset example with the
+default solver: about 0.5 s of solving; solve declares only the chosen solver's flags, and the
+registry imports that backend alone). ``solvers`` and ``solve --help`` list every backend, so they
+pay for all of them; ``python -c "import qportfolio; qportfolio.solve"`` is the library import, for
+comparison.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import print_table, write_json
 
-TARGET_S = 0.5
+#: command label -> wall-time target (median, seconds)
+TARGETS = {"qportfolio --help": 0.5, "qportfolio --version": 0.5, "qportfolio solve demo.json": 2.0}
 
 
 def entry_point() -> list[str]:
@@ -53,21 +57,24 @@ def measure(argv: list[str], repeats: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     qp = entry_point()
+    demo = str(Path(__file__).resolve().parents[1] / "qportfolio" / "examples" / "demo.json")
     cases = [("qportfolio --help", [*qp, "--help"]), ("qportfolio --version", [*qp, "--version"]),
-             ("qportfolio classic --help", [*qp, "classic", "--help"]), ("qportfolio solve --help", [*qp, "solve", "--help"]),
+             ("qportfolio classic --help", [*qp, "classic", "--help"]), ("qportfolio solvers", [*qp, "solvers"]),
+             ("qportfolio solve --help", [*qp, "solve", "--help"]), ("qportfolio solve demo.json", [*qp, "solve", demo]),
              ("import qportfolio (all names)", [sys.executable, "-c", "import qportfolio as qp; qp.solve; qp.encode"])]
     rows = []
     for label, argv in cases:
         row = {"command": label, **measure(argv, args.repeats)}
-        row["target"] = ("<= 0.5 s: " + ("met" if row["median_s"] <= TARGET_S else "MISSED")) if label.endswith(
-            ("--help", "--version")) and label.count(" ") == 1 else ""
+        target = TARGETS.get(label)
+        row["target"] = f"<= {target:g} s: " + ("met" if row["median_s"] <= target else "MISSED") if target else ""
         rows.append(row)
     print(f"# CLI start-up, {datetime.date.today()}, {platform.machine()} {platform.processor() or ''}, "
           f"Python {platform.python_version()}, {args.repeats} runs each\n")
-    print_table(rows, [("command", "command", "s"), ("median_s", "median s", ".3f"), ("best_s", "best s", ".3f"),
+    print_table(rows, [("command", "command", "s"), ("median_s", f"wall s (median of {args.repeats})", ".3f"),
+                       ("best_s", "best s", ".3f"),
                        ("peak_mb", "peak RSS MB", ".0f"), ("target", "target", "s")])
     write_json("cli_startup", rows, {"repeats": args.repeats})
 

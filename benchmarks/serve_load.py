@@ -11,7 +11,7 @@ port and, for each workload, sends ``--requests`` requests from ``--concurrency`
 * ``core``: a small core problem, port1 with K = 3 on the 0.1 grid by ``exact-discrete`` (SCIP).
 
 Each row gives requests per second, p50 and p99 latency (client-side, whole request), and the same
-work called in this process one request at a time (``qportfolio.classic.lp.solve_model`` /
+work called in this process one request at a time (``qportfolio.lp.solve_model`` /
 ``qportfolio.solve``): the overhead ratio is the service's p50 at concurrency 1 over the direct
 call's p50, the throughput ratio the service's requests per second over the direct calls'.
 Prints a Markdown table with the date and the machine; JSON to benchmarks/out/serve_load.json.
@@ -55,7 +55,7 @@ def free_port() -> int:
 
 def direct_call(name: str) -> None:
     if name == "seed LP":
-        from qportfolio.classic.lp import solve_model
+        from qportfolio.lp import solve_model
 
         solve_model(SIX_ASSETS)
     else:

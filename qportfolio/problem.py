@@ -141,6 +141,19 @@ class PortfolioProblem:
         hi.setflags(write=False)
         return lo, hi
 
+    @cached_property
+    def unit_caps(self) -> np.ndarray:
+        """Per-asset most units held in any feasible portfolio: min(hi_i, U - (K - 1) lo_min), at least lo_i.
+
+        A feasible portfolio holds K assets of at least lo_min units each and U units in all, so no
+        asset holds more than U - (K - 1) lo_min. The cap loses no feasible point; the QUBO's bits and
+        the relaxation's box stop at it (fewer variables, a tighter bound)."""
+        lo, hi = self.unit_bounds
+        cap = self.units - max(self.cardinality - 1, 0) * int(lo.min())
+        out = np.maximum(np.minimum(hi, cap), lo)
+        out.setflags(write=False)
+        return out
+
     @property
     def selection_only(self) -> bool:
         """True when every held weight is fixed (lo == hi): one binary variable per asset."""

@@ -1,6 +1,7 @@
 """The layering STYLE.md asks for, checked on the source: no import cycles among qportfolio's
 modules (function-level imports included), backends reach the registry only through
-``solvers/registry.py``, only the registry loads ``solvers/dwave_samplers.py``, and no module imports
+``solvers/registry.py``, only the registry loads a backend module (``solvers/dwave_samplers.py``,
+``solvers/dwave/qpu.py``), a backend package's modules are its own, and no module imports
 from a higher layer (the layers of STYLE.md: problem -> formulations -> solver -> result users)."""
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ LAYERS = (
     ("simulators", ("qaoa",)),
     ("solvers", ("solvers",)),
     ("classical toolkit", ("classic",)),
+    ("allocation models", ("lp",)),
     ("benchmarks", ("bench",)),
     ("front ends", ("cli", "serve", "")),
 )
@@ -117,10 +119,39 @@ def test_the_layer_check_sees_an_upward_import():
     assert upward_imports({"qportfolio.data.spec": {"qportfolio.classic.portfolios"}}) != []
 
 
+def backend_rooms(builtins: tuple[str, ...]) -> dict[str, str]:
+    """Each built-in backend module and its room: the module itself, or for a backend inside a package
+    (``dwave.qpu``) the whole package, whose other modules are that backend family's own."""
+    return {f"qportfolio.solvers.{b}": f"qportfolio.solvers.{b.partition('.')[0]}" for b in builtins}
+
+
+def in_room(module: str, room: str) -> bool:
+    return module == room or module.startswith(room + ".")
+
+
+def backend_violations(graph: dict[str, set[str]], builtins: tuple[str, ...]) -> list[str]:
+    """Imports that break the registry's rules: a backend module imported by anyone (the registry loads
+    them by name), a backend package's module imported from outside that package, a backend importing
+    the solvers package init, its own package's init, another backend, or another backend's room."""
+    rooms = backend_rooms(builtins)
+    found = [f"{m} imports the backend {d}" for m, deps in graph.items() for d in deps if d in rooms]
+    for room in {r for b, r in rooms.items() if b != r}:  # backend packages: their modules are their own
+        found += [f"{m} imports {d} from the backend package {room}" for m, deps in graph.items()
+                  if not in_room(m, room) for d in deps if in_room(d, room)]
+    for backend, room in rooms.items():
+        deps = graph.get(backend, set())
+        inits = {"qportfolio.solvers"} | ({room} if room != backend else set())
+        found += [f"{backend} imports the package init {d}" for d in sorted(deps & inits)]
+        found += [f"{backend} imports {d} of another backend" for d in sorted(deps)
+                  if any(in_room(d, r) for r in set(rooms.values()) - {room}) or (d in rooms and d != backend)]
+    return sorted(set(found))
+
+
 def test_only_the_registry_loads_the_backend_modules():
     from qportfolio.solvers.registry import BUILTIN_MODULES
 
     for backend in BUILTIN_MODULES:
+        assert f"qportfolio.solvers.{backend}" in MODULES, backend  # a name the registry can import
         importers = sorted(m for m, deps in GRAPH.items() if f"qportfolio.solvers.{backend}" in deps)
         assert importers == [], (backend, importers)  # the registry imports built-ins by name, nothing else does
 
@@ -128,11 +159,24 @@ def test_only_the_registry_loads_the_backend_modules():
 def test_backends_do_not_import_the_package_init_or_each_other():
     from qportfolio.solvers.registry import BUILTIN_MODULES
 
-    backends = set(BUILTIN_MODULES)
-    for name in backends:
-        deps = GRAPH[f"qportfolio.solvers.{name}"]
-        assert "qportfolio.solvers" not in deps, name
-        assert not {f"qportfolio.solvers.{b}" for b in backends} & deps, name
+    assert backend_violations(GRAPH, BUILTIN_MODULES) == []
+
+
+def test_the_backend_check_sees_package_backends_and_their_violations():
+    from qportfolio.solvers.registry import BUILTIN_MODULES
+
+    assert {"dwave.qpu", "dwave.leap"} <= set(BUILTIN_MODULES) and "dwave" not in BUILTIN_MODULES
+    assert "qportfolio.solvers.dwave.sampler" in GRAPH["qportfolio.solvers.dwave.qpu"]  # siblings may share helpers
+    builtins = ("dwave.qpu", "dwave.leap", "exact")
+    for graph in ({"qportfolio.solvers.dwave.leap": {"qportfolio.solvers.dwave.qpu"}},  # siblings are backends too
+                  {"qportfolio.solvers.exact": {"qportfolio.solvers.dwave.embedding"}},  # another backend's room
+                  {"qportfolio.solvers.subproblems": {"qportfolio.solvers.dwave.mock"}},  # the package's own helper
+                  {"qportfolio.solvers.dwave.qpu": {"qportfolio.solvers.dwave"}},  # its package's init
+                  {"qportfolio.solvers.dwave.sampler": {"qportfolio.solvers.exact"}},  # a helper loading a backend
+                  {"qportfolio.solvers.dwave.leap": {"qportfolio.solvers"}}):
+        assert backend_violations(graph, builtins) != [], graph
+    assert backend_violations({"qportfolio.solvers.dwave.qpu": {"qportfolio.solvers.dwave.sampler",
+                                                                "qportfolio.solvers.registry"}}, builtins) == []
 
 
 def test_cli_and_runner_know_no_backend():
@@ -140,3 +184,33 @@ def test_cli_and_runner_know_no_backend():
                        m.rpartition(".")[2] not in ("registry", "base", "qubo_solver", "options")}
     for user in ("qportfolio.cli", "qportfolio.cli.classic", "qportfolio.bench.runner"):
         assert not GRAPH[user] & backend_modules, (user, GRAPH[user] & backend_modules)
+
+
+#: Share of public modules that must have a mirrored test file (issue 34's done-when).
+MIRROR_SHARE = 0.90
+
+
+def public_modules() -> list[Path]:
+    """``qportfolio/**/*.py`` whose name does not start with ``_`` (so no __init__/__main__)."""
+    return sorted(p for p in PACKAGE.rglob("*.py") if not p.name.startswith("_"))
+
+
+def mirrored_test(path: Path) -> Path:
+    """Where a module's tests live: ``tests/<same folder>/test_<name>.py``."""
+    rel = path.relative_to(PACKAGE)
+    return PACKAGE.parent / "tests" / rel.parent / f"test_{rel.name}"
+
+
+def test_tests_mirror_the_tree():
+    modules = public_modules()
+    missing = [str(p.relative_to(PACKAGE.parent)) for p in modules if not mirrored_test(p).is_file()]
+    share = 1 - len(missing) / len(modules)
+    assert share >= MIRROR_SHARE, (f"{share:.0%} of {len(modules)} public modules have tests/<folder>/test_<name>.py "
+                                   f"(need {MIRROR_SHARE:.0%}); missing: {', '.join(missing)}")
+
+
+def test_the_mirror_check_finds_modules_and_their_test_paths():
+    assert mirrored_test(PACKAGE / "qaoa" / "basis.py") == PACKAGE.parent / "tests" / "qaoa" / "test_basis.py"
+    assert mirrored_test(PACKAGE / "errors.py") == PACKAGE.parent / "tests" / "test_errors.py"
+    names = {p.name for p in public_modules()}
+    assert "problem.py" in names and "__init__.py" not in names and "__main__.py" not in names

@@ -16,7 +16,7 @@ from qportfolio.formulations.qubo import build_layout
 from qportfolio.solvers.brute import count_portfolios
 
 from .conftest import all_assignments, random_small_problem
-from .formulations.test_qubo import random_feasible_units
+from .formulations.qubo.test_model import random_feasible_units
 
 ENCODINGS = ["binary", "unary", "domain-wall", "bounded-coefficient:2", "bounded-coefficient:4"]
 

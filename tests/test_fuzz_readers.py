@@ -25,13 +25,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qportfolio.bench.suite import parse_suite
-from qportfolio.classic.lp import parse_model
 from qportfolio.cli.args import parse_key_values
 from qportfolio.data import problem_from_returns, synthetic_problem
 from qportfolio.data.orlib import load_orlib
 from qportfolio.data.prices import read_prices, returns_from_prices
 from qportfolio.data.spec import problem_from_spec
 from qportfolio.errors import QPortfolioError
+from qportfolio.lp.model import parse_model
 from qportfolio.problem import PortfolioProblem
 from qportfolio.solvers import solve
 

@@ -115,3 +115,24 @@ def test_selection_only_variant():
     p = synthetic_problem(7, seed=0, cardinality=3).selection_only_variant()
     assert p.selection_only and p.units == 3
     assert p.unit_bounds[0].tolist() == [1] * 7
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(cardinality=3, min_weight=0.2), dict(min_weight=[0.1, 0.3, 0.2, 0.1]),
+                                dict(cardinality=1, max_weight=1.0), dict(max_weight=0.5)])
+def test_unit_caps_are_the_most_any_feasible_portfolio_holds(kw):
+    """Brute force over every grid portfolio: no feasible one exceeds the caps, and with equal lower
+    bounds some feasible portfolio reaches each asset's cap."""
+    import itertools
+
+    p = make(**kw)
+    lo, hi = p.unit_bounds
+    most = np.zeros(p.n, dtype=np.int64)
+    for units in itertools.product(range(p.units + 1), repeat=p.n):
+        w = np.array(units) * p.weight_step
+        if sum(units) == p.units and p.is_feasible(w):
+            most = np.maximum(most, units)
+    caps = p.unit_caps
+    assert caps is p.unit_caps and not caps.flags.writeable
+    assert np.all(most <= caps) and np.all(caps <= hi) and np.all(caps >= lo)
+    if np.all(lo == lo[0]):
+        assert np.array_equal(most, caps)

@@ -11,7 +11,7 @@ import pytest
 
 import qportfolio as qp
 from qportfolio.classic import LONG_ONLY, max_sharpe, min_variance, risk_budgeting
-from qportfolio.classic.lp import solve_model
+from qportfolio.lp import solve_model
 from qportfolio.status import PortfolioAnswer, Status, jsonable
 
 

@@ -18,8 +18,8 @@ from ..errors import TransientError, ValidationError
 from ..result import Result
 from ..utils.memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
 from ..utils.redaction import mask
+from ..utils.workers import Failure, Outcome, WatchedPool
 from .metrics import objective_scale
-from .pool import WatchedPool
 from .store import ResultStore, RunLock
 from .suite import Job, Suite
 
@@ -103,8 +103,8 @@ RETRIES, BACKOFF_SECONDS = 3, 2.0
 
 
 def _safe_execute(job: Job, retries: int = RETRIES, backoff: float = BACKOFF_SECONDS,
-                  sleep: Callable[[float], None] | None = None) -> tuple[str, dict[str, Any] | None, str | None]:
-    """execute() that returns an error message instead of raising (solver or network errors).
+                  sleep: Callable[[float], None] | None = None) -> Outcome:
+    """execute() that returns a :class:`Failure` instead of raising (solver or network errors).
 
     A :class:`TransientError` is retried up to ``retries`` more times, pausing ``backoff``, 2 x
     ``backoff``, ... seconds; the recorded message says how many attempts were made. Messages pass
@@ -114,17 +114,17 @@ def _safe_execute(job: Job, retries: int = RETRIES, backoff: float = BACKOFF_SEC
     while True:
         attempt += 1
         try:
-            return job.key, execute(job), None
+            return Outcome(job.key, execute(job), None)
         except TransientError as exc:
             if attempt <= retries:
                 (sleep or time.sleep)(backoff * 2 ** (attempt - 1))
                 continue
-            return job.key, None, mask(f"{type(exc).__name__} after {attempt} attempts: {exc}")
+            return Outcome(job.key, None, Failure.of(exc, mask(f"{exc} (after {attempt} attempts)")))
         except Exception as exc:  # a QPortfolioError, or a backend bug: neither stops a long run; retried next time
-            return job.key, None, mask(f"{type(exc).__name__}: {exc}")
+            return Outcome(job.key, None, Failure.of(exc, mask(str(exc))))
 
 
-def _pooled_execute(job: Job) -> tuple[str, dict[str, Any] | None, str | None]:
+def _pooled_execute(job: Job) -> Outcome:
     """_safe_execute() with one BLAS thread: jobs run side by side (worker processes, Dask worker
     threads), and BLAS threads on top of them only contend (OpenBLAS with 2 threads per job on a
     2-core machine made the SDP split of port5 8x slower)."""
@@ -188,7 +188,7 @@ def job_allowance(job: Job, job_timeout: float | None = None) -> float | None:
 
 
 def _local_results(jobs: list[Job], workers: int,
-                   job_timeout: float | None = None) -> Iterable[tuple[str, dict | None, str | None]]:
+                   job_timeout: float | None = None) -> Iterable[Outcome]:
     allowances = {job.key: job_allowance(job, job_timeout) for job in jobs}
     if workers <= 1 and all(a is None for a in allowances.values()):
         for job in jobs:  # nothing to watch: run in this process
@@ -202,7 +202,7 @@ def _local_results(jobs: list[Job], workers: int,
 CONNECT_TIMEOUT = 10
 
 
-def _dask_results(jobs: list[Job], scheduler: Any) -> Iterable[tuple[str, dict | None, str | None]]:
+def _dask_results(jobs: list[Job], scheduler: Any) -> Iterable[Outcome]:
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -259,7 +259,7 @@ def run_suite(
             results = (_dask_results(todo, scheduler) if scheduler is not None
                        else _local_results(todo, workers, job_timeout))
             try:
-                for key, row, error in results:
+                for key, row, failure in results:
                     job = by_key[key]
                     label = f"{job.config.name} {job.instance}"
                     if row is not None:
@@ -268,9 +268,10 @@ def run_suite(
                         if on_row:
                             on_row(row)
                     else:
-                        store.add_failure(key, suite.name, job.config.name, job.instance, error or "")
+                        error = str(failure) if failure is not None else ""
+                        store.add_failure(key, suite.name, job.config.name, job.instance, error)
                         summary.failed += 1
-                        summary.failures.append((label, error or ""))
+                        summary.failures.append((label, error))
                     bar.update(label)
             finally:
                 bar.close()

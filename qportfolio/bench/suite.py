@@ -46,14 +46,18 @@ import itertools
 import json
 import math
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, ValidationError
 from ..problem import PortfolioProblem
 from ..utils import validate
+
+if TYPE_CHECKING:  # the data readers (pandas) load with the first problem, not with the suite
+    from ..data.reference import ProblemReference
 
 BUILTIN = ("quick", "orlib", "scaling", "scale", "formulations", "chang2000", "devices")
 KINDS = ("orlib", "synthetic", "file")
@@ -136,8 +140,8 @@ class Suite:
     def count_problems(self) -> int:
         """How many problems :meth:`problems` builds, counted without building any."""
         points = math.prod(len(self.parameters[k]) for k in PARAMETER_KEYS if k in self.parameters)
-        # the makers are cheap closures: nothing is read or built until one is called
-        return points * sum(1 for spec in self.instances for _ in self._instance_makers(spec, None))
+        # the references are plain records: nothing is read or built until one is loaded
+        return points * sum(1 for spec in self.instances for _ in self._instance_references(spec, None))
 
     def count_jobs(self) -> int:
         """An upper bound on len(:meth:`jobs`) (identical jobs are merged there), counted without building."""
@@ -154,37 +158,35 @@ class Suite:
 
     def problems(self, data_dir: str | None = None) -> list[tuple[str, str, PortfolioProblem, bool]]:
         """(set, instance name, problem, selection_only) for every instance × parameter point."""
+        from ..data.reference import load_problem
+
         self.check_size()
         out = []
         grid_keys = [k for k in PARAMETER_KEYS if k in self.parameters]
         for spec in self.instances:
-            for base_name, make in self._instance_makers(spec, data_dir):
+            for base_name, reference in self._instance_references(spec, data_dir):
                 for values in itertools.product(*(self.parameters[k] for k in grid_keys)):
                     params = dict(zip(grid_keys, values))
                     selection_only = bool(params.pop("selection_only", False))
-                    problem = make(params)
-                    if selection_only:
-                        problem = problem.selection_only_variant()
+                    problem = load_problem(replace(reference, selection_only=selection_only, **params))
                     out.append((spec.get("set", spec["kind"]), base_name, problem, selection_only))
         return out
 
-    def _instance_makers(self, spec: dict[str, Any], data_dir: str | None):
-        from ..data import load_orlib, load_spec, synthetic_problem
+    def _instance_references(self, spec: dict[str, Any], data_dir: str | None) -> Iterator[tuple[str, ProblemReference]]:
+        """(instance name, problem reference) of each instance of one [[instances]] table."""
+        from ..data.reference import ProblemReference
 
         kind = spec["kind"]
         if kind == "orlib":
             for name in spec["names"]:
-                yield name, lambda p, name=name: load_orlib(name, data_dir=data_dir, **p)
+                yield name, ProblemReference(orlib=name, data_dir=data_dir)
         elif kind == "synthetic":
             for n, s in itertools.product(spec["n"], spec.get("seeds", [0])):
-                def make(p: dict[str, Any], n: int = n, s: int = s) -> PortfolioProblem:
-                    p = dict(p)
-                    return synthetic_problem(n, seed=s, cardinality=p.pop("cardinality", None), **p)
-                yield f"synthetic-n{n}-s{s}", make
+                yield f"synthetic-n{n}-s{s}", ProblemReference(synthetic=n, seed=s)
         else:
             for path in spec["paths"]:
                 full = (self.base_dir / path).resolve()
-                yield full.stem, lambda p, full=full: load_spec(full, **p)
+                yield full.stem, ProblemReference(spec=full)
 
     def configs(self) -> list[SolverConfig]:
         refs = [SolverConfig(name=solver, solver=solver, options={}, repeats=1, role="reference",

@@ -23,7 +23,8 @@ from ..errors import ValidationError
 from ..status import jsonable
 from ..utils.display import held_rows, table
 from .constraints import LONG_ONLY, Constraints
-from .portfolios import equal_weight, max_sharpe, min_cvar, min_variance, risk_budgeting
+from .market import Market
+from .strategies import STRATEGIES, backtested, run_strategy
 
 FREQUENCIES = {"monthly": "ME", "quarterly": "QE", "annually": "YE", "weekly": "W-FRI"}
 
@@ -51,8 +52,10 @@ def _qubo_strategy(solver: str, cardinality: int, weight_step: float, risk_avers
     return run
 
 
-#: the built-in classical strategies that take a :class:`Constraints`
-CONSTRAINED = ("min-variance", "max-sharpe", "min-cvar")
+#: the classical strategies a backtest runs (:data:`~.strategies.STRATEGIES` that need no parameter of their own)
+BUILT_IN = backtested()
+#: those of them that take a :class:`Constraints`
+CONSTRAINED = tuple(name for name in BUILT_IN if STRATEGIES[name].constrained)
 
 
 def strategy(name: str, *, risk_free: float = 0.0, constraints: Constraints | None = None, cardinality: int = 5,
@@ -66,17 +69,17 @@ def strategy(name: str, *, risk_free: float = 0.0, constraints: Constraints | No
         raise ValidationError(f"options ({', '.join(options)}) go to qubo:<solver> strategies; {name} takes none")
     if name.startswith("qubo:"):
         return _qubo_strategy(name.split(":", 1)[1], cardinality, weight_step, risk_aversion, dict(options or {}))
-    c = LONG_ONLY if constraints is None else constraints
-    table: dict[str, Strategy] = {
-        "equal-weight": lambda e, w: equal_weight(e.expected_returns, e.covariance).weights,
-        "min-variance": lambda e, w: min_variance(e.expected_returns, e.covariance, constraints=c).weights,
-        "max-sharpe": lambda e, w: max_sharpe(e.expected_returns, e.covariance, risk_free=risk_free, constraints=c).weights,
-        "risk-parity": lambda e, w: risk_budgeting(e.expected_returns, e.covariance).weights,
-        "min-cvar": lambda e, w: min_cvar(w.to_numpy(), alpha=alpha, constraints=c).weights,
-    }
-    if name not in table:
-        raise ValidationError(f"strategy must be one of {', '.join(table)} or qubo:<solver>, got {name!r}")
-    return table[name]
+    if name not in BUILT_IN:
+        raise ValidationError(f"strategy must be one of {', '.join(BUILT_IN)} or qubo:<solver>, got {name!r}")
+    entry = STRATEGIES[name]
+    c = (LONG_ONLY if constraints is None else constraints) if entry.constrained else None
+    parameters = {k: v for k, v in {"risk_free": risk_free, "alpha": alpha}.items() if k in entry.parameters}
+
+    def run(est: Estimate, window: pd.DataFrame) -> np.ndarray:
+        market = Market(est.expected_returns, est.covariance, est.assets, window.to_numpy())
+        return run_strategy(name, market, constraints=c, **parameters).weights
+
+    return run
 
 
 @dataclass(frozen=True, eq=False)

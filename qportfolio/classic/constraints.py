@@ -173,3 +173,21 @@ def build(w: Any, assets: Sequence[str], c: Constraints, *,
         named.append(("cardinality", cp.sum(z) <= c.cardinality))
         extras["holdings"] = z
     return named, cost, extras
+
+
+def box_bounds(constraints: Constraints, n: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """(lower, upper) per asset when ``constraints`` are only a budget and per-asset bounds (the
+    active-set solver's class), else None."""
+    c = constraints
+    if (c.budget is None or c.gross_leverage is not None or c.groups or c.current is not None or c.cardinality is not None
+            or c.min_holding):
+        return None
+    lower = _vector(c.lower, n, "lower")
+    upper = _vector(c.upper, n, "upper")
+    if c.long_only:
+        if lower is not None and np.any(lower < 0):
+            return None  # build() raises the clear error
+        lower = np.zeros(n) if lower is None else lower
+    lower = np.full(n, -np.inf) if lower is None else lower
+    upper = np.full(n, np.inf) if upper is None else upper
+    return lower, upper

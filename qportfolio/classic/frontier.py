@@ -20,8 +20,10 @@ import numpy as np
 
 from ..errors import SolverError, ValidationError
 from ..utils.display import table
-from .constraints import LONG_ONLY, Constraints, build
-from .portfolios import CLARABEL_TIGHT, _inputs, check_constraints, min_variance, solve_cvxpy, solve_named
+from .constraints import LONG_ONLY, Constraints, box_bounds, build
+from .convex import CLARABEL_TIGHT, solve_cvxpy, solve_named
+from .inputs import check_constraints, read_inputs
+from .mean_variance import min_variance
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,7 +127,6 @@ def return_range(mu: np.ndarray, names: tuple[str, ...], constraints: Constraint
     import cvxpy as cp
 
     from ..numerics.activeset import budget_vertex
-    from .portfolios import box_bounds
 
     box = box_bounds(constraints, len(names))
     if box is not None and np.all(np.isfinite(box[0])):  # budget and bounds: the extremes are greedy vertices
@@ -173,7 +174,6 @@ def _active_set_points(mu: np.ndarray, cov: np.ndarray, constraints: Constraints
     the next point starts from the convex combination of the previous answer and the highest (or
     lowest) return vertex that has the new return, which is feasible. None when it does not apply."""
     from ..numerics.activeset import ActiveSetFailure, budget_vertex, solve_qp
-    from .portfolios import box_bounds
 
     n = len(mu)
     box = box_bounds(constraints, n)
@@ -225,7 +225,7 @@ def efficient_frontier(expected_returns: Any, covariance: Any, *, constraints: C
 
     start = time.perf_counter()
     check_constraints(constraints)
-    mu, cov, names = _inputs(expected_returns, covariance, assets)
+    mu, cov, names = read_inputs(expected_returns, covariance, assets)
     if mu is None:
         raise ValidationError("efficient_frontier needs expected_returns (one per asset), got None")
     note = ""
@@ -323,86 +323,3 @@ def plot_frontier(frontier: Frontier, path: str | Path | None = None, *, title: 
             fig.savefig(path, dpi=110)
         plt.close(fig)
     return ax
-
-
-@dataclass(frozen=True, eq=False)
-class ScoreFrontier:
-    """Risk against a per-asset score (ESG, a signal): one portfolio per trade-off t of
-    min w'Sigma w - t score'w, from t = 0 (minimum variance) upwards."""
-
-    assets: tuple[str, ...]
-    tradeoffs: np.ndarray
-    scores: np.ndarray  # score'w per point
-    volatilities: np.ndarray
-    returns: np.ndarray | None
-    weights: np.ndarray  # (points, assets)
-    risk_free: float | None
-    wall_time: float
-
-    def sharpe(self) -> np.ndarray | None:
-        if self.risk_free is None or self.returns is None:
-            return None
-        return (self.returns - self.risk_free) / self.volatilities
-
-    def to_dict(self, tol: float = 0.0) -> dict[str, Any]:
-        sharpe = self.sharpe()
-        return {"tradeoffs": self.tradeoffs.tolist(), "scores": self.scores.tolist(),
-                "volatilities": self.volatilities.tolist(), "returns": None if self.returns is None else self.returns.tolist(),
-                "sharpe": None if sharpe is None else sharpe.tolist(), "risk_free": self.risk_free,
-                "weights": [{a: float(v) for a, v in zip(self.assets, row) if abs(v) > tol} for row in self.weights],
-                "wall_s": self.wall_time}
-
-
-def score_frontier(expected_returns: Any, covariance: Any, score: Any, *, tradeoffs: Sequence[float] | np.ndarray,
-                   constraints: Constraints = LONG_ONLY, risk_free: float | None = None,
-                   assets: Sequence[str] | None = None) -> ScoreFrontier:
-    """The risk-vs-score frontier: :func:`~.portfolios.score_tradeoff` at each trade-off (one QP,
-    re-solved with the trade-off as a cvxpy parameter). ``expected_returns`` may be None."""
-    import cvxpy as cp
-
-    start = time.perf_counter()
-    check_constraints(constraints)
-    mu, cov, names = _inputs(expected_returns, covariance, assets)
-    s = np.asarray(score, dtype=float)
-    if s.shape != (len(names),) or not np.all(np.isfinite(s)):
-        raise ValidationError(f"score must be {len(names)} finite numbers, one per asset")
-    ts = np.asarray(tradeoffs, dtype=float).reshape(-1)
-    if ts.size == 0 or not np.all(np.isfinite(ts)) or np.any(ts < 0):
-        raise ValidationError("tradeoffs must be a non-empty list of finite numbers >= 0 (0: minimum variance)")
-    w = cp.Variable(len(names))
-    named, cost, _ = build(w, names, constraints)
-    t = cp.Parameter(nonneg=True)
-    problem = cp.Problem(cp.Minimize(cp.quad_form(w, cp.psd_wrap(cov)) - t * (s @ w) + cost), [c for _, c in named])
-    solver = "SCIP" if problem.is_mixed_integer() else "CLARABEL"
-    rows = []
-    for value in ts:
-        t.value = float(value)
-        solve_cvxpy(problem, solver, **({} if solver == "SCIP" else CLARABEL_TIGHT))
-        if problem.status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
-            solve_named(cp.Minimize(0), named, what="the score trade-off's constraint set")  # raises naming the conflict
-        if problem.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
-            raise SolverError(f"score trade-off {value:g}: {solver} ended with status {problem.status}")
-        rows.append(np.asarray(w.value, dtype=float))
-    weights = np.array(rows)
-    vols = np.sqrt(np.maximum(np.einsum("pi,ij,pj->p", weights, cov, weights), 0.0))
-    return ScoreFrontier(names, ts, weights @ s, vols, None if mu is None else weights @ mu, weights, risk_free,
-                         time.perf_counter() - start)
-
-
-def plot_score_frontier(frontier: ScoreFrontier, path: str | Path | None = None, *, score_name: str = "score",
-                        title: str = "Risk vs score"):
-    """Volatility against the portfolio's score, each point labelled with its trade-off."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 4.8))
-    ax.plot(frontier.volatilities, frontier.scores, "o-", lw=1.5, ms=3)
-    for t, x, y in list(zip(frontier.tradeoffs, frontier.volatilities, frontier.scores))[:: max(1, len(frontier.tradeoffs) // 8)]:
-        ax.annotate(f"t={t:g}", (x, y), fontsize=7, xytext=(4, -8), textcoords="offset points")
-    ax.set_xlabel("volatility σ")
-    ax.set_ylabel(f"portfolio {score_name}")
-    ax.set_title(title)
-    ax.grid(True, alpha=0.3)
-    fig.tight_layout()
-    if path is not None:
-        fig.savefig(path, dpi=110)
-    plt.close(fig)

@@ -1,6 +1,6 @@
-"""Command-line pieces every ``qportfolio`` command shares: the problem sources and parameters,
-KEY=VALUE solver options, and the built-in example. Used by :mod:`qportfolio.cli` and
-:mod:`qportfolio.cli.classic`, which import this module and not each other's internals.
+"""Command-line pieces every ``qportfolio`` command shares: the problem sources and parameters (read
+by :mod:`qportfolio.data.reference`), KEY=VALUE solver options, JSON output and the built-in example.
+The command modules of :mod:`qportfolio.cli` import this module and not each other's internals.
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ import argparse
 import json
 from collections.abc import Iterable
 from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ValidationError
 
 if TYPE_CHECKING:  # the data readers load with the first problem, not with the parser (fast --help)
+    from ..data.reference import ProblemReference
     from ..problem import PortfolioProblem
 
 DEMO_SPEC = "demo.json"
@@ -140,34 +140,29 @@ def add_problem_args(p: argparse.ArgumentParser, spec_optional: bool = True, *, 
     par.add_argument("--selection-only", action="store_true", help="equal weights 1/K: one binary variable per asset")
 
 
-#: Source-specific flags: the source each belongs to.
-SOURCE_FLAGS = {"date_column": ("prices", "--date-column"), "date_format": ("prices", "--date-format"),
-                "estimator": ("prices", "--estimator"), "instance_seed": ("synthetic", "--instance-seed"),
-                "data_dir": ("orlib", "--data-dir")}
+#: How the command line spells each field of a problem reference (errors name the flag).
+CLI_NAMES = {"spec": "a SPEC file", "orlib": "--orlib", "synthetic": "--synthetic", "prices": "--prices",
+             "date_column": "--date-column", "date_format": "--date-format", "estimator": "--estimator",
+             "seed": "--instance-seed", "data_dir": "--data-dir", "repair_covariance": "--repair-covariance",
+             "cardinality": "--k"}
+
+
+def reference_from_args(args: argparse.Namespace) -> ProblemReference:
+    """The problem reference the command line gives (flags a command lacks count as not given)."""
+    from ..data.reference import ProblemReference
+
+    given = {"spec": "spec", "orlib": "orlib", "synthetic": "synthetic", "prices": "prices", "data_dir": "data_dir",
+             "seed": "instance_seed", "date_column": "date_column", "date_format": "date_format",
+             "estimator": "estimator", "cardinality": "k", "risk_aversion": "lam", "weight_step": "step",
+             "min_weight": "min_weight", "max_weight": "max_weight"}
+    return ProblemReference(**{field: getattr(args, dest, None) for field, dest in given.items()},
+                            repair_covariance=bool(getattr(args, "repair_covariance", False)),
+                            selection_only=bool(getattr(args, "selection_only", False)))
 
 
 def check_source_flags(args: argparse.Namespace, source: str) -> None:
     """Refuse a flag that belongs to another problem source than ``source`` (it would be ignored)."""
-    for dest, (owner, flag) in SOURCE_FLAGS.items():
-        if getattr(args, dest, None) is not None and owner != source:
-            raise ValidationError(f"{flag} applies to --{owner} only; this problem comes from "
-                                  f"{'a SPEC file' if source == 'spec' else '--' + source}")
-    if getattr(args, "repair_covariance", False) and source not in ("spec", "prices"):
-        raise ValidationError(f"--repair-covariance applies to a SPEC file or --prices; --{source} covariances are PSD "
-                              "as given")
-
-
-def _problem_from_prices(args: argparse.Namespace, overrides: dict[str, Any]) -> PortfolioProblem:
-    from ..data import problem_from_returns
-    from ..data.prices import read_prices, returns_from_prices
-
-    k = overrides.pop("cardinality", None)
-    if k is None:
-        raise ValidationError("a problem from --prices needs --k (the number of assets to hold)")
-    returns = returns_from_prices(read_prices(args.prices, args.date_column, args.date_format or "ISO8601"))
-    name = Path(args.prices).stem if Path(args.prices).suffix else str(args.prices)
-    return problem_from_returns(returns, cardinality=k, estimator=args.estimator or "ledoit-wolf", name=name,
-                                repair_covariance=args.repair_covariance, **overrides)
+    reference_from_args(args).check_settings(source, CLI_NAMES)
 
 
 def has_problem_source(args: argparse.Namespace) -> bool:
@@ -176,28 +171,11 @@ def has_problem_source(args: argparse.Namespace) -> bool:
 
 def problem_from_args(args: argparse.Namespace) -> PortfolioProblem:
     """Build the problem named on the command line (exactly one source)."""
-    from ..data import load_orlib, load_spec, synthetic_problem
+    from ..data.reference import load_problem
 
-    sources = [s for s in SOURCES if getattr(args, s, None) is not None]
-    if len(sources) != 1:
-        raise ValidationError("give exactly one problem source: a SPEC file, --orlib NAME, --synthetic N or --prices CSV|sp500")
-    check_source_flags(args, sources[0])
-    overrides = {
-        "cardinality": getattr(args, "k", None),
-        "risk_aversion": getattr(args, "lam", None),
-        "weight_step": getattr(args, "step", None),
-        "min_weight": getattr(args, "min_weight", None),
-        "max_weight": getattr(args, "max_weight", None),
-    }
-    overrides = {k: v for k, v in overrides.items() if v is not None}
-    if args.spec is not None:
-        problem = load_spec(args.spec, repair_covariance=args.repair_covariance, **overrides)
-    elif args.orlib is not None:
-        problem = load_orlib(args.orlib, data_dir=args.data_dir, **overrides)
-    elif args.prices is not None:
-        problem = _problem_from_prices(args, overrides)
-    else:
-        seed = args.instance_seed if args.instance_seed is not None else 0  # --seed seeds the solver only
-        k = overrides.pop("cardinality", None)
-        problem = synthetic_problem(args.synthetic, seed=seed, cardinality=k, **overrides)
-    return problem.selection_only_variant() if getattr(args, "selection_only", False) else problem
+    return load_problem(reference_from_args(args), CLI_NAMES)
+
+
+def print_json(payload: Any) -> None:
+    """A command's answer as indented JSON on stdout."""
+    print(json.dumps(payload, indent=2, sort_keys=False))

@@ -8,24 +8,17 @@ from typing import Any
 
 import numpy as np
 
+from ..classic.strategies import STRATEGIES
 from ..errors import ValidationError
 from .args import SOURCES, add_problem_args, demo_spec_path, has_problem_source, parse_key_values, problem_from_args, refuse
 
-#: strategy -> (help, takes constraints)
-STRATEGY_HELP = {
-    "equal-weight": ("1/n in every asset", False),
-    "min-variance": ("the minimum-variance portfolio", True),
-    "max-sharpe": ("the maximum-Sharpe (tangency) portfolio", True),
-    "risk-parity": ("equal risk contributions", False),
-    "min-variance-for-return": ("the minimum variance at a target expected return", True),
-    "max-return-for-volatility": ("the highest expected return within a volatility budget", True),
-    "min-cvar": ("the minimum CVaR on the return scenarios of --prices", True),
-    "score-tradeoff": ("risk against a per-asset score (ESG, a signal): min w'Sigma w - t score'w", True),
-}
-STRATEGIES = tuple(STRATEGY_HELP)
+#: strategy -> (help, takes constraints), from the one table of classical strategies
+STRATEGY_HELP = {name: (s.description, s.constrained) for name, s in STRATEGIES.items()}
+#: parameters whose flag is not --<parameter> (the others: risk_free is every strategy's, for the report)
+PARAMETER_FLAGS = {"score": "--scores", "risk_free": None}
 #: flags that one strategy takes, refused by the others with its name
-STRATEGY_FLAGS = {"--target-return": "min-variance-for-return", "--target-volatility": "max-return-for-volatility",
-                  "--alpha": "min-cvar", "--scores": "score-tradeoff", "--tradeoff": "score-tradeoff",
+STRATEGY_FLAGS = {**{PARAMETER_FLAGS.get(p, "--" + p.replace("_", "-")): name for name, s in STRATEGIES.items()
+                     for p in s.parameters if PARAMETER_FLAGS.get(p, "") is not None},
                   "--sweep": "score-tradeoff", "--plot": "score-tradeoff"}
 
 
@@ -66,109 +59,74 @@ def _constraints(args: argparse.Namespace):
                        cardinality=getattr(args, "max_assets", None))
 
 
-def _market(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], Any, dict[str, Any]]:
-    """(mu, cov, assets, scenarios, units) from --prices, or from the problem sources of the core CLI.
+def _market(args: argparse.Namespace) -> Any:
+    """The :class:`~qportfolio.classic.market.Market` of --prices, or of the problem sources of the core CLI.
 
     Price data are annualised by default (periods a year inferred from the dates, or
     --periods-per-year); other sources are per period unless --annualize --periods-per-year P."""
+    from ..classic.market import market_from_problem, market_from_returns
+
     annualize, given = getattr(args, "annualize", None), getattr(args, "periods_per_year", None)
     if getattr(args, "prices", None):
         others = [s for s in SOURCES if s != "prices" and getattr(args, s, None) is not None]
         if others:
             raise ValidationError(f"give exactly one problem source: --prices or {others[0].replace('spec', 'a SPEC file')}, "
                                   "not both")
-        from ..data.prices import estimate, periods_per_year, read_prices, returns_from_prices
+        from ..data.prices import read_prices, returns_from_prices
         from .args import check_source_flags
 
         check_source_flags(args, "prices")
-        prices = read_prices(args.prices, args.date_column, args.date_format or "ISO8601")
-        rets = returns_from_prices(prices)
-        ppy = given or periods_per_year(rets.index)
-        annual = annualize is not False
-        est = estimate(rets, args.estimator or "ledoit-wolf", periods_per_year=ppy if annual else 1.0,
-                       repair=args.repair_covariance)
-        return est.expected_returns, est.covariance, est.assets, rets.to_numpy(), {"annualized": annual,
-                                                                                   "periods_per_year": ppy}
+        rets = returns_from_prices(read_prices(args.prices, args.date_column, args.date_format or "ISO8601"))
+        return market_from_returns(rets, estimator=args.estimator or "ledoit-wolf", annualized=annualize,
+                                   periods_per_year=given, repair=args.repair_covariance)
     if not has_problem_source(args):
         args.spec = demo_spec_path()
-    problem = problem_from_args(args)
-    mu, cov = problem.expected_returns, problem.covariance
-    if annualize:
-        if given is None:
-            raise ValidationError("--annualize needs --periods-per-year for data without dates (the OR-Library sets are "
-                                  "weekly: 52); --prices infers it from the dates")
-        return mu * given, cov * given, problem.assets, None, {"annualized": True, "periods_per_year": given}
-    if given is not None and annualize is None:
-        raise ValidationError("--periods-per-year annualises with --annualize (or --prices, annualised by default)")
-    return mu, cov, problem.assets, None, {"annualized": False, "periods_per_year": given}
-
-
-def _with_units(result: Any, units: dict[str, Any]) -> Any:
-    from dataclasses import replace
-
-    return replace(result, info={**result.info, "units": units})
+    return market_from_problem(problem_from_args(args), annualized=annualize, periods_per_year=given)
 
 
 def cmd_classic(args: argparse.Namespace) -> int:
-    from dataclasses import replace
+    from ..classic.strategies import run_strategy
 
-    from ..classic import portfolios as pf
-
-    mu, cov, assets, scenarios, units = _market(args)
+    market = _market(args)
     name = args.strategy
-    c = _constraints(args) if STRATEGY_HELP[name][1] else None
-    if name == "equal-weight":
-        result = pf.equal_weight(mu, cov, assets=assets)
-    elif name == "min-variance":
-        result = pf.min_variance(mu, cov, constraints=c, assets=assets)
-    elif name == "max-sharpe":
-        result = pf.max_sharpe(mu, cov, risk_free=args.risk_free or 0.0, constraints=c, assets=assets)
-    elif name == "risk-parity":
-        result = pf.risk_budgeting(mu, cov, assets=assets)
-    elif name == "min-variance-for-return":
-        result = pf.min_variance_for_return(mu, cov, target_return=args.target_return, constraints=c, assets=assets)
-    elif name == "max-return-for-volatility":
-        result = pf.max_return_for_volatility(mu, cov, target_volatility=args.target_volatility, constraints=c, assets=assets)
-    elif name == "score-tradeoff":
-        return _score_tradeoff(args, mu, cov, assets, c, units)
-    else:
-        if scenarios is None:
-            raise ValidationError("min-cvar needs return scenarios: pass --prices PRICES.csv")
-        result = pf.min_cvar(scenarios, alpha=args.alpha, constraints=c, assets=assets)
-        # the LP works on the per-period scenarios; return and volatility in the report's units (CVaR stays per period)
-        w = result.weights
-        result = replace(result, expected_return=float(mu @ w), volatility=float(np.sqrt(max(w @ cov @ w, 0.0))))
-    result = _with_units(result, units).with_risk_free(args.risk_free if args.risk_free is not None
-                                                        else result.info.get("risk_free"))
+    strategy = STRATEGIES[name]
+    c = _constraints(args) if strategy.constrained else None
+    if name == "score-tradeoff":
+        return _score_tradeoff(args, market, c)
+    if "scenarios" in strategy.inputs and market.scenarios is None:
+        raise ValidationError(f"{name} needs return scenarios: pass --prices PRICES.csv")
+    result = run_strategy(name, market, constraints=c, **{p: getattr(args, p) for p in strategy.parameters})
+    result = result.with_risk_free(args.risk_free if args.risk_free is not None else result.info.get("risk_free"))
     print(json.dumps(result.to_dict(), indent=2, default=float) if args.json else result)
     return 0
 
 
-def _score_tradeoff(args: argparse.Namespace, mu: np.ndarray, cov: np.ndarray, assets: tuple[str, ...], c: Any,
-                    units: dict[str, Any]) -> int:
+def _score_tradeoff(args: argparse.Namespace, market: Any, c: Any) -> int:
     """classic score-tradeoff: one trade-off (--tradeoff) or a sweep (--sweep START:STOP:N) of min w'Sigma w - t score'w."""
-    from ..classic import portfolios as pf
-    from ..classic.frontier import parse_targets, plot_score_frontier, score_frontier
+    from ..classic.frontier import parse_targets
+    from ..classic.scores import plot_score_frontier, score_frontier
+    from ..classic.strategies import run_strategy
     from ..data.scores import read_scores
 
     if (args.tradeoff is None) == (args.sweep is None):
         raise ValidationError("score-tradeoff needs exactly one of --tradeoff T or --sweep START:STOP:N")
+    assets = market.assets
     score = read_scores(args.scores, assets)
     if args.tradeoff is not None:
         if args.plot:
             raise ValidationError("--plot draws the risk-vs-score frontier: use it with --sweep")
-        result = pf.score_tradeoff(mu, cov, score, tradeoff=args.tradeoff, constraints=c, assets=assets)
-        result = _with_units(result, units).with_risk_free(args.risk_free)
+        result = run_strategy("score-tradeoff", market, constraints=c, score=score, tradeoff=args.tradeoff)
+        result = result.with_risk_free(args.risk_free)
         if args.json:
-            print(json.dumps({**result.to_dict(), "score": float(score @ result.weights)}, indent=2, default=float))
+            print(json.dumps({**result.to_dict(), "score": result.info["score"]}, indent=2, default=float))
         else:
             print(result)
-            print(f"score       {float(score @ result.weights):.6g}   (score'w)")
+            print(f"score       {result.info['score']:.6g}   (score'w)")
         return 0
-    f = score_frontier(mu, cov, score, tradeoffs=parse_targets(args.sweep, "--sweep"), constraints=c,
-                       risk_free=args.risk_free, assets=assets)
+    f = score_frontier(market.expected_returns, market.covariance, score, tradeoffs=parse_targets(args.sweep, "--sweep"),
+                       constraints=c, risk_free=args.risk_free, assets=assets)
     if args.json:
-        print(json.dumps(labelled(f.to_dict(), units), indent=2))
+        print(json.dumps(labelled(f.to_dict(), market.units), indent=2))
     else:
         sharpe = f.sharpe()
         head = f"{'#':>3}{'tradeoff':>12}{'score':>12}{'volatility':>12}{'return':>12}" + (f"{'sharpe':>9}" if sharpe is not None
@@ -191,14 +149,14 @@ def _score_tradeoff(args: argparse.Namespace, mu: np.ndarray, cov: np.ndarray, a
 def cmd_frontier(args: argparse.Namespace) -> int:
     from ..classic.frontier import efficient_frontier, parse_targets, plot_frontier
 
-    mu, cov, assets, _, units = _market(args)
+    market = _market(args)
     targets = parse_targets(args.returns) if args.returns is not None else None
-    f = efficient_frontier(mu, cov, constraints=_constraints(args), points=args.points, risk_free=args.risk_free, assets=assets,
-                           targets=targets)
+    f = efficient_frontier(market.expected_returns, market.covariance, constraints=_constraints(args), points=args.points,
+                           risk_free=args.risk_free, assets=market.assets, targets=targets)
     if args.json:
-        print(json.dumps(labelled(f.to_dict(), units), indent=2))
+        print(json.dumps(labelled(f.to_dict(), market.units), indent=2))
     else:
-        print(frontier_table(f, explicit=targets is not None, units=units))
+        print(frontier_table(f, explicit=targets is not None, units=market.units))
     if args.plot:
         plot_frontier(f, args.plot)
         print(f"plot written to {args.plot}")
@@ -317,7 +275,7 @@ def backtest_table(results: list[Any], periods_per_year: float, risk_free: float
 
 
 def cmd_lp(args: argparse.Namespace) -> int:
-    from ..classic.lp import format_result, load_model, solve_model
+    from ..lp import format_result, load_model, solve_model
 
     result = solve_model(load_model(args.model))
     print(json.dumps(result.to_dict(), indent=2) if args.json else format_result(result))
@@ -356,8 +314,7 @@ def build_classic(p: argparse.ArgumentParser) -> None:
         q.add_argument("--json", action="store_true", help="print the result as JSON")
         _units_args(q)
         if constrained:
-            _constraint_args(q, cardinality=name in ("max-sharpe", "min-variance", "min-variance-for-return",
-                                                     "max-return-for-volatility", "min-cvar", "score-tradeoff"))
+            _constraint_args(q)
         else:
             refuse(q, {flag: f"{name} takes no constraints (its weights follow from the covariance alone)"
                        for flag in ("--lower", "--upper", "--leverage", "--max-assets")})

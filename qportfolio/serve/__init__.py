@@ -1,6 +1,6 @@
 """``qportfolio serve``: the solve API as a local HTTP service (FastAPI on uvicorn).
 
-``POST /api/v2/solve`` takes an allocation model (either shape :mod:`qportfolio.classic.lp` reads)
+``POST /api/v2/solve`` takes an allocation model (either shape :mod:`qportfolio.lp.model` reads)
 and answers the hosted API's fields (``objective_value``, ``variables``) plus status, shadow prices
 and slacks; ``POST /api/v2/portfolio`` solves a core problem with a registered solver; long solves
 go through ``/api/v2/jobs``, persisted in SQLite. Solves run in a bounded pool of worker processes

@@ -15,12 +15,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from .. import __version__
-from ..errors import QPortfolioError
+from ..errors import DataError, QPortfolioError, StoreError, ValidationError
 from ..status import jsonable
 from .config import ServeConfig
 from .jobs import JobRunner, JobStore
-from .pool import Busy, ServicePool
-from .tasks import CLIENT_ERRORS, execute, read_model, read_portfolio
+from .pool import Busy, ServicePool, Timeout
+from .tasks import execute, read_model, read_portfolio
 
 log = logging.getLogger("qportfolio.serve")
 #: example bodies shown in the OpenAPI docs (/docs)
@@ -115,18 +115,17 @@ def create_app(config: ServeConfig) -> FastAPI:
             return error(429, f"all {config.workers} solver processes are busy and {config.queue_limit} requests are "
                               "waiting: retry later, or POST /api/v2/jobs", {"Retry-After": "2"})
         try:
-            _, answer, err = await asyncio.wrap_future(future)
+            _, answer, failure = await asyncio.wrap_future(future)
         except asyncio.CancelledError:  # the client went away: stop its solve
             state["pool"].cancel(task["id"])
             raise
-        if err is None:
+        if failure is None:
             return JSONResponse(answer)
-        kind, _, message = err.partition(": ")
-        if kind in CLIENT_ERRORS:
-            return error(422, message)
-        if kind == "Timeout":
-            return error(504, f"{message}; POST /api/v2/jobs for longer solves")
-        return error(500, message)
+        if failure.is_a(ValidationError, DataError) and not failure.is_a(StoreError):  # the client's fault
+            return error(422, failure.message)
+        if failure.is_a(Timeout):
+            return error(504, f"{failure.message}; POST /api/v2/jobs for longer solves")
+        return error(500, failure.message)
 
     @app.exception_handler(_Refusal)
     async def refusal(_: Request, exc: _Refusal) -> JSONResponse:

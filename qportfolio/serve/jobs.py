@@ -16,7 +16,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from .pool import ServicePool
+from ..utils.workers import Cancelled, Failure
+from .pool import ServicePool, ShuttingDown
 
 STATES = ("queued", "running", "done", "failed", "cancelled")
 SCHEMA = """
@@ -72,8 +73,9 @@ class JobStore:
                                (time.time(), row[0]))
         return row[0], row[1], json.loads(row[2]), row[3]
 
-    def finish(self, job_id: str, result: dict[str, Any] | None, error: str | None) -> None:
-        status = "done" if error is None else "cancelled" if error.startswith("Cancelled") else "failed"
+    def finish(self, job_id: str, result: dict[str, Any] | None, failure: Failure | None) -> None:
+        status = "done" if failure is None else "cancelled" if failure.is_a(Cancelled) else "failed"
+        error = None if failure is None else str(failure)
         with self._lock:
             self._conn.execute("UPDATE jobs SET status=?, finished=?, result=?, error=? WHERE id=? AND status='running'",
                                (status, time.time(), None if result is None else json.dumps(result), error, job_id))
@@ -125,10 +127,10 @@ class JobRunner:
         self._thread.join(timeout=10)
 
     def _done(self, job_id: str, future: Any) -> None:
-        _, result, error = future.result()
+        _, result, failure = future.result()
         # a job stopped by the server's own shutdown stays 'running': the next start puts it back in the queue
-        if not (self._stop and error and error.startswith("Cancelled: the server is shutting down")):
-            self.store.finish(job_id, result, error)
+        if not (self._stop and failure is not None and failure.is_a(ShuttingDown)):
+            self.store.finish(job_id, result, failure)
         with self._lock:
             self._running.discard(job_id)
         self._wake.set()

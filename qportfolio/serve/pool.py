@@ -1,10 +1,11 @@
 """A long-lived pool of solver processes for the service, each task with its own watchdog.
 
-Built on the benchmark runner's :class:`~qportfolio.bench.pool.WatchedPool` (one process per
-worker, a pipe each, a worker killed and replaced when its task passes its deadline or when the
-task is cancelled), fed from a queue by a dispatcher thread, so that requests can arrive at any
-time. :meth:`ServicePool.submit` returns a :class:`concurrent.futures.Future` of the task's
-outcome; a full queue refuses the task (:class:`Busy`), which the app answers with 429.
+Built on the shared :class:`~qportfolio.utils.workers.WatchedPool` (one process per worker, a pipe
+each, a worker killed and replaced when its task passes its deadline or when the task is
+cancelled), fed from a queue by a dispatcher thread, so that requests can arrive at any time.
+:meth:`ServicePool.submit` returns a :class:`concurrent.futures.Future` of the task's
+:class:`~qportfolio.utils.workers.Outcome`; a full queue refuses the task (:class:`Busy`), which
+the app answers with 429.
 """
 
 from __future__ import annotations
@@ -18,15 +19,23 @@ from concurrent.futures import Future
 from multiprocessing.connection import wait
 from typing import Any
 
-from ..bench.pool import Outcome, WatchedPool, _Worker
+from ..utils.workers import Cancelled, Failure, JobTimeout, Outcome, WatchedPool, Worker, WorkerDied
 
 
 class Busy(Exception):
     """Every worker is busy and the queue is full."""
 
 
+class Timeout(JobTimeout):
+    """A request passed the service's time limit (the name a job's ``error`` reports: ``Timeout: ...``)."""
+
+
+class ShuttingDown(Cancelled):
+    """The server stopped before the task finished (a job stays queued for the next start)."""
+
+
 class ServicePool(WatchedPool):
-    """``workers`` processes running ``execute(task) -> (id, answer, error)`` for tasks submitted at any time."""
+    """``workers`` processes running ``execute(task) -> Outcome`` for tasks submitted at any time."""
 
     def __init__(self, workers: int, execute: Callable[[Any], Outcome], queue_limit: int) -> None:
         super().__init__(workers, execute, timeout=lambda task: task.get("time_limit"))
@@ -65,7 +74,7 @@ class ServicePool(WatchedPool):
                 if item[0]["id"] == task_id:
                     self._waiting.remove(item)
                     self._futures.pop(task_id, None)
-                    item[1].set_result((task_id, None, "Cancelled: cancelled before it started"))
+                    item[1].set_result(Outcome(task_id, None, Failure.of(Cancelled("cancelled before it started"))))
                     return True
             if task_id not in self._futures:
                 return False
@@ -94,13 +103,12 @@ class ServicePool(WatchedPool):
             self._wake_write.send_bytes(b"x")
 
     def _dispatch(self) -> None:
+        stopping = Failure.of(ShuttingDown("the server is shutting down"))
         try:
             while not self._closed:
                 self._assign()
                 busy = [w for w in self.workers if w.job is not None]
-                deadlines = [w.deadline for w in busy if w.deadline is not None]
-                wait_for = None if not deadlines else max(0.0, min(deadlines) - time.monotonic())
-                ready = wait([self._wake_read] + [w.conn for w in busy], timeout=wait_for)
+                ready = wait([self._wake_read] + [w.conn for w in busy], timeout=self._next_deadline(busy))
                 if self._wake_read in ready:
                     while self._wake_read.poll():
                         self._wake_read.recv_bytes()
@@ -108,11 +116,11 @@ class ServicePool(WatchedPool):
         finally:
             with self._lock:
                 for task, future in self._waiting:
-                    future.set_result((task["id"], None, "Cancelled: the server is shutting down"))
+                    future.set_result(Outcome(task["id"], None, stopping))
                 self._waiting.clear()
             for worker in self.workers:
                 if worker.job is not None:
-                    self._finish(worker, (worker.job["id"], None, "Cancelled: the server is shutting down"))
+                    self._finish(worker, Outcome(worker.job["id"], None, stopping))
                 self._stop(worker)
 
     def _assign(self) -> None:
@@ -120,12 +128,9 @@ class ServicePool(WatchedPool):
             for worker in self.workers:
                 if worker.job is None and self._waiting:
                     task, _ = self._waiting.popleft()
-                    limit = task.get("time_limit")
-                    worker.job, worker.started = task, time.monotonic()
-                    worker.deadline = None if limit is None else worker.started + float(limit)
-                    worker.conn.send(task)
+                    worker.take(task, task.get("time_limit"))
 
-    def _finish(self, worker: _Worker, outcome: Outcome) -> None:
+    def _finish(self, worker: Worker, outcome: Outcome) -> None:
         task_id = worker.job["id"]
         worker.job = None
         with self._lock:
@@ -133,10 +138,6 @@ class ServicePool(WatchedPool):
             self._cancel.discard(task_id)
         if future is not None and not future.done():
             future.set_result(outcome)
-
-    def _replace(self, i: int) -> None:
-        self._stop(self.workers[i])
-        self.workers[i] = self._spawn()
 
     def _collect(self, ready: list[Any]) -> None:
         now = time.monotonic()
@@ -149,17 +150,17 @@ class ServicePool(WatchedPool):
                     outcome = worker.conn.recv()
                 except (EOFError, OSError):
                     worker.process.join(timeout=10)
-                    outcome = (task_id, None, f"WorkerDied: the solver process ended (exit code "
-                                              f"{worker.process.exitcode}) while solving this request")
-                    self._finish(worker, outcome)
+                    died = WorkerDied(f"the solver process ended (exit code {worker.process.exitcode}) while solving "
+                                      "this request")
+                    self._finish(worker, Outcome(task_id, None, Failure.of(died)))
                     self._replace(i)
                     continue
                 self._finish(worker, outcome)
             elif task_id in self._cancel:
-                self._finish(worker, (task_id, None, "Cancelled: stopped while running"))
+                self._finish(worker, Outcome(task_id, None, Failure.of(Cancelled("stopped while running"))))
                 self._replace(i)
             elif worker.deadline is not None and now >= worker.deadline:
                 allowed = worker.deadline - worker.started
-                self._finish(worker, (task_id, None, f"Timeout: no answer within {allowed:g} s; the solver process "
-                                                     "was stopped"))
+                timeout = Timeout(f"no answer within {allowed:g} s; the solver process was stopped")
+                self._finish(worker, Outcome(task_id, None, Failure.of(timeout)))
                 self._replace(i)

@@ -2,7 +2,7 @@
 
 The request is read and checked in the server first (:func:`read_model`, :func:`read_portfolio`),
 so that a bad body is a 4xx before anything is queued; the worker reads it again (cheap) and
-solves. An outcome is ``(task id, answer, None)`` or ``(task id, None, "ErrorClass: message")``.
+solves. An outcome is ``(task id, answer, None)`` or ``(task id, None, Failure(kind, message))``.
 """
 
 from __future__ import annotations
@@ -14,21 +14,18 @@ from typing import Any
 
 from ..errors import QPortfolioError, ValidationError
 from ..utils.validate import describe
+from ..utils.workers import Failure, InternalError, Outcome
 
 #: the keys of a /api/v2/portfolio (and /api/v2/jobs) body
 PORTFOLIO_KEYS = ("problem", "solver", "options")
-#: problem parameters an OR-Library or synthetic reference may set
-PROBLEM_PARAMETERS = ("cardinality", "risk_aversion", "weight_step", "min_weight", "max_weight")
 #: options that choose the server's credentials or touch its files: its administrator sets those
 #: (environment, dwave-cloud-client / IBM configuration), never a client
 SERVER_ONLY_OPTIONS = ("config_file", "profile", "embedding_cache")
-#: error classes answered as the client's fault (422) rather than the server's (500)
-CLIENT_ERRORS = ("ValidationError", "InfeasibleProblemError", "DataError")
 
 
 def read_model(body: Any, *, max_variables: int, max_constraints: int) -> Any:
     """The validated allocation model of a /solve body (either shape), within the size limits."""
-    from ..classic.lp import parse_model
+    from ..lp.model import parse_model
 
     model = parse_model(body)
     if len(model.variables) > max_variables:
@@ -67,30 +64,15 @@ def read_portfolio(body: Any, *, max_assets: int) -> tuple[Any, str, dict[str, A
 
 
 def read_problem(spec: Any, *, max_assets: int) -> Any:
-    """A core problem from a spec mapping, an OR-Library reference or a synthetic one; its size is
-    checked before anything of that size is built."""
-    from ..data import load_orlib, problem_from_spec, synthetic_problem
+    """A core problem from a spec mapping, an OR-Library reference or a synthetic one (the JSON form
+    of :class:`~qportfolio.data.reference.ProblemReference`); its size is checked before anything
+    of that size is built."""
+    from ..data.reference import ProblemReference, load_problem
 
-    if not isinstance(spec, Mapping):
-        raise ValidationError(f"problem must be a JSON object; got {describe(spec)}")
-    size = spec.get("synthetic", spec.get("assets"))
-    size = len(size) if isinstance(size, list) else size
-    if isinstance(size, int) and size > max_assets:
-        raise ValidationError(f"problem: {size} assets is over this server's limit of {max_assets}")
-    for ref in ("orlib", "synthetic"):
-        if ref in spec:
-            allowed = (ref, "seed", *PROBLEM_PARAMETERS) if ref == "synthetic" else (ref, *PROBLEM_PARAMETERS)
-            unknown = sorted(set(spec) - set(allowed))
-            if unknown:
-                raise ValidationError(f"problem: unknown field(s) {', '.join(unknown)} for a {ref} reference; "
-                                      f"allowed: {', '.join(allowed)}")
-            params = {k: spec[k] for k in PROBLEM_PARAMETERS if k in spec}
-            if ref == "orlib":
-                if not isinstance(spec["orlib"], str):
-                    raise ValidationError(f"problem.orlib must be a set name (port1..port5); got {describe(spec['orlib'])}")
-                return load_orlib(spec["orlib"], **params)
-            return synthetic_problem(spec["synthetic"], seed=spec.get("seed", 0), **params)
-    return problem_from_spec(spec)
+    reference = ProblemReference.from_mapping(spec, where="problem")
+    if reference.size is not None and reference.size > max_assets:
+        raise ValidationError(f"problem: {reference.size} assets is over this server's limit of {max_assets}")
+    return load_problem(reference)
 
 
 def lp_answer(model: Any, result: Any, seconds: float) -> dict[str, Any]:
@@ -117,25 +99,26 @@ def lp_answer(model: Any, result: Any, seconds: float) -> dict[str, Any]:
     })
 
 
-def execute(task: dict[str, Any]) -> tuple[str, dict[str, Any] | None, str | None]:
-    """Run one task in a worker process (never raises: errors come back as text, without a traceback)."""
+def execute(task: dict[str, Any]) -> Outcome:
+    """Run one task in a worker process (never raises: errors come back as a Failure, without a traceback)."""
     try:
         t0 = time.perf_counter()
         if task["kind"] == "lp":
-            from ..classic.lp import solve_model
+            from ..lp import solve_model
 
             model = read_model(task["body"], max_variables=task["max_variables"], max_constraints=task["max_constraints"])
-            return task["id"], lp_answer(model, solve_model(model), time.perf_counter() - t0), None
+            return Outcome(task["id"], lp_answer(model, solve_model(model), time.perf_counter() - t0), None)
         from ..solvers import solve
 
         problem, solver, options = read_portfolio(task["body"], max_assets=task["max_assets"])
-        return task["id"], solve(problem, solver, **options).to_dict(), None
+        return Outcome(task["id"], solve(problem, solver, **options).to_dict(), None)
     except QPortfolioError as exc:
         from ..utils.redaction import mask
 
-        return task["id"], None, f"{type(exc).__name__}: {mask(str(exc))}"
+        return Outcome(task["id"], None, Failure.of(exc, mask(str(exc))))
     except Exception as exc:  # a bug in a backend: reported as a server error, its traceback kept out of the answer
         from ..utils.redaction import mask
 
         last = traceback.extract_tb(exc.__traceback__)[-1]
-        return task["id"], None, f"InternalError: {type(exc).__name__} in {last.name} ({mask(str(exc))[:200]})"
+        return Outcome(task["id"], None, Failure.of(InternalError(f"{type(exc).__name__} in {last.name} "
+                                                                  f"({mask(str(exc))[:200]})")))

@@ -1,4 +1,5 @@
-"""Solvers: the registry's public names, with every built-in backend registered.
+"""Solvers: the registry's public names; built-in backends register when first named (``get``) or
+listed (``available``), so that importing this package loads no backend.
 
 ``qp.solve(problem, "sa")``; ``qp.available()``; ``@qp.register`` on a :class:`Solver` subclass
 adds a backend (see :mod:`.registry`). QUBO backends derive from :class:`QuboSolver` and write one
@@ -8,9 +9,7 @@ hook, ``_sample(qubo, **params)``.
 from .base import Solver, SolverOutput
 from .options import BOOLEAN, COUNT, POSITIVE, SEED, TEXT, Check, Option, Role, choice, declare, seed_option
 from .qubo_solver import DimodSamplerSolver, QuboSolver, SampleRun
-from .registry import DEFAULT_SOLVER, available, get, load_builtins, register, solve, unregister
-
-load_builtins()
+from .registry import DEFAULT_SOLVER, available, get, load_builtins, register, solve, unregister  # noqa: F401 (load_builtins: kept)
 
 __all__ = [
     "BOOLEAN",

@@ -1,11 +1,18 @@
 """``decompose``: a classical loop hands device-sized subproblems of the full QUBO to a subsolver.
 
+The subsolver is any dimod sampler: a QUBO solver's ``as_sampler()`` (a registered name is a
+shortcut for ``get(name).as_sampler(**subsolver_options)``), an Ocean sampler object, or one of the
+controls of :mod:`.controls`. What the loop must know of it (the largest subproblem it takes,
+whether it keeps a Hamming weight, whether it is a mock device or a control) it reads from the
+sampler's ``properties["qportfolio"]`` (:class:`~.solver_sampler.SamplerFacts`), never from a name.
+
 The loop is dwave-hybrid's (``hybrid.Loop`` over ``hybrid.Parallel(Identity, decomposer | sampler |
-composer) | accept``, the shape of its reference workflows): each iteration picks a subproblem of at
-most ``subproblem_size`` variables (:mod:`.subproblems`: the walls of a few assets, whole assets, or
-dwave-hybrid's ``EnergyImpactDecomposer``), fixes the rest at the incumbent, lets the subsolver
-sample it, writes every subsample back into the incumbent, and keeps the best *feasible* portfolio
-if it improves the objective (a lower energy alone could be an infeasible assignment).
+composer) | accept``, the shape of its reference workflows), built from the module-level runnables
+of :mod:`.hybrid_runnables`: each iteration picks a subproblem of at most ``subproblem_size``
+variables (:mod:`.subproblems`: the walls of a few assets, whole assets, or dwave-hybrid's
+``EnergyImpactDecomposer``), fixes the rest at the incumbent, lets the subsolver sample it, writes
+every subsample back into the incumbent, and keeps the best *feasible* portfolio if it improves
+the objective (a lower energy alone could be an infeasible assignment).
 
 It starts from a classical portfolio (``start``: the continuous relaxation rounded to the grid and
 to K assets, or a random feasible one) and says in ``info`` what came from where: the start's
@@ -26,60 +33,37 @@ import dimod
 import numpy as np
 
 from ..bounds.repair import nearest_feasible_units
+from ..bounds.start import rounded_start
 from ..errors import ValidationError
 from ..formulations.qubo import QuboModel
-from .options import BOOLEAN, COUNT, POSITIVE, Check, Option, Role, choice, declare, seed_option
+from .options import BOOLEAN, COUNT, POSITIVE, Option, Role, choice, declare, seed_option
 from .qubo_solver import QuboSolver, SampleRun
 from .registry import register
-from .subproblems import (
-    CONTROLS,
-    EXHAUSTIVE_MAX,
-    SELECTIONS,
-    SparseQubo,
-    SubproblemView,
-    asset_bits,
-    clique_size,
-    exhaustive_optimum,
-    portfolio_variables,
-    qubits_that_fit,
-    random_assignments,
-)
+from .solver_sampler import SamplerFacts
+from .subproblems import SELECTIONS, SparseQubo
+from .subsolvers import SUBSOLVER_CHECK, SUBSOLVER_OPTIONS, subsolver_names, subsolver_sampler  # noqa: F401
 
 DEFAULT_SIZE = 20
 DEFAULT_ENCODING = "domain-wall"
-#: Subsolvers that can keep a subproblem's Hamming weight (their XY mixers, or by construction).
-WEIGHT_KEEPERS = ("qaoa-fast", "qaoa", *CONTROLS)
-
-
-def _subsolver(value: Any, field: str) -> Any:
-    if isinstance(value, str) or (hasattr(value, "sample") and hasattr(value, "parameters")):
-        return value
-    raise ValidationError(f"{field} must be a registered QUBO solver's name, random, exhaustive or a dimod sampler; "
-                          f"got {type(value).__name__}")
-
-
-def _mapping(value: Any, field: str) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ValidationError(f"{field} must be a mapping of option -> value (CLI: -o {field.split()[-1]}="
-                              "'{\"reps\": 2}'); got " + type(value).__name__)
-    return dict(value)
+#: What a preserve_weight refusal suggests (a hint for people; the loop reads the sampler's facts).
+WEIGHT_KEEPER_HINT = ("an XY-mixer QAOA (qaoa-fast or qaoa with -o subsolver_options='{\"mixer\": \"xy-ring\"}') or the "
+                      "random or exhaustive control")
 
 
 @dataclass
 class Accounting:
-    """What the loop did and who did it (``info`` of the result)."""
+    """What the subsolver did (``info`` of the result): its calls, time and device figures, read from
+    each call's ``sampleset.info``."""
 
-    subsolver: str
     calls: int = 0
     seconds: float = 0.0
     qpu_access_seconds: float = 0.0
     simulate_seconds: float = 0.0
-    improvements: int = 0
-    improvement_total: float = 0.0
     subproblem_sizes: list[int] = field(default_factory=list)
     subsolver_stats: list[dict[str, Any]] = field(default_factory=list)
 
     def record(self, seconds: float, info: Mapping[str, Any], size: int) -> None:
+        info = info.get("qportfolio") or info  # a qportfolio sampler's own figures, or a foreign one's info
         self.calls += 1
         self.seconds += seconds
         self.qpu_access_seconds += float(info.get("qpu_access_time_s") or 0.0)
@@ -90,188 +74,21 @@ class Accounting:
         if keep:
             self.subsolver_stats.append(keep)
 
-
-class _Subsolver:
-    """A subsolver as one callable: ``(subproblem bqm, kept weight, seed) -> (sampleset, info)``."""
-
-    def __init__(self, spec: Any, options: Mapping[str, Any], preserve_weight: bool, fingerprint: str) -> None:
-        self.options = dict(options)
-        self.fingerprint = fingerprint
-        self.solver: Any = None
-        self.sampler: Any = None
-        if isinstance(spec, str) and spec in CONTROLS:
-            self.name = spec
-            allowed = {"num_reads"} if spec == "random" else set()
-            unknown = sorted(set(options) - allowed)
-            if unknown:
-                raise ValidationError(f"subsolver {spec} takes {'num_reads' if allowed else 'no options'}; "
-                                      f"got {', '.join(unknown)}")
-            self.reads = int(options.get("num_reads", 1024))
-            if self.reads < 1:
-                raise ValidationError("subsolver random: num_reads must be at least 1")
-            return
-        if not isinstance(spec, str):
-            self.name = f"dimod:{type(spec).__name__}"
-            self.sampler = spec
-            if preserve_weight:
-                keepers = ", ".join(WEIGHT_KEEPERS)
-                raise ValidationError(f"preserve_weight needs a subsolver that keeps a Hamming weight ({keepers} with an "
-                                      f"xy mixer); {self.name} does not")
-            return
-        from . import registry
-
-        if spec == "decompose":
-            raise ValidationError("subsolver decompose: a decomposition cannot be its own subsolver")
-        solver = registry.get(spec)
-        if not isinstance(solver, QuboSolver) or not getattr(solver, "subproblem_solver", True):
-            raise ValidationError(f"subsolver {spec} is not a QUBO sampler; choose one of "
-                                  f"{', '.join(subsolver_names())}, random or exhaustive")
-        self.name, self.solver = spec, solver
-        own = {k: v for k, v in solver.sampler_options.items() if k != "seed"}
-        from .options import validate_options
-
-        checked = validate_options(spec, own, options)
-        self.params = {**solver.defaults, **checked}
-        mixer = self.params.get("mixer", "x")
-        if preserve_weight and (spec not in WEIGHT_KEEPERS or mixer == "x"):
-            raise ValidationError(f"preserve_weight needs a subsolver that keeps a Hamming weight: qaoa-fast or qaoa with "
-                                  f"-o subsolver_options='{{\"mixer\": \"xy-ring\"}}', random or exhaustive; got {spec}"
-                                  + (" with the x mixer" if spec in WEIGHT_KEEPERS else ""))
-        if not preserve_weight and mixer != "x":
-            raise ValidationError(f"subsolver {spec} with mixer {mixer} keeps a Hamming weight: pass "
-                                  "preserve_weight=true (subproblems whose weight is the budget: unary or domain-wall)")
-
-    def device_limit(self, seed: int) -> tuple[int | None, str]:
-        """The largest subproblem the device takes, and why (None: no device limit)."""
-        if self.name == "exhaustive":
-            return EXHAUSTIVE_MAX, "exhaustive enumeration"
-        sampler = self.params.get("sampler") if self.name == "qaoa" else None
-        if isinstance(sampler, str) and sampler.startswith("ibm"):
-            from ..qaoa.ibm import backend_qubits
-
-            qubits = backend_qubits(sampler)
-            return qubits, f"the qubits of {sampler}" if qubits else ""
-        if self.name in ("qaoa-fast", "qaoa"):
-            gib = float(self.params.get("max_memory_gb", 8.0))
-            return qubits_that_fit(int(gib * 2**30)), f"{self.name}'s statevector in max_memory_gb={gib:g}"
-        if self.name == "dwave-qpu":
-            p = self.params
-            child = self.solver._child(p.get("sampler"), p.get("mock"), p.get("qpu"), p.get("profile"),
-                                       p.get("config_file"), seed)
-            return clique_size(child), f"the largest clique that embeds on {type(child).__name__}"
-        if self.sampler is not None and hasattr(self.sampler, "to_networkx_graph"):
-            return clique_size(self.sampler), f"the largest clique that embeds on {type(self.sampler).__name__}"
-        return None, ""
-
-    def __call__(self, bqm: dimod.BinaryQuadraticModel, weight: int | None, seed: int,
-                 incumbent: np.ndarray | None = None) -> tuple[dimod.SampleSet, dict]:
-        if self.name == "random":
-            return random_assignments(bqm, weight, self.reads, np.random.default_rng(seed)), {}
-        if self.name == "exhaustive":
-            return exhaustive_optimum(bqm, weight), {}
-        if self.sampler is not None:
-            params = dict(self.options)
-            if "seed" in self.sampler.parameters:
-                params["seed"] = seed
-            return self.sampler.sample(bqm, **params), {}
-        view = SubproblemView(bqm, tuple(bqm.variables), weight, self.fingerprint, incumbent)
-        run: SampleRun = self.solver._sample(view, seed=seed, **self.params)
-        return run.sampleset, dict(run.info)
+    def mean(self, key: str) -> float | None:
+        values = [r[key] for r in self.subsolver_stats if r.get(key) is not None]
+        return float(np.mean(values)) if values else None
 
 
-def subsolver_names() -> list[str]:
-    """Registered solvers that can sample a subproblem."""
-    from . import registry
-
-    out = []
-    for name in registry.available():
-        solver = registry.get(name)
-        if isinstance(solver, QuboSolver) and getattr(solver, "subproblem_solver", True) and name != "decompose":
-            out.append(name)
-    return out
-
-
-def _runnables(qubo: QuboModel, sparse: SparseQubo, subsolver: _Subsolver, accounting: Accounting, *, size: int,
-               selection: str, preserve_weight: bool, rng: np.random.Generator, seed: int) -> Any:
-    """The iteration: Parallel(Identity, decompose | sample | compose) | accept."""
-    import hybrid
-
-    labels = list(sparse.labels)
-    bits = asset_bits(qubo)
-    energy_impact = hybrid.EnergyImpactDecomposer(size=size, rolling=True, rolling_history=1.0, traversal="bfs") \
-        if selection == "energy-impact" else None
-
-    def current(state: Any) -> np.ndarray:
-        return layout_rows(state.samples, labels)[0].astype(np.int64)
-
-    class PortfolioDecomposer(hybrid.traits.ProblemDecomposer, hybrid.traits.SISO, hybrid.Runnable):
-        """A subproblem of a few assets' walls or bits (or dwave-hybrid's energy-impact choice)."""
-
-        def next(self, state: Any, **runopts: Any) -> Any:
-            x = current(state)
-            if energy_impact is not None:
-                chosen = energy_impact.next(state, **runopts).subproblem.variables
-                variables = np.array(sorted(labels.index(v) for v in chosen), dtype=np.int64)
-            else:
-                variables = portfolio_variables(qubo, x, size, selection, rng, bits)
-            weight = int(x[variables].sum()) if preserve_weight else None
-            return state.updated(subproblem=sparse.subproblem(x, variables), subproblem_variables=variables,
-                                 subproblem_weight=weight)
-
-    class SubsolverSampler(hybrid.traits.SubproblemSampler, hybrid.traits.SISO, hybrid.Runnable):
-        """The subsolver on the subproblem (one call; its time and device figures recorded)."""
-
-        def next(self, state: Any, **runopts: Any) -> Any:
-            t0 = time.perf_counter()
-            call_seed = (seed + 1 + accounting.calls) % 2**32
-            sampleset, info = subsolver(state.subproblem, state.subproblem_weight, call_seed,
-                                        current(state)[state.subproblem_variables])
-            accounting.record(time.perf_counter() - t0, info, len(state.subproblem_variables))
-            return state.updated(subsamples=sampleset)
-
-    class SplatEach(hybrid.traits.SubsamplesComposer, hybrid.traits.SISO, hybrid.Runnable):
-        """Every distinct subsample written into the incumbent (hybrid's SplatComposer keeps only the
-        first); energies are the subproblem's, which equal the full ones."""
-
-        def next(self, state: Any, **runopts: Any) -> Any:
-            sub = state.subsamples.aggregate()
-            order = [str(v) for v in state.subproblem.variables]
-            block = sub.record.sample[:, [sub.variables.index(v) for v in order]]
-            full = np.repeat(current(state)[None, :], block.shape[0], axis=0)
-            full[:, state.subproblem_variables] = block
-            samples = dimod.SampleSet.from_samples((full.astype(np.int8), labels), dimod.BINARY,
-                                                   energy=state.subproblem.energies((block, order)))
-            return state.updated(samples=samples)
-
-    class AcceptFeasibleImprovement(hybrid.traits.SamplesProcessor, hybrid.traits.MISO, hybrid.Runnable):
-        """Keep the incumbent unless a proposal is a feasible portfolio with a lower objective."""
-
-        def next(self, states: Any, **runopts: Any) -> Any:
-            incumbent, proposal = states
-            decoded = qubo.decode(layout_rows(proposal.samples, labels))
-            feasible = np.flatnonzero(decoded.feasible)
-            if not feasible.size:
-                return incumbent
-            best = feasible[np.argmin(decoded.objective[feasible])]
-            now = float(qubo.decode(layout_rows(incumbent.samples, labels)[:1]).objective[0])
-            gain = now - float(decoded.objective[best])
-            if gain <= 1e-12 * max(abs(now), 1e-300):
-                return incumbent
-            accounting.improvements += 1
-            accounting.improvement_total += gain
-            row = layout_rows(proposal.samples, labels)[best:best + 1]
-            kept = dimod.SampleSet.from_samples((row, labels), dimod.BINARY,
-                                                energy=proposal.samples.record.energy[best:best + 1])
-            return incumbent.updated(samples=kept)
-
-    return hybrid.Parallel(hybrid.Identity(), PortfolioDecomposer() | SubsolverSampler() | SplatEach()) \
-        | AcceptFeasibleImprovement()
-
-
-def layout_rows(sampleset: dimod.SampleSet, labels: list[str]) -> np.ndarray:
-    """The sample set's rows with columns in ``labels`` order (hybrid's states need not keep it)."""
-    variables = sampleset.variables
-    return sampleset.record.sample[:, [variables.index(v) for v in labels]]
+def weight_kept(facts: SamplerFacts, sampler: dimod.Sampler, preserve_weight: bool | None) -> bool:
+    """Whether subproblems keep their Hamming weight: as asked, or as the sampler always does."""
+    keep = facts.keeps_hamming_weight if preserve_weight is None else bool(preserve_weight)
+    if keep and "hamming_weight" not in sampler.parameters:
+        raise ValidationError(f"preserve_weight needs a subsolver that keeps a Hamming weight ({WEIGHT_KEEPER_HINT}); "
+                              f"{facts.solver} as configured does not")
+    if not keep and facts.keeps_hamming_weight:
+        raise ValidationError(f"subsolver {facts.solver} as configured keeps a Hamming weight: pass preserve_weight=true "
+                              "(subproblems whose weight is the budget: unary or domain-wall)")
+    return keep
 
 
 def start_units(qubo: QuboModel, how: str, rng: np.random.Generator) -> np.ndarray:
@@ -279,14 +96,7 @@ def start_units(qubo: QuboModel, how: str, rng: np.random.Generator) -> np.ndarr
     random feasible portfolio."""
     problem = qubo.problem
     if how == "relaxation":
-        from ..bounds.relaxation import solve_relaxation
-        from ..formulations.qubo import encoded_unit_bounds
-
-        _, hi = encoded_unit_bounds(problem)
-        w = solve_relaxation(problem, hi * problem.weight_step)
-        selected = np.zeros(problem.n, dtype=bool)
-        selected[np.argsort(-(w + 1e-12 * problem.expected_returns))[: problem.cardinality]] = True
-        return nearest_feasible_units(problem, np.round(w / problem.weight_step).astype(np.int64), selected)
+        return rounded_start(problem)  # the problem's one cached start, before its local search
     selected = np.zeros(problem.n, dtype=bool)
     selected[rng.choice(problem.n, problem.cardinality, replace=False)] = True
     start = np.zeros(problem.n, dtype=np.int64)
@@ -300,17 +110,16 @@ class Decompose(QuboSolver):
     description = "hybrid decomposition (dwave-hybrid loop): device-sized subproblems to any QUBO subsolver"
     subproblem_solver = False
     sampler_options = declare(
-        Option("subsolver", "registered QUBO solver (qaoa-fast, qaoa, dwave-qpu, sa, tabu, ...), random, exhaustive, or "
-               "a dimod sampler", Check("solver name or dimod sampler", _subsolver, textual=True), default="sa"),
-        Option("subsolver_options", "the subsolver's own options (CLI: -o subsolver_options='{\"reps\": 2}')",
-               Check("{option: value}", _mapping), nullable=True),
+        Option("subsolver", "registered QUBO solver (qaoa-fast, qaoa, dwave-qpu, sa, tabu, ...), random, exhaustive, a "
+               "QuboSolver or a dimod sampler", SUBSOLVER_CHECK, default="sa"),
+        SUBSOLVER_OPTIONS,
         Option("subproblem_size", f"variables per subproblem (default {DEFAULT_SIZE}, at most what the device allows)",
                COUNT, nullable=True),
         Option("selection", "wall (bits around a few assets' walls), assets (whole assets) or energy-impact "
                "(dwave-hybrid's decomposer); default: wall for unary/domain-wall, assets otherwise",
                choice(*SELECTIONS), nullable=True),
         Option("preserve_weight", "subproblems keep their Hamming weight (the budget, in unary/domain-wall); default: "
-               "on for an XY-mixer QAOA subsolver", BOOLEAN, nullable=True),
+               "on for a subsolver that always keeps one (an XY-mixer QAOA)", BOOLEAN, nullable=True),
         Option("iterations", "subproblems to solve", COUNT, default=100),
         Option("max_time", "seconds of the loop: a cap (it stops after iterations or stall first); null: no cap",
                POSITIVE, default=60.0, nullable=True, role=Role.CALL_TIME_LIMIT),
@@ -344,21 +153,24 @@ class Decompose(QuboSolver):
                 start: str = "relaxation") -> SampleRun:
         import hybrid
 
+        from .hybrid_runnables import AcceptFeasibleImprovement, PortfolioDecomposer, SplatEach, SubproblemSampler, layout_rows
+
         t_wall = time.perf_counter()
         options = dict(subsolver_options or {})
-        mixer = options.get("mixer", "x")
-        keep = bool(preserve_weight) if preserve_weight is not None else (subsolver in ("qaoa-fast", "qaoa") and mixer != "x")
+        sampler, call_params = subsolver_sampler(subsolver, options, owner=Decompose)
+        facts = SamplerFacts.of(sampler)
         enc = qubo.layout.encoding
         unit_bits = enc.chain or enc.cap == 1
-        if keep and not unit_bits:
+        asked = facts.keeps_hamming_weight if preserve_weight is None else preserve_weight
+        if asked and not unit_bits:
             raise ValidationError(f"preserve_weight keeps the budget only when every weight bit is one unit (unary or "
                                   f"domain-wall encoding); this QUBO uses {enc.name}")
+        keep = weight_kept(facts, sampler, preserve_weight)
         mode = selection or ("wall" if unit_bits else "assets")
-        sub = _Subsolver(subsolver, options, keep, qubo.problem.fingerprint)
-        limit, why = sub.device_limit(seed)
+        limit, why = facts.largest_subproblem, facts.largest_subproblem_reason
         size = subproblem_size or (DEFAULT_SIZE if limit is None else min(DEFAULT_SIZE, limit))
         if limit is not None and size > limit:
-            raise ValidationError(f"subproblem_size {size} is larger than {sub.name} allows: {limit} variables ({why})")
+            raise ValidationError(f"subproblem_size {size} is larger than {facts.solver} allows: {limit} variables ({why})")
         size = min(size, qubo.num_variables)
         rng = np.random.default_rng(seed)
         units = start_units(qubo, start, rng)
@@ -366,47 +178,44 @@ class Decompose(QuboSolver):
         sparse = SparseQubo.of(qubo)
         labels = list(sparse.labels)
         x0_row = np.array([x0[v] for v in labels], dtype=np.int8)
-        start_objective = float(qubo.problem.objective(units * qubo.problem.weight_step))
-        accounting = Accounting(sub.name)
-        iteration = _runnables(qubo, sparse, sub, accounting, size=size, selection=mode, preserve_weight=keep, rng=rng,
-                               seed=seed)
-        loop = hybrid.Loop(iteration, max_iter=iterations, max_time=max_time, convergence=stall)
-        state = hybrid.State.from_sample(dict(zip(labels, x0_row.tolist())), qubo.bqm)
-        state = state.updated(samples=dimod.SampleSet.from_samples((x0_row[None, :], labels), dimod.BINARY,
-                                                                   energy=[sparse.energy(x0_row)]))
-        final = loop.run(state).result()
-        best = final.samples
-        best_objective = float(qubo.decode(layout_rows(best, labels)[:1]).objective[0])
         start_set = dimod.SampleSet.from_samples((x0_row[None, :], labels), dimod.BINARY, energy=[sparse.energy(x0_row)])
-        sampleset = dimod.concatenate([best, start_set])
-        stats = accounting.subsolver_stats
+        start_objective = float(qubo.problem.objective(units * qubo.problem.weight_step))
+        accounting = Accounting()
+        accept = AcceptFeasibleImprovement(qubo, labels)
+        decomposer = PortfolioDecomposer(qubo, sparse, size=size, selection=mode, preserve_weight=keep, rng=rng)
+        sample = SubproblemSampler(sampler, seed=seed, params=call_params, accounting=accounting)
+        iteration = hybrid.Parallel(hybrid.Identity(), decomposer | sample | SplatEach(labels)) | accept
+        loop = hybrid.Loop(iteration, max_iter=iterations, max_time=max_time, convergence=stall)
+        state = hybrid.State.from_sample(dict(zip(labels, x0_row.tolist())), qubo.bqm).updated(samples=start_set)
+        best = loop.run(state).result().samples
         info = {
-            "subsolver": sub.name,
+            "subsolver": facts.solver,
             "subsolver_calls": accounting.calls,
             "subsolver_seconds": accounting.seconds,
-            "subsolver_qpu_access_seconds": accounting.qpu_access_seconds if accounting.qpu_access_seconds else None,
-            "subsolver_simulate_seconds": accounting.simulate_seconds if accounting.simulate_seconds else None,
-            "subsolver_improvements": accounting.improvements,
-            "subsolver_improvement_total": accounting.improvement_total,
+            "subsolver_qpu_access_seconds": accounting.qpu_access_seconds or None,
+            "subsolver_simulate_seconds": accounting.simulate_seconds or None,
+            "subsolver_improvements": accept.improvements,
+            "subsolver_improvement_total": accept.improvement_total,
+            "subsolver_control": facts.control,
             "classical_steps": 0,
             "start": start,
             "start_objective": start_objective,
-            "decompose_objective": best_objective,
+            "decompose_objective": float(qubo.decode(layout_rows(best, labels)[:1]).objective[0]),
             "subproblem_size": size,
             "subproblem_limit": limit,
             "subproblem_limit_reason": why or None,
             "selection": mode,
             "preserve_weight": keep,
             "loop_seconds": time.perf_counter() - t_wall,
-            "subsolver_mean_approximation_ratio": _mean(stats, "approximation_ratio"),
-            "subsolver_mean_optimum_probability": _mean(stats, "optimum_probability"),
-            "subsolver_mean_chain_break_fraction": _mean(stats, "chain_break_fraction"),
-            "mock_device": bool(sub.name == "dwave-qpu" and sub.params.get("mock")),
+            "subsolver_mean_approximation_ratio": accounting.mean("approximation_ratio"),
+            "subsolver_mean_optimum_probability": accounting.mean("optimum_probability"),
+            "subsolver_mean_chain_break_fraction": accounting.mean("chain_break_fraction"),
+            "mock_device": facts.mock,
         }
-        params = {"subsolver": sub.name, "subsolver_options": options, "subproblem_size": size, "selection": mode,
+        params = {"subsolver": facts.solver, "subsolver_options": options, "subproblem_size": size, "selection": mode,
                   "preserve_weight": keep, "iterations": iterations, "max_time": max_time, "stall": stall,
                   "start": start}
-        return SampleRun(sampleset, info, params)
+        return SampleRun(dimod.concatenate([best, start_set]), info, params)
 
     def benchmark_metrics(self, result: Any) -> dict[str, Any]:
         """Rows: the subsolver's QPU access time; no sample feasibility (the loop keeps only feasible incumbents,
@@ -417,16 +226,13 @@ class Decompose(QuboSolver):
     def report_lines(self, result: Any) -> list[str]:
         info = result.info
         mock = " (a mock QPU: a classical stand-in, not a quantum device)" if info.get("mock_device") else ""
+        control = " (a control, not a device)" if info.get("subsolver_control") else ""
         return [
             *super().report_lines(result),
-            f"decompose   subsolver {info['subsolver']}{mock}: {info['subsolver_calls']} calls on {info['subproblem_size']}-"
-            f"variable subproblems ({info['selection']}), {info['subsolver_seconds']:.2f} s of {info['loop_seconds']:.2f} s",
+            f"decompose   subsolver {info['subsolver']}{mock}{control}: {info['subsolver_calls']} calls on "
+            f"{info['subproblem_size']}-variable subproblems ({info['selection']}), {info['subsolver_seconds']:.2f} s of "
+            f"{info['loop_seconds']:.2f} s",
             f"            start ({info['start']}) {info['start_objective']:.10g} -> {info['decompose_objective']:.10g}: "
             f"{info['subsolver_improvements']} improvements from the subsolver's samples, {info['classical_steps']} "
             "classical steps",
         ]
-
-
-def _mean(rows: list[dict[str, Any]], key: str) -> float | None:
-    values = [r[key] for r in rows if r.get(key) is not None]
-    return float(np.mean(values)) if values else None

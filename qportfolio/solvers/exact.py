@@ -16,8 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pyscipopt
 
-from ..bounds.relaxation import solve_relaxation
-from ..bounds.repair import heuristic_units
+from ..bounds.start import feasible_start
 from ..errors import ValidationError
 from ..formulations import miqp
 from ..formulations.miqp import MODELS, SETTINGS
@@ -85,12 +84,6 @@ def scip_output(problem: PortfolioProblem, scip: miqp.ScipModel, weights: np.nda
         bound = min(bound, float(problem.objective(weights)))
     return SolverOutput(weights=weights, feasible=problem.is_feasible(weights, discrete=discrete), status=status,
                         parameters=params, bound=bound, message=message, info=info)
-
-
-def _heuristic_start(problem: PortfolioProblem) -> np.ndarray:
-    """A good feasible grid portfolio (relaxation, rounding, local search) to warm-start SCIP."""
-    upper = problem.unit_bounds[1] * problem.weight_step
-    return heuristic_units(problem, solve_relaxation(problem, upper))
 
 
 COMMON_OPTIONS = declare(
@@ -193,7 +186,7 @@ class _ExactSolver(Solver):
                engine: str = "scip", settings: str = "tuned") -> SolverOutput:
         integer = self.integer
         t_start = time.perf_counter()
-        start: np.ndarray | None = _heuristic_start(problem)
+        start: np.ndarray | None = feasible_start(problem)  # the problem's one cached start
         if not integer:
             start = polish_support(problem, start > 0)
         t_built = time.perf_counter()

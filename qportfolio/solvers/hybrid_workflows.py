@@ -4,8 +4,13 @@
   per-replica seeded generators so that a seed repeats a run (the reference draws unseeded).
 - ``kerberos``: dwave-hybrid's Kerberos workflow (tabu, SA and subproblem sampling of the
   highest-energy-impact variables, raced each iteration). The reference workflow samples its
-  subproblems on a QPU; here they go to simulated annealing, so it is fully classical and needs
-  no credentials.
+  subproblems on a QPU; here they go to simulated annealing by default, so it is fully classical and
+  needs no credentials, or to any ``subsolver`` (a registered QUBO solver, a QuboSolver or a dimod
+  sampler: :mod:`.subsolvers`), through the module-level :class:`~.hybrid_runnables.SubproblemSampler`.
+
+``pt`` takes a ``subsolver`` too: then it is dwave-hybrid's hybridized parallel tempering
+(``hybrid.reference.pt.HybridizedParallelTempering``), the subsolver sampling the hottest replica's
+whole problem in place of its fixed-temperature sampler.
 
 Energies in every returned sample set are recomputed on the QUBO that was encoded.
 """
@@ -17,14 +22,32 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import SolverError
+from ..errors import SolverError, ValidationError
 from ..formulations.qubo import QuboModel
 from .options import COUNT, POSITIVE, Option, Role, declare
 from .qubo_solver import QuboSolver, SampleRun, on_qubo
 from .registry import register
+from .solver_sampler import SamplerFacts
+from .subsolvers import SUBSOLVER_CHECK, SUBSOLVER_OPTIONS, subsolver_sampler
 
 MAX_TIME = Option("max_time", "seconds per call", POSITIVE, default=1.0, nullable=True, role=Role.CALL_TIME_LIMIT)
 MAX_ITER = Option("max_iter", "iterations per call (default: until max_time)", COUNT, nullable=True)
+
+
+def _subsolver_option(what: str) -> Option:
+    return Option("subsolver", f"{what}: a registered QUBO solver (sa, qaoa-fast, dwave-qpu, ...), random, exhaustive, "
+                  "a QuboSolver or a dimod sampler", SUBSOLVER_CHECK, nullable=True)
+
+
+def _subsolver(subsolver: Any, options: Any, owner: type) -> tuple[Any, dict[str, Any], SamplerFacts]:
+    """The subsolver as a dimod sampler, its per-call keyword arguments and its facts (one that keeps a
+    Hamming weight is refused: these workflows' subproblems have none to keep)."""
+    sampler, call_params = subsolver_sampler(subsolver, options, owner=owner)
+    facts = SamplerFacts.of(sampler)
+    if facts.keeps_hamming_weight:
+        raise ValidationError(f"subsolver {facts.solver} keeps a Hamming weight, which {owner.name}'s subproblems do not "
+                              "have: use the x mixer")
+    return sampler, call_params, facts
 
 
 def _import_hybrid() -> Any:
@@ -43,25 +66,41 @@ class ParallelTempering(QuboSolver):
         Option("num_replicas", "replicas at geometrically spaced temperatures", COUNT, default=10),
         Option("num_sweeps", "sweeps per replica between swaps", COUNT, default=1000, role=Role.SAMPLING, flag=True),
         MAX_TIME, MAX_ITER,
+        _subsolver_option("the hottest replica's sampler, on the whole QUBO (hybridized PT); default: fixed-temperature "
+                          "SA like the others"),
+        SUBSOLVER_OPTIONS,
     )
 
     def budget_params(self, params: Mapping[str, Any], seconds: float) -> dict[str, Any]:
         return _capped(params, "max_time", seconds)
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, num_replicas: int = 10, num_sweeps: int = 1000,
-                max_time: float | None = 1.0, max_iter: int | None = None) -> SampleRun:
+                max_time: float | None = 1.0, max_iter: int | None = None, subsolver: Any = None,
+                subsolver_options: Any = None) -> SampleRun:
         _import_hybrid()
+        hot, info = None, {}
+        if subsolver is not None:
+            hot, call_params, facts = _subsolver(subsolver, subsolver_options, ParallelTempering)
+            limit, n = facts.largest_subproblem, qubo.num_variables
+            if limit is not None and n > limit:
+                raise ValidationError(f"subsolver {facts.solver} takes at most {limit} variables "
+                                      f"({facts.largest_subproblem_reason}); pt hands it the whole QUBO of {n}: use "
+                                      "kerberos or decompose, whose subproblems fit")
+            info = {"subsolver": facts.solver}
+            hot = (hot, call_params)
         workflow = _seeded_parallel_tempering(
-            seed, num_sweeps=num_sweeps, num_replicas=num_replicas, max_iter=max_iter, max_time=max_time)
+            seed, num_sweeps=num_sweeps, num_replicas=num_replicas, max_iter=max_iter, max_time=max_time, hot=hot)
         import hybrid
 
         sampleset = hybrid.HybridSampler(workflow).sample(qubo.bqm)
         params = {"num_replicas": num_replicas, "num_sweeps": num_sweeps, "max_time": max_time, "max_iter": max_iter}
-        return SampleRun(on_qubo(qubo, sampleset), {}, params)
+        if subsolver is not None:
+            params.update(subsolver=info["subsolver"], subsolver_options=dict(subsolver_options or {}))
+        return SampleRun(on_qubo(qubo, sampleset), info, params)
 
 
 def _seeded_parallel_tempering(seed: int | None, *, num_sweeps: int, num_replicas: int, max_iter: int | None,
-                               max_time: float | None) -> Any:
+                               max_time: float | None, hot: tuple[Any, dict[str, Any]] | None = None) -> Any:
     """dwave-hybrid's reference parallel tempering (``hybrid.reference.pt.ParallelTempering``), rebuilt
     from its own pieces so that a seed fixes the run.
 
@@ -70,6 +109,10 @@ def _seeded_parallel_tempering(seed: int | None, *, num_sweeps: int, num_replica
     OS-seeded ``random.Random``: two runs with the same seed differed. Here every replica owns a
     generator spawned from ``seed`` and the swap step is seeded, so the thread order no longer
     matters. Only ``max_time`` (a wall-clock stop) still makes a run depend on the machine's speed.
+
+    ``hot`` (a dimod sampler and its per-call keyword arguments) replaces the hottest replica's sampler,
+    as in dwave-hybrid's ``HybridizedParallelTempering``; it keeps its lowest sample, so that every
+    replica holds one state.
     """
     import hybrid
     from hybrid.reference.pt import FixedTemperatureSampler, SpawnParallelTemperingReplicas, SwapReplicasDownsweep
@@ -87,8 +130,15 @@ def _seeded_parallel_tempering(seed: int | None, *, num_sweeps: int, num_replica
 
     root = np.random.SeedSequence(seed)
     replica_seeds, swap_seed = root.spawn(num_replicas), int(root.generate_state(1)[0])
-    update = hybrid.Branches(*[SeededFixedTemperatureSampler(np.random.default_rng(s), num_sweeps=num_sweeps)
-                               for s in replica_seeds])
+    replicas = [SeededFixedTemperatureSampler(np.random.default_rng(s), num_sweeps=num_sweeps) for s in replica_seeds]
+    if hot is not None:
+        from .hybrid_runnables import KeepLowest, SubproblemSampler
+
+        sampler, call_params = hot
+        hot_seed = int(replica_seeds[0].generate_state(1)[0])
+        replicas[0] = (hybrid.IdentityDecomposer() | SubproblemSampler(sampler, seed=hot_seed, params=call_params)
+                       | hybrid.IdentityComposer() | KeepLowest())
+    update = hybrid.Branches(*replicas)
 
     def coldest_energy(states: Any) -> Any:
         return None if states is None else states[-1].samples.first.energy
@@ -107,7 +157,9 @@ class Kerberos(QuboSolver):
         Option("subproblem_size", "variables per subproblem", COUNT, default=50),
         Option("sa_sweeps", "sweeps of the full-problem SA branch", COUNT, default=10000),
         Option("tabu_timeout", "milliseconds of the tabu branch per iteration", COUNT, default=500),
-        Option("subproblem_reads", "SA reads per subproblem", COUNT, default=10),
+        Option("subproblem_reads", "SA reads per subproblem (the default subproblem sampler)", COUNT, default=10),
+        _subsolver_option("the sampler of the energy-impact subproblems (the reference's QPU); default: SA"),
+        SUBSOLVER_OPTIONS,
     )
 
     def budget_params(self, params: Mapping[str, Any], seconds: float) -> dict[str, Any]:
@@ -115,22 +167,37 @@ class Kerberos(QuboSolver):
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, max_time: float | None = 1.0, max_iter: int | None = None,
                 subproblem_size: int = 50, sa_sweeps: int = 10000, tabu_timeout: int = 500,
-                subproblem_reads: int = 10) -> SampleRun:
+                subproblem_reads: int = 10, subsolver: Any = None, subsolver_options: Any = None) -> SampleRun:
         hybrid = _import_hybrid()
         _seed_numpy(seed)
+        info: dict[str, Any] = {}
+        if subsolver is None:
+            sub_sampler = hybrid.SimulatedAnnealingSubproblemSampler(num_reads=subproblem_reads, num_sweeps=1000)
+        else:
+            from .hybrid_runnables import SubproblemSampler
+
+            sampler, call_params, facts = _subsolver(subsolver, subsolver_options, Kerberos)
+            limit, size = facts.largest_subproblem, min(subproblem_size, qubo.num_variables)
+            if limit is not None and size > limit:
+                raise ValidationError(f"subproblem_size {size} is larger than {facts.solver} allows: {limit} variables "
+                                      f"({facts.largest_subproblem_reason})")
+            sub_sampler = SubproblemSampler(sampler, seed=seed, params=call_params)
+            info["subsolver"] = facts.solver
         iteration = hybrid.Race(
             hybrid.BlockingIdentity(),
             hybrid.InterruptableTabuSampler(timeout=tabu_timeout),
             hybrid.InterruptableSimulatedAnnealingProblemSampler(num_reads=1, num_sweeps=sa_sweeps),
             hybrid.EnergyImpactDecomposer(size=subproblem_size, rolling=True, rolling_history=0.3, traversal="bfs")
-            | hybrid.SimulatedAnnealingSubproblemSampler(num_reads=subproblem_reads, num_sweeps=1000)
+            | sub_sampler
             | hybrid.SplatComposer(),
         ) | hybrid.ArgMin()
         workflow = hybrid.Loop(iteration, max_iter=max_iter, max_time=max_time, convergence=None)
         sampleset = hybrid.HybridSampler(workflow).sample(qubo.bqm)
         params = {"max_time": max_time, "max_iter": max_iter, "subproblem_size": subproblem_size, "sa_sweeps": sa_sweeps,
                   "tabu_timeout": tabu_timeout, "subproblem_reads": subproblem_reads}
-        return SampleRun(on_qubo(qubo, sampleset), {}, params)
+        if subsolver is not None:
+            params.update(subsolver=info["subsolver"], subsolver_options=dict(subsolver_options or {}))
+        return SampleRun(on_qubo(qubo, sampleset), info, params)
 
 
 def _capped(params: Mapping[str, Any], key: str, seconds: float) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SolverError, ValidationError
+from ..formulations.penalties import as_penalties
 from ..utils import validate
 
 #: C-level counters in dwave-samplers and SCIP are 32-bit.
@@ -78,12 +79,11 @@ def _beta_range(value: Any, field: str) -> list[float]:
 
 
 def _penalties(value: Any, field: str) -> Any:
-    if validate.is_number(value):
-        return POSITIVE(value, field)
+    """The formulation's one check (every strength > 0), the value kept in the form it was given."""
+    pen = as_penalties(value, field)
     if isinstance(value, Mapping):
-        return {k: POSITIVE(v, f"{field}.{k}") for k, v in value.items()}
-    raise ValidationError(f"{field} must be a positive number or {{cardinality, budget, linking}} numbers, "
-                          f"got {validate.describe(value)}")
+        return pen.as_dict()
+    return pen.cardinality if validate.is_number(value) else pen
 
 
 def _number_or_text(value: Any, field: str) -> Any:

@@ -11,6 +11,7 @@ into portfolios (feasibility, probability of the optimum, approximation ratio).
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,17 @@ from ..qaoa.energies import basis_energies
 from ..qaoa.sampling import bits_of, check_mixer, distribution_stats, sampleset_from_counts
 from ..result import Result
 from .options import COUNT, NUMBERS, Option, Role, declare, seed_option
-from .qaoa_options import CVAR_ALPHA, MAX_MEMORY, MIXER, REPS, WARM_EPSILON, WARM_START, qaoa_report_lines
+from .qaoa_options import (
+    CVAR_ALPHA,
+    MAX_MEMORY,
+    MIXER,
+    REPS,
+    WARM_EPSILON,
+    WARM_START,
+    keeps_weight,
+    qaoa_report_lines,
+    statevector_limit,
+)
 from .qubo_solver import QuboSolver, SampleRun
 from .registry import register
 
@@ -91,6 +102,19 @@ class QiskitQAOASolver(QuboSolver):
 
     def report_lines(self, result: Result) -> list[str]:
         return [*super().report_lines(result), *qaoa_report_lines(result)]
+
+    def keeps_hamming_weight(self, options: Mapping[str, Any]) -> bool:
+        return keeps_weight(options)
+
+    def largest_subproblem(self, options: Mapping[str, Any]) -> tuple[int | None, str]:
+        """An IBM backend's qubits, or the statevector that fits in ``max_memory_gb``."""
+        sampler = options.get("sampler")
+        if isinstance(sampler, str) and sampler.startswith("ibm"):
+            from ..qaoa.ibm import backend_qubits
+
+            qubits = backend_qubits(sampler)
+            return qubits, f"the qubits of {sampler}" if qubits else ""
+        return statevector_limit(self.name, options)
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", optimizer: Any = "cobyla",
                 maxiter: int = 100, initial_point: Any = None, shots: int = 1024, sampler: Any = "aer",

@@ -9,6 +9,7 @@ are refused before anything is allocated.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,18 @@ from ..qaoa.parameters import STRATEGIES, optimize_angles
 from ..qaoa.sampling import check_mixer, distribution_stats, sampleset_from_counts
 from ..result import Result
 from .options import COUNT, NON_NEGATIVE_COUNT, NUMBERS, Option, Role, choice, declare, seed_option
-from .qaoa_options import CVAR_ALPHA, MAX_MEMORY, MIXER, REPS, WARM_EPSILON, WARM_START, qaoa_report_lines, warm_parts
+from .qaoa_options import (
+    CVAR_ALPHA,
+    MAX_MEMORY,
+    MIXER,
+    REPS,
+    WARM_EPSILON,
+    WARM_START,
+    keeps_weight,
+    qaoa_report_lines,
+    statevector_limit,
+    warm_parts,
+)
 from .qubo_solver import QuboSolver, SampleRun
 from .registry import register
 
@@ -45,6 +57,12 @@ class FastQAOASolver(QuboSolver):
 
     def report_lines(self, result: Result) -> list[str]:
         return [*super().report_lines(result), *qaoa_report_lines(result)]
+
+    def keeps_hamming_weight(self, options: Mapping[str, Any]) -> bool:
+        return keeps_weight(options)
+
+    def largest_subproblem(self, options: Mapping[str, Any]) -> tuple[int | None, str]:
+        return statevector_limit(self.name, options)
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", shots: int = 1024,
                 strategy: str = "interp", restarts: int = 4, maxiter: int = 200, initial_point: Any = None,

@@ -59,3 +59,19 @@ def warm_parts(qubo: Any, mixer: str, warm_start: Any, epsilon: float) -> Any:
     if mixer != "x":
         raise ValidationError(f"warm_start replaces the x mixer and |+>; mixer {mixer} keeps the Dicke start (drop one)")
     return thetas_of(regularized(warm_values(qubo, warm_start), epsilon))
+
+
+def keeps_weight(options: Any) -> bool:
+    """A QAOA sampler keeps its start's Hamming weight exactly when its mixer is an XY mixer."""
+    return options.get("mixer", MIXER.default) != "x"
+
+
+def statevector_limit(solver: str, options: Any) -> tuple[int, str]:
+    """The most qubits a full-space statevector fits in ``max_memory_gb``, and why (a sampler fact)."""
+    import math
+
+    from ..qaoa.basis import BYTES_PER_STATE
+
+    gib = float(options.get("max_memory_gb", MAX_MEMORY.default))
+    qubits = max(1, math.floor(math.log2(max(int(gib * 2**30), 1) / BYTES_PER_STATE)))
+    return qubits, f"{solver}'s statevector in max_memory_gb={gib:g}"

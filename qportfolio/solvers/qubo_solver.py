@@ -36,7 +36,7 @@ from ..result import Result
 from ..status import Status
 from ..utils import progress, validate
 from ..utils.memory import check_allocation
-from .base import BENCHMARK_METRICS, Solver, SolverOutput, resolve_seed
+from .base import Solver, SolverOutput, resolve_seed
 from .options import (
     BOOLEAN,
     COUNT,
@@ -52,6 +52,7 @@ from .options import (
     seed_option,
 )
 from .penalty_tuning import tune_penalty_scale
+from .sample_report import sample_metrics, samples_report_lines, stop_reason  # noqa: F401 (their old home)
 from .stopping import StopRule
 
 
@@ -126,6 +127,15 @@ def with_portfolio_vectors(sampleset: dimod.SampleSet, objective: np.ndarray, fe
                                      feasible=np.asarray(feasible, dtype=bool))
 
 
+def sample_counts(sampleset: dimod.SampleSet, feasible: np.ndarray) -> dict[str, Any]:
+    """Reads, distinct samples, and the share of reads (occurrences counted) whose ``feasible`` flag is set:
+    the figures every sampler reports, QUBO or CQM."""
+    occurrences = np.asarray(sampleset.record.num_occurrences, dtype=float)
+    total = occurrences.sum()
+    return {"num_samples": int(total), "num_distinct_samples": len(sampleset),
+            "feasible_fraction": float(occurrences[np.asarray(feasible, dtype=bool)].sum() / total) if total else 0.0}
+
+
 def on_qubo(qubo: QuboModel, sampleset: dimod.SampleSet) -> dimod.SampleSet:
     """The sample set with energies of ``qubo.bqm`` (the encoded QUBO, offset included)."""
     samples, labels = dimod.as_samples(sampleset)
@@ -157,13 +167,10 @@ def decode_samples(qubo: QuboModel, sampleset: dimod.SampleSet, *, parameters: d
     decoded = qubo.decode(sampleset)
     occurrences = np.asarray(sampleset.record.num_occurrences, dtype=float)
     energies = np.asarray(sampleset.record.energy, dtype=float)
-    total = occurrences.sum()
     feasible = decoded.feasible
     info: dict[str, Any] = {
         **qubo.summary(),
-        "num_samples": int(total),
-        "num_distinct_samples": len(sampleset),
-        "feasible_fraction": float(occurrences[feasible].sum() / total) if total else 0.0,
+        **sample_counts(sampleset, feasible),
         "best_energy": float(energies.min()) if energies.size else None,
         "raw_best_objective": float(decoded.objective[feasible].min()) if feasible.any() else None,
         "violations": {
@@ -194,39 +201,6 @@ def decode_samples(qubo: QuboModel, sampleset: dimod.SampleSet, *, parameters: d
                         seed=seed, message=message, sampleset=sampleset, info=info)
 
 
-def stop_reason(result: Result) -> str:
-    """Why a run of sampler calls ended, in words (empty when the result does not say)."""
-    return {"patience": f"stopped after {result.parameters.get('patience')} calls without a lower energy",
-            "time_budget": "time budget spent", "target_objective": "target objective reached",
-            "batches": "all calls made"}.get(result.info.get("stopped_by"), "")
-
-
-def samples_report_lines(result: Result) -> list[str]:
-    """The CLI lines about a sampler's reads, their feasibility, and where the answer came from."""
-    info = result.info
-    if info.get("feasible_fraction") is None:
-        return []
-    lines = [f"samples     {info['num_samples']} reads, {100 * info['feasible_fraction']:.1f} % feasible"]
-    phases = info.get("phases")
-    if phases and info.get("batches"):
-        why = stop_reason(result)
-        spent = ", ".join(f"{k} {v:.2f} s" for k, v in phases.items())
-        lines.append(f"run         {info['batches']} sampler calls ({why}); {spent}")
-    if result.has_portfolio and info.get("answer_from") not in (None, "a raw sample"):
-        raw = info.get("raw_best_objective")
-        lines.append(f"answer      from {info['answer_from']}; best raw feasible sample: "
-                     + ("none" if raw is None else f"{raw:.10g}"))
-    return lines
-
-
-def sample_metrics(result: Result) -> dict[str, Any]:
-    """Benchmark columns shared by every sampler (QUBO or CQM)."""
-    info = result.info
-    return {**dict.fromkeys(BENCHMARK_METRICS), "sample_seconds": info.get("sample_seconds"),
-            "feasible_fraction": info.get("feasible_fraction"), "num_samples": info.get("num_samples"),
-            "num_variables": info.get("num_variables")}
-
-
 class QuboSolver(Solver):
     """Base of every QUBO backend; a subclass sets ``name``, ``sampler_options`` (its own options,
     declared with :func:`~qportfolio.solvers.options.declare`; their defaults are what ``_sample``
@@ -236,8 +210,8 @@ class QuboSolver(Solver):
     #: Resolve a seed (a fresh one when none is given, recorded with the result) and pass it on;
     #: when False the hook gets ``seed=None`` and the option is accepted for a uniform interface.
     seeded: ClassVar[bool] = True
-    #: Whether ``_sample`` needs only the QUBO's BQM and variable order, so that ``decompose`` can hand it a
-    #: subproblem (:class:`~qportfolio.solvers.subproblems.SubproblemView`).
+    #: Whether ``_sample`` needs only the QUBO's BQM and variable order, so that :meth:`as_sampler` can run it
+    #: on any BQM (:class:`~qportfolio.solvers.solver_sampler.BqmModel`).
     subproblem_solver: ClassVar[bool] = True
     #: Whether one call's samples depend on nothing but the seed and the parameters (no wall-clock
     #: limit inside a call), so that a run is replayed by its number of calls (:meth:`replay_options`).
@@ -379,6 +353,21 @@ class QuboSolver(Solver):
         """The parameters of one call that has ``seconds`` left of a time budget: a backend with a
         per-call time limit caps it here (the default changes nothing)."""
         return dict(params)
+
+    def as_sampler(self, **options: Any) -> dimod.Sampler:
+        """This solver as a dimod sampler on any BQM, its own ``options`` validated now; its ``properties``
+        state the facts below (:mod:`qportfolio.solvers.solver_sampler`)."""
+        from .solver_sampler import SolverSampler
+
+        return SolverSampler(self, options)
+
+    def largest_subproblem(self, options: Mapping[str, Any]) -> tuple[int | None, str]:
+        """The most variables one sampler call takes with ``options``, and why (None: no device limit)."""
+        return None, ""
+
+    def keeps_hamming_weight(self, options: Mapping[str, Any]) -> bool:
+        """Whether, with ``options``, every sample keeps the Hamming weight it is given (XY mixers)."""
+        return False
 
     @abstractmethod
     def _sample(self, qubo: QuboModel, *, seed: int | None, **params: Any) -> SampleRun:

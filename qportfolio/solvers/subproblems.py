@@ -1,4 +1,4 @@
-"""Subproblems of a portfolio QUBO and the subsolvers that sample them (for ``decompose``).
+"""Subproblems of a portfolio QUBO and the selections that choose them (for ``decompose``).
 
 A subproblem fixes every variable but a chosen few at the incumbent's values: what is left is a
 small QUBO whose energy, with the fixed part as its offset, equals the full energy. It is built
@@ -13,31 +13,20 @@ assets. In a unary or domain-wall encoding every chain bit is one unit: a subpro
 its Hamming weight keeps the budget (``preserve_weight``), the fixed-weight problem an XY mixer
 never leaves.
 
-Who samples: any registered QUBO solver whose hook needs only the subproblem's BQM (``sa``,
-``tabu``, ``dwave-qpu`` with the mock, ``qaoa-fast``, ``qaoa``, ...), any dimod sampler object,
-and two controls every table needs: ``random`` (the best of N uniform assignments, of the same
-weight when weight is kept) and ``exhaustive`` (the subproblem's exact optimum).
+Who samples them is not this module's business: ``decompose`` hands each subproblem to any dimod
+sampler (a registered solver's ``as_sampler()``, an Ocean sampler, or a control of
+:mod:`.controls`).
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import dimod
 import numpy as np
 import scipy.sparse as sp
 
-from ..errors import ValidationError
 from ..formulations.qubo import QuboModel
-from ..qaoa.energies import bits_energies, bqm_matrices
-from ..qaoa.sampling import bits_of
-
-#: Largest subproblem the exhaustive control enumerates (2^24 states, ~0.1 GB of energies).
-EXHAUSTIVE_MAX = 24
-#: Subsolvers that are controls, not devices.
-CONTROLS = ("random", "exhaustive")
 
 
 @dataclass(frozen=True)
@@ -131,128 +120,3 @@ def portfolio_variables(qubo: QuboModel, x: np.ndarray, size: int, mode: str, rn
         if len(chosen) >= size:
             break
     return np.array(sorted(set(chosen)), dtype=np.int64)
-
-
-# ------------------------------------------------------------------------------------ subsolvers
-@dataclass(frozen=True)
-class SubproblemView:
-    """What a registered QUBO solver's ``_sample`` sees of a subproblem: a QuboModel-shaped object
-    with the subproblem's BQM and variable order; a kept Hamming weight is presented as a
-    selection-only problem of that cardinality (what the XY-mixer QAOA paths need)."""
-
-    bqm: dimod.BinaryQuadraticModel
-    labels: tuple[str, ...]
-    weight: int | None
-    fingerprint: str
-    incumbent: np.ndarray | None = None  #: the incumbent's values of these variables (a warm start begins there)
-    calibration: None = None  #: no penalties of its own
-
-    @property
-    def num_variables(self) -> int:
-        return len(self.labels)
-
-    @property
-    def has_bqm(self) -> bool:
-        return True  # a subproblem is its BQM
-
-    @property
-    def layout(self) -> Any:
-        return _Layout(self.labels)
-
-    @property
-    def problem(self) -> Any:
-        return _Problem(self.weight if self.weight is not None else 0, self.weight is not None,
-                        f"{self.fingerprint}-sub")
-
-    def decode(self, samples: Any) -> Any:
-        """Feasibility within the subproblem: the kept weight (every assignment when none is kept)."""
-        x = np.atleast_2d(np.asarray(samples))
-        ok = np.ones(x.shape[0], dtype=bool) if self.weight is None else x.sum(axis=1) == self.weight
-        return _Decoded(ok)
-
-
-@dataclass(frozen=True)
-class _Layout:
-    labels: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _Problem:
-    cardinality: int
-    selection_only: bool
-    fingerprint: str
-
-    @property
-    def name(self) -> str:
-        return f"subproblem-{self.fingerprint}"
-
-
-@dataclass(frozen=True)
-class _Decoded:
-    feasible: np.ndarray
-
-
-@dataclass
-class SubsolverCall:
-    """One subsolver call's figures."""
-
-    sampleset: dimod.SampleSet
-    seconds: float
-    info: dict[str, Any] = field(default_factory=dict)
-
-
-def _sampleset(bits: np.ndarray, labels: list[str], energies: np.ndarray, counts: np.ndarray | None = None
-               ) -> dimod.SampleSet:
-    return dimod.SampleSet.from_samples((bits.astype(np.int8), labels), dimod.BINARY, energy=energies,
-                                        num_occurrences=counts)
-
-
-def random_assignments(bqm: dimod.BinaryQuadraticModel, weight: int | None, reads: int,
-                       rng: np.random.Generator) -> dimod.SampleSet:
-    """``reads`` uniformly random assignments (of Hamming weight ``weight`` when given), aggregated."""
-    labels = list(bqm.variables)
-    n = len(labels)
-    if weight is None:
-        bits = rng.integers(0, 2, size=(reads, n), dtype=np.int8)
-    else:
-        keys = rng.random((reads, n))
-        ranks = np.argsort(np.argsort(keys, axis=1), axis=1)
-        bits = (ranks < weight).astype(np.int8)
-    unique, counts = np.unique(bits, axis=0, return_counts=True)
-    return _sampleset(unique, labels, bits_energies(unique, *bqm_matrices(bqm, labels)), counts)
-
-
-def exhaustive_optimum(bqm: dimod.BinaryQuadraticModel, weight: int | None) -> dimod.SampleSet:
-    """The subproblem's exact optimum (over weight-``weight`` assignments when given), by enumeration."""
-    labels = list(bqm.variables)
-    n = len(labels)
-    if n > EXHAUSTIVE_MAX:
-        raise ValidationError(f"subsolver exhaustive enumerates at most {EXHAUSTIVE_MAX} variables; got a subproblem "
-                              f"of {n} (lower subproblem_size)")
-    from ..qaoa.subspace import weight_masks
-
-    masks = np.arange(1 << n, dtype=np.int64) if weight is None else weight_masks(n, weight)
-    lin, quad, off = bqm_matrices(bqm, labels)
-    best_e, best_m = np.inf, 0
-    for start in range(0, masks.size, 1 << 16):
-        chunk = masks[start:start + (1 << 16)]
-        e = bits_energies(bits_of(chunk, n), lin, quad, off)
-        k = int(np.argmin(e))
-        if e[k] < best_e:
-            best_e, best_m = float(e[k]), int(chunk[k])
-    return _sampleset(bits_of(np.array([best_m]), n), labels, np.array([best_e]))
-
-
-def clique_size(sampler: Any) -> int:
-    """The largest clique that embeds in a structured sampler's graph (minorminer's busclique, as
-    dwave-system's ``DWaveCliqueSampler.largest_clique_size`` computes it)."""
-    from minorminer.busclique import busgraph_cache
-
-    return len(busgraph_cache(sampler.to_networkx_graph()).largest_clique())
-
-
-def qubits_that_fit(max_bytes: int) -> int:
-    """The most qubits a full-space statevector simulation fits in ``max_bytes``."""
-    from ..qaoa.basis import BYTES_PER_STATE
-
-    return max(1, math.floor(math.log2(max(max_bytes, 1) / BYTES_PER_STATE)))

@@ -1,7 +1,7 @@
 """Compiled one-flip tabu search on the structured portfolio QUBO (numba).
 
 The energy change of flipping x_v (d = 1 - 2 x_v, asset i, units c_v) is, from the structured
-form of :mod:`qportfolio.formulations.qubo_structure`,
+form of :mod:`qportfolio.formulations.qubo.structure`,
 
     dE_v = d (l_v + c_v (2a y_i + 2B t) + 2A sel_v s - C (x_parent(v) + set children of v)) + q_vv
 

@@ -4,7 +4,7 @@ dwave-samplers' TabuSampler turns a BQM into dense N x N float64 matrices (about
 numpy, the C++ vector it is copied into, the search's own and its restart matrix), which caps it
 near 8 000 variables on a 24 GiB machine; the BQM it reads needs another ~26 bytes per coupling.
 This backend samples the same QUBO (same energies, same variables; :mod:`.tabu_kernel`) from
-:class:`~qportfolio.formulations.qubo_structure.QuboStructure` in O(N + n^2) memory: port5 at the
+:class:`~qportfolio.formulations.qubo.structure.QuboStructure` in O(N + n^2) memory: port5 at the
 0.01 grid (20 475 variables) in megabytes.
 
 One run is a chain of sampler calls that continue one search: each call runs a fixed number of

@@ -117,45 +117,6 @@ def test_lp_payload_shape_is_solved_at_a_vertex_with_prices(tmp_path, capsys):
     assert len({len(ln) for ln in lines}) == 1  # aligned columns
 
 
-def test_lp_duals_are_finite_difference_slopes():
-    from qportfolio.classic.lp import solve_model
-
-    base = solve_model(PAYLOAD)
-    eps = 1e-3
-    for i, con in enumerate(PAYLOAD["constraints"]):
-        bumped = json.loads(json.dumps(PAYLOAD))
-        bumped["constraints"][i]["rhs"] += eps
-        slope = (solve_model(bumped).objective - base.objective) / eps
-        assert base.duals[con["name"]] == pytest.approx(slope, abs=1e-9)
-
-
-def test_milp_matches_brute_force():
-    import itertools
-
-    from qportfolio.classic.lp import solve_model
-
-    model = {
-        "variables": [{"name": "a", "type": "integer", "lb": 0, "ub": 6}, {"name": "b", "type": "integer", "lb": 0, "ub": 6},
-                      {"name": "open_b", "type": "binary"}, {"name": "slack", "type": "continuous", "lb": 0, "ub": 1.5}],
-        "objective": {"sense": "maximize", "coefficients": {"a": 5, "b": 4, "open_b": -3, "slack": 0.5}},
-        "constraints": [{"name": "capital", "coefficients": {"a": 6, "b": 4, "slack": 1}, "sense": "<=", "rhs": 25},
-                        {"name": "link", "coefficients": {"b": 1, "open_b": -6}, "sense": "<=", "rhs": 0}],
-    }
-    r = solve_model(model)
-    best = -np.inf
-    for a, b, o in itertools.product(range(7), range(7), (0, 1)):
-        if b > 6 * o or 6 * a + 4 * b > 25:
-            continue
-        slack = min(1.5, 25 - 6 * a - 4 * b)
-        best = max(best, 5 * a + 4 * b - 3 * o + 0.5 * slack)
-    assert r.kind == "MILP" and r.status == "optimal" and r.objective == pytest.approx(best, abs=1e-9)
-    assert r.duals == {} and "not defined" in r.note
-    infeasible = json.loads(json.dumps(model))
-    infeasible["constraints"].append({"name": "odd", "coefficients": {"a": 2}, "sense": "==", "rhs": 3})
-    out = solve_model(infeasible)
-    assert out.status == "infeasible" and "integer" in out.message
-
-
 @pytest.mark.parametrize("mutate, message", [
     (lambda m: m["variables"][0].update(type="real"), "type must be one of continuous, integer, binary"),
     (lambda m: m["variables"][0].update(lb="x"), "lower bound must be a number"),

@@ -18,9 +18,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qportfolio.cli import _flag_options, build_parser, main
+from qportfolio.cli import build_parser, main
 from qportfolio.cli.args import demo_spec_path
 from qportfolio.cli.classic import STRATEGY_HELP
+from qportfolio.cli.flags import flag_options, solver_options
 
 EXAMPLE = str(Path(demo_spec_path()).with_name("prices.csv"))
 VOLATILE = re.compile(r"wall|seconds|time_s|created|versions|elapsed|_s$")
@@ -325,7 +326,7 @@ DONE_CODES = {"fit": (0, 4)}
 
 
 # ------------------------------------------------------------------------------------------- the tests
-SOLVER_FLAGS = {"--" + name.replace("_", "-") for name in _flag_options()}
+SOLVER_FLAGS = {"--" + name.replace("_", "-") for name in flag_options()}
 
 
 def test_every_listed_option_has_a_case():
@@ -385,17 +386,17 @@ def test_option_acts_or_is_refused(key, files, capsys, monkeypatch):
 @pytest.mark.parametrize("flag", sorted(SOLVER_FLAGS))
 def test_solver_flags_reach_the_solver_or_are_refused(flag, capsys):
     """Generated from the solvers' declared options: the chosen solver gets the value (the solvers'
-    own tests check what each option does), and a solver that does not take it refuses it by name."""
+    own tests check what each option does), and a solver that does not take it refuses it by name,
+    naming the solvers that take it."""
     from qportfolio import solvers as registry
-    from qportfolio.cli import _solver_options
 
     name = flag[2:].replace("-", "_")
-    option, takers = _flag_options()[name]
+    option, takers = flag_options()[name]
     value = {"encoding": "unary", "mixer": "xy-ring", "penalty_strategy": "tuned", "profile": "fast"}.get(name, "3")
     args = build_parser("solve").parse_args(["solve", *SYN, "--solver", takers[0], flag]
                                             + ([] if option.check is registry.BOOLEAN else [value]))
-    assert name in _solver_options(args)
+    assert name in solver_options(args)
     refuser = next(s for s in registry.available() if name not in registry.get(s).options)
     rc, _, err = run(("solve", *SYN, "--solver", refuser, flag, *([] if option.check is registry.BOOLEAN else [value])),
                      capsys)
-    assert rc == 2 and "does not take option" in err and name in err, err
+    assert rc == 2 and "does not take option" in err and name in err and f"taken by {takers[0]}" in err, err

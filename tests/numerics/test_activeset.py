@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qportfolio.classic import Constraints, efficient_frontier, max_sharpe, min_variance
-from qportfolio.classic.portfolios import _convex
+from qportfolio.classic.mean_variance import _convex
 from qportfolio.numerics.activeset import budget_vertex, solve_qp
 
 

@@ -50,6 +50,7 @@ def start_server(tmp_path: Path, *args: str, tokens: str | None = TOKEN, jobs_db
     if tokens is not None:
         env["QPORTFOLIO_API_TOKENS"] = tokens
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    env["QPORTFOLIO_TEST_PARENT_PID"] = str(os.getpid())  # the launcher ends itself when this process is gone
     log = tmp_path / f"{name}.log"
     jobs_db = jobs_db or tmp_path / "jobs.sqlite"
     process = subprocess.Popen([sys.executable, str(LAUNCHER), "--port", str(port), "--jobs-db", str(jobs_db), *args],

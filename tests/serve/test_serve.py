@@ -138,6 +138,7 @@ def test_a_hung_solve_is_504_a_crash_500_and_the_server_goes_on(server):
         assert r.status_code == 200 and r.json()["objective_value"] == pytest.approx(7.85)
 
 
+@pytest.mark.slow  # ~15-40 s; the queue and the workers are exercised by the 429 and the jobs tests
 def test_a_burst_of_200_requests_is_answered_in_full(tmp_path):
     server = start_server(tmp_path, "--workers", "2", "--queue-limit", "500", name="burst")
     try:

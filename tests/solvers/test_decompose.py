@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 import qportfolio as qp
 from qportfolio.cli import main
-from qportfolio.solvers.subproblems import SparseQubo, exhaustive_optimum, random_assignments
+from qportfolio.solvers.controls import exhaustive_optimum, random_assignments
+from qportfolio.solvers.subproblems import SparseQubo
 
 
 def small(n=6, k=2, step=0.25):
@@ -162,3 +163,25 @@ def test_every_selection_keeps_a_feasible_incumbent(selection, encoding):
     assert r.feasible and r.info["selection"] == selection and r.parameters["encoding"] == encoding
     assert r.objective <= r.info["start_objective"] + 1e-15
     assert r.info["subsolver_calls"] == 6 and r.info["subproblem_size"] == 14
+
+
+def test_a_solver_instance_or_its_sampler_is_the_same_subsolver_as_its_name():
+    problem = small(8, 3, 0.1)
+    opts = {"num_reads": 10, "num_sweeps": 100}
+    by_name = qp.solve(problem, "decompose", subsolver="sa", subsolver_options=opts, iterations=4, start="random", seed=6)
+    sa = qp.solvers.get("sa")
+    by_solver = qp.solve(problem, "decompose", subsolver=sa, subsolver_options=opts, iterations=4, start="random", seed=6)
+    by_sampler = qp.solve(problem, "decompose", subsolver=sa.as_sampler(**opts), iterations=4, start="random", seed=6)
+    for r in (by_solver, by_sampler):
+        assert r.info["subsolver"] == "sa" and r.objective == by_name.objective
+        assert r.info["subsolver_improvements"] == by_name.info["subsolver_improvements"]
+
+
+def test_a_plain_dimod_sampler_on_the_whole_problem_reaches_the_brute_force_optimum():
+    import dimod
+
+    problem = small()
+    n = qp.encode(problem, encoding="domain-wall").num_variables
+    r = qp.solve(problem, "decompose", subsolver=dimod.ExactSolver(), subproblem_size=n, iterations=1, seed=2)
+    assert r.info["subsolver"] == "dimod:ExactSolver" and r.info["subproblem_limit"] is None
+    assert r.objective == pytest.approx(qp.solve(problem, "brute").objective, rel=1e-12)

@@ -207,6 +207,7 @@ def test_factor_split_is_refused_where_the_covariance_has_no_factor_form():
     assert solve(problem, "exact-discrete", time_limit=5).info["split_used"] == "sdp"  # auto falls back
 
 
+@pytest.mark.slow  # a scale check (~20-45 s); the factor split itself is tested on small problems
 def test_synthetic_1000_continuous_is_proven_with_the_factor_split():
     """Issue 25: 100 % gap at the 120 s limit with n eigen-cones; minutes at most with three."""
     problem = synthetic_problem(1000, seed=1, cardinality=10, risk_aversion=0.5, min_weight=0.05)

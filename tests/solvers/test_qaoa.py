@@ -40,6 +40,7 @@ def test_qaoa_errors():
         qp.solve(big, "qaoa")
 
 
+@pytest.mark.slow  # 20,000 shots; test_qaoa_fast checks the same expectations against qiskit's statevector
 def test_same_circuit_same_expectation_as_qaoa_fast():
     """At the angles qiskit's run ended on, our simulator gives the expectation Aer estimated."""
     r = qp.solve(PROBLEM, "qaoa", reps=1, seed=2, sampler="statevector", shots=20000, maxiter=40)

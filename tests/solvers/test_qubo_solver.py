@@ -87,3 +87,76 @@ def test_every_qubo_backend_takes_the_shared_options_once():
             assert set(ENCODE_OPTIONS) | set(RESULT_OPTIONS) | {"seed"} <= set(solver.options), name
     with pytest.raises(qp.ValidationError, match="penalty_scale"):
         solve(SMALL[0], ExhaustiveQubo(), nonsense=1)
+
+
+# ------------------------------------------------------------------------------------ as_sampler
+def _bqm(n=7, seed=2, vartype="BINARY"):
+    return dimod.generators.gnp_random_bqm(n, 0.6, vartype, random_state=seed, bias_generator=lambda k: __import__(
+        "numpy").random.default_rng(seed).normal(size=k))
+
+
+@pytest.mark.parametrize("vartype", ["BINARY", "SPIN"])
+def test_as_sampler_is_a_dimod_sampler_whose_energies_are_the_bqms(vartype):
+    import numpy as np
+
+    bqm = _bqm(vartype=vartype)
+    sampler = qp.solvers.get("sa").as_sampler(num_reads=20, num_sweeps=200)
+    assert isinstance(sampler, dimod.Sampler) and "seed" in sampler.parameters
+    sampleset = sampler.sample(bqm, seed=3)
+    assert sampleset.vartype is bqm.vartype and set(sampleset.variables) == set(bqm.variables)
+    np.testing.assert_allclose(sampleset.record.energy, bqm.energies(sampleset), rtol=1e-12, atol=1e-12)
+    again = sampler.sample(bqm, seed=3)  # deterministic, as its properties say
+    assert sampler.properties["qportfolio"]["deterministic"] is True
+    np.testing.assert_array_equal(again.record.sample, sampleset.record.sample)
+    assert sampleset.info["qportfolio"]["seed"] == 3
+
+
+def test_a_one_hook_backend_as_a_sampler_finds_exact_solvers_optimum():
+    bqm = _bqm(8, seed=5)
+    best = dimod.ExactSolver().sample(bqm).first.energy
+    sampleset = ExhaustiveQubo().as_sampler(keep=3).sample(bqm)
+    assert len(sampleset) == 3 and sampleset.first.energy == pytest.approx(best, rel=1e-12, abs=1e-12)
+
+
+def test_as_sampler_validates_its_options_up_front_and_names_them():
+    with pytest.raises(qp.ValidationError, match="bogus"):
+        qp.solvers.get("sa").as_sampler(bogus=1)
+    with pytest.raises(qp.ValidationError, match="num_reads"):
+        qp.solvers.get("sa").as_sampler(num_reads=0)
+    with pytest.raises(qp.ValidationError, match="mixer"):
+        qp.solvers.get("qaoa-fast").as_sampler(mixer="nope")
+    with pytest.raises(qp.ValidationError, match="not any BQM"):
+        qp.solvers.get("tabu-structured").as_sampler()
+
+
+def test_as_sampler_properties_state_the_solvers_facts():
+    from qportfolio.solvers.solver_sampler import SamplerFacts
+
+    keys = {"solver", "largest_subproblem", "largest_subproblem_reason", "keeps_hamming_weight", "deterministic", "mock",
+            "control"}
+    sa = qp.solvers.get("sa").as_sampler()
+    assert set(sa.properties["qportfolio"]) == keys
+    assert SamplerFacts.of(sa) == SamplerFacts("sa", deterministic=True)
+    plain = qp.solvers.get("qaoa-fast").as_sampler(max_memory_gb=1)
+    facts = SamplerFacts.of(plain)
+    assert facts.solver == "qaoa-fast" and not facts.keeps_hamming_weight and "hamming_weight" not in plain.parameters
+    assert isinstance(facts.largest_subproblem, int) and 2**facts.largest_subproblem * 56 <= 2**30 < 2**(
+        facts.largest_subproblem + 1) * 56
+    xy = SamplerFacts.of(qp.solvers.get("qaoa-fast").as_sampler(mixer="xy-ring"))
+    assert xy.keeps_hamming_weight and xy.largest_subproblem > facts.largest_subproblem
+    assert SamplerFacts.of(dimod.ExactSolver()) == SamplerFacts("dimod:ExactSolver")
+
+
+def test_an_xy_qaoa_sampler_keeps_the_weight_it_is_given():
+    import numpy as np
+
+    bqm = _bqm(6, seed=1)
+    sampler = qp.solvers.get("qaoa-fast").as_sampler(mixer="xy-ring", reps=1, restarts=0, maxiter=10, shots=200)
+    with pytest.raises(qp.ValidationError, match="hamming_weight"):
+        sampler.sample(bqm, seed=1)
+    sampleset = sampler.sample(bqm, seed=1, hamming_weight=2)
+    assert (sampleset.record.sample.sum(axis=1) == 2).all()
+    np.testing.assert_allclose(sampleset.record.energy, bqm.energies(sampleset), rtol=1e-12, atol=1e-12)
+    assert sampleset.info["qportfolio"]["feasible_probability"] == pytest.approx(1.0)
+    with pytest.raises(qp.ValidationError, match="hamming_weight"):
+        qp.solvers.get("sa").as_sampler().sample(bqm, hamming_weight=2)
