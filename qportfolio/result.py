@@ -16,6 +16,8 @@ from typing import Any
 import dimod
 import numpy as np
 
+from .diagnostics import Diagnostics, from_dicts
+from .diagnostics import report_lines as diagnostic_lines
 from .problem import PortfolioProblem
 from .status import Status, jsonable, weights_by_asset
 from .utils.display import held_rows, table
@@ -48,6 +50,9 @@ class Result:
     sampleset: dimod.SampleSet | None = field(default=None, repr=False)
     info: dict[str, Any] = field(default_factory=dict, repr=False)
     versions: dict[str, str] = field(default_factory=package_versions, repr=False)
+    #: Typed views of ``info`` the solver attached (sample statistics, QPU, decomposition, exact, QAOA):
+    #: what the CLI prints under the result and the benchmark runner stores (:mod:`qportfolio.diagnostics`).
+    diagnostics: tuple[Diagnostics, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         w = np.array(self.weights, dtype=float, copy=True)
@@ -56,6 +61,7 @@ class Result:
         if self.status not in STATUSES:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {self.status!r}")
         object.__setattr__(self, "status", Status(self.status))
+        object.__setattr__(self, "diagnostics", tuple(self.diagnostics))
 
     # scipy-style aliases and derived figures
     @property
@@ -121,8 +127,22 @@ class Result:
             "problem": self.problem.describe(),
             "info": self.info,
             "versions": self.versions,
+            "diagnostics": [d.to_dict() for d in self.diagnostics],
         }
         return jsonable(out)
+
+    def diagnostic(self, kind: type[Diagnostics]) -> Diagnostics | None:
+        """The attached record of class ``kind`` (e.g. :class:`~qportfolio.diagnostics.SampleStatistics`), if any."""
+        return next((d for d in self.diagnostics if isinstance(d, kind)), None)
+
+    def report_lines(self) -> list[str]:
+        """The diagnostics' lines of the text report (what ``qportfolio solve`` prints under the result)."""
+        return diagnostic_lines(self.diagnostics)
+
+    @staticmethod
+    def diagnostics_from_dict(record: dict[str, Any]) -> tuple[Diagnostics, ...]:
+        """The typed diagnostics of a ``to_dict()`` record (a saved ``solve --json`` result, a benchmark row)."""
+        return from_dicts(record.get("diagnostics") or ())
 
     def to_pandas(self):
         """The held positions as a DataFrame indexed by asset (column ``weight``, largest first)."""

@@ -49,7 +49,7 @@ LAYERS = (
     ("foundation", ("errors", "utils", "status", "examples")),
     ("problem", ("problem", "grid", "encodings", "numerics", "bounds", "data")),
     ("formulations", ("formulations",)),
-    ("result", ("result",)),
+    ("result", ("result", "diagnostics")),
     ("simulators", ("qaoa",)),
     ("solvers", ("solvers",)),
     ("classical toolkit", ("classic",)),
@@ -182,7 +182,9 @@ def test_the_backend_check_sees_package_backends_and_their_violations():
 def test_cli_and_runner_know_no_backend():
     backend_modules = {m for m in MODULES if m.startswith("qportfolio.solvers.") and
                        m.rpartition(".")[2] not in ("registry", "base", "qubo_solver", "options")}
-    for user in ("qportfolio.cli", "qportfolio.cli.classic", "qportfolio.bench.runner"):
+    users = sorted(m for m in MODULES if m == "qportfolio.cli" or m.startswith("qportfolio.cli."))
+    assert "qportfolio.cli.solve" in users
+    for user in (*users, "qportfolio.bench.runner"):
         assert not GRAPH[user] & backend_modules, (user, GRAPH[user] & backend_modules)
 
 

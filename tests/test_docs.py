@@ -90,7 +90,8 @@ def test_the_new_backend_example_runs_and_its_option_is_typed():
 
 
 #: the modules the API page may document: the package and its documented subpackages
-PUBLIC_MODULES = ("qportfolio", "qportfolio.solvers", "qportfolio.data", "qportfolio.classic", "qportfolio.bench")
+PUBLIC_MODULES = ("qportfolio", "qportfolio.solvers", "qportfolio.data", "qportfolio.classic", "qportfolio.bench",
+                  "qportfolio.lp")
 
 
 def test_the_api_page_documents_the_public_surface_only():

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..diagnostics import benchmark_columns
 from ..errors import TransientError, ValidationError
 from ..result import Result
 from ..utils.memory import current_rss_bytes, peak_rss_bytes, reset_peak_rss
@@ -83,7 +84,7 @@ def execute(job: Job) -> dict[str, Any]:
         "volatility": result.volatility,
         "wall_time": result.wall_time,
         "objective_scale": objective_scale(p),
-        **solver.benchmark_metrics(result),
+        **benchmark_columns(result.diagnostics),
         "sample_objectives": sample_objectives(result),
         "weights": [float(w) for w in result.weights],
         "parameters": summary["parameters"],

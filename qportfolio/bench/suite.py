@@ -296,6 +296,7 @@ def _instances(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
 
 def _solver_config(s: Any, i: int, name: str, taken: set[str]) -> SolverConfig:
     from ..solvers import available
+    from ..solvers.registry import is_registered
 
     where = f"{name}: solvers[{i}]"
     s = _table(s, where)
@@ -303,7 +304,7 @@ def _solver_config(s: Any, i: int, name: str, taken: set[str]) -> SolverConfig:
     if "solver" not in s:
         raise ValidationError(f"suite {where} needs 'solver' (one of {', '.join(available())})")
     solver = s["solver"]
-    if not isinstance(solver, str) or solver not in available():
+    if not isinstance(solver, str) or not is_registered(solver):
         raise ValidationError(f"suite {where}.solver {solver!r} is not registered; available: {', '.join(available())}")
     config_name = validate.text(s.get("name", solver), f"suite {where}.name")
     if config_name in taken or config_name in REFERENCE_CONFIGS.values():

@@ -36,7 +36,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         print_json(result.to_dict())
     else:
         print(result)
-        for line in solver.report_lines(result):
+        for line in result.report_lines():  # the result's typed diagnostics, rendered generically
             print(line)
     return 0 if result.has_portfolio else NO_PORTFOLIO_EXIT
 

@@ -1,4 +1,4 @@
-"""``qportfolio solvers``: the registered solvers, one line each (``-v``: with their options)."""
+"""``qportfolio solvers``: the registered solvers, one line each with their old names (``-v``: with their options)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ import argparse
 def cmd_solvers(args: argparse.Namespace) -> int:
     from .. import solvers as solver_registry
 
+    old_names: dict[str, list[str]] = {}
+    for alias, current in solver_registry.aliases().items():
+        old_names.setdefault(current, []).append(alias)
     for name in solver_registry.available():
         solver = solver_registry.get(name)
-        print(f"{name:<18}{solver.description}")
+        also = f" (also: {', '.join(old_names[name])})" if name in old_names else ""
+        print(f"{name:<18}{solver.description}{also}")
         if args.verbose:
             for opt, option in sorted(solver.options.items()):
                 print(f"    {opt:<25} {option.describe()}")  # a space even after a long name

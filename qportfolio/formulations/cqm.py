@@ -16,6 +16,7 @@ no penalty tuning is involved, unlike the QUBO of :mod:`qportfolio.formulations.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import dimod
 import numpy as np
@@ -39,14 +40,16 @@ class CqmModel:
     problem: PortfolioProblem
     cqm: dimod.ConstrainedQuadraticModel
 
-    def weights(self, sampleset: dimod.SampleSet) -> np.ndarray:
-        """(samples, n) weight matrix of a CQM sample set (units times the weight step)."""
+    def weights(self, sampleset: dimod.SampleSet | Any) -> np.ndarray:
+        """(samples, n) weight matrix of a CQM sample set, or of any dimod samples (a sample dict,
+        a list of them, ``(array, labels)``): units times the weight step."""
+        samples, variables = dimod.as_samples(sampleset, dtype=np.float64)
         labels = [units_label(a) for a in self.problem.assets]
-        missing = [lab for lab in labels if lab not in sampleset.variables]
+        index = {label: col for col, label in enumerate(variables)}
+        missing = [lab for lab in labels if lab not in index]
         if missing:
             raise ValidationError(f"sample set lacks the CQM's unit variables, e.g. {missing[0]!r}")
-        columns = [sampleset.variables.index(lab) for lab in labels]
-        units = np.asarray(sampleset.record.sample, dtype=float)[:, columns]
+        units = np.asarray(samples, dtype=float)[:, [index[lab] for lab in labels]]
         return np.rint(units) * self.problem.weight_step
 
 

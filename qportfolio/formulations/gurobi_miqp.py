@@ -51,15 +51,24 @@ class GurobiModel:
     scale: float  #: Gurobi's objective times ``scale`` is f
     integer: bool
 
-    def weights(self) -> np.ndarray | None:
-        """Weights of the best solution (None without one); grid units are rounded and, if the
-        rounding left the grid's constraints, repaired to the nearest feasible portfolio."""
-        if self.model.SolCount == 0:
+    def weights(self, solution: Any = None) -> np.ndarray | None:
+        """Weights of a solution: ``solution`` the values of x in asset order (units on the grid,
+        weights otherwise), or None for the model's best solution (None without one). Grid units are
+        rounded and, if the rounding left the grid's constraints, repaired to the nearest feasible
+        portfolio (the :class:`~qportfolio.formulations.Formulation` protocol)."""
+        if solution is not None:
+            values = np.asarray(solution, dtype=float).copy()
+            if values.shape != (self.problem.n,):
+                raise ValidationError(f"a solution of this model has {self.problem.n} values of x, got shape {values.shape}")
+            if not self.integer:
+                return values
+        elif self.model.SolCount == 0:
             return None
-        values = np.asarray(self.x.X, dtype=float)
-        if not self.integer:
-            values[np.asarray(self.z.X) < 0.5] = 0.0
-            return values
+        else:
+            values = np.asarray(self.x.X, dtype=float)
+            if not self.integer:
+                values[np.asarray(self.z.X) < 0.5] = 0.0
+                return values
         units = np.round(values).astype(np.int64)
         if not self.problem.is_feasible(units * self.step):
             units = nearest_feasible_units(self.problem, units)

@@ -81,7 +81,7 @@ def check_memory(num_qubits: int, weight: int | None, max_bytes: int) -> None:
         else:
             space = f"C({num_qubits}, {weight}) = {math.comb(num_qubits, weight):,} amplitudes"
         raise SolverError(
-            f"qaoa-fast: {num_qubits} qubits need {space}, about {need / 2**30:,.1f} GiB, over the limit of "
+            f"qaoa-numpy: {num_qubits} qubits need {space}, about {need / 2**30:,.1f} GiB, over the limit of "
             f"{max_bytes / 2**30:.1f} GiB (option max_memory_gb); use fewer assets, a coarser weight_step, "
             "the selection-only mode with an XY mixer, or an annealing solver"
         )

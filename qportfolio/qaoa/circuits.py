@@ -1,4 +1,4 @@
-"""The same QAOA as ``QAOASimulator``, as Qiskit circuits (for ``qaoa`` and as the tests' reference).
+"""The same QAOA as ``QAOASimulator``, as Qiskit circuits (for ``qaoa-qiskit`` and as the tests' reference).
 
 Cost layer: exp(-i gamma H_C) with H_C the Ising operator of ``export.to_ising``; X mixer: Qiskit's
 default (exp(-i beta sum X)); XY mixers: XXPlusYYGate(2 beta) on the edges of ``mixers`` in the

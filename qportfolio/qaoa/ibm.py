@@ -1,4 +1,4 @@
-"""IBM Quantum hardware, or qiskit-ibm-runtime's fake backends, as the sampler of ``qaoa``.
+"""IBM Quantum hardware, or qiskit-ibm-runtime's fake backends, as the sampler of ``qaoa-qiskit``.
 
 ``sampler=`` accepts:
 - ``"ibm"``: the least busy operational device with enough qubits on the user's account;

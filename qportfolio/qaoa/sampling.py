@@ -1,4 +1,4 @@
-"""Pieces shared by the QAOA backends (``qaoa``, ``qaoa-fast``): the mixer check, statistics of a
+"""Pieces shared by the QAOA backends (``qaoa-qiskit``, ``qaoa-numpy``): the mixer check, statistics of a
 measured distribution, and sample sets from counts."""
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Each qubit q starts in RY(theta_q)|0> with theta_q = 2 arcsin(sqrt(c_q)), c_q in
 relaxed (or incumbent) value of variable q, and the mixer is the one whose ground state that is:
 exp(-i beta G_q) with G_q = -(cos theta_q Z + sin theta_q X), i.e. the circuit
 RY(-theta) RZ(-2 beta) RY(theta) of qiskit-optimization's ``WarmStartQAOAFactory``, which the
-``qaoa`` backend uses as is (tests check both give the same expectation). ``c_q = 1/2`` everywhere
+``qaoa-qiskit`` backend uses as is (tests check both give the same expectation). ``c_q = 1/2`` everywhere
 is plain QAOA (|+> and the X mixer).
 
 Where the values come from (:func:`warm_values`): ``incumbent``, a classical portfolio's bits

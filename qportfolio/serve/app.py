@@ -203,13 +203,14 @@ def create_app(config: ServeConfig) -> FastAPI:
     async def solvers() -> dict[str, Any]:
         """The registered solvers, their descriptions and typed options."""
         from ..solvers import available, get
+        from ..solvers.options import client_options
 
         out = {}
         for name in available():
             solver = get(name)
-            out[name] = {"description": solver.description,
+            out[name] = {"description": solver.description, "aliases": list(solver.aliases),
                          "options": {o.name: {"help": o.help, "type": o.type_label, "default": jsonable(o.default)}
-                                     for o in solver.options.values()}}
+                                     for o in client_options(solver.options).values()}}
         return out
 
     return app

@@ -18,9 +18,6 @@ from ..utils.workers import Failure, InternalError, Outcome
 
 #: the keys of a /api/v2/portfolio (and /api/v2/jobs) body
 PORTFOLIO_KEYS = ("problem", "solver", "options")
-#: options that choose the server's credentials or touch its files: its administrator sets those
-#: (environment, dwave-cloud-client / IBM configuration), never a client
-SERVER_ONLY_OPTIONS = ("config_file", "profile", "embedding_cache")
 
 
 def read_model(body: Any, *, max_variables: int, max_constraints: int) -> Any:
@@ -37,7 +34,7 @@ def read_model(body: Any, *, max_variables: int, max_constraints: int) -> Any:
 
 def read_portfolio(body: Any, *, max_assets: int) -> tuple[Any, str, dict[str, Any]]:
     """(problem, solver name, options) of a /portfolio body; the solver and its option names are checked here."""
-    from ..solvers import available
+    from ..solvers.registry import is_registered
 
     if not isinstance(body, Mapping):
         raise ValidationError(f"the body must be a JSON object with keys {', '.join(PORTFOLIO_KEYS)}; got {describe(body)}")
@@ -48,18 +45,23 @@ def read_portfolio(body: Any, *, max_assets: int) -> tuple[Any, str, dict[str, A
         raise ValidationError("problem: missing (a spec as `qportfolio solve` reads it, {\"orlib\": \"port1\", ...} "
                               "or {\"synthetic\": 50, ...})")
     solver = body.get("solver", "qubo")
-    if not isinstance(solver, str) or solver not in available():
+    if not isinstance(solver, str) or not is_registered(solver):
         raise ValidationError(f"solver: {solver!r} is not a registered solver; GET /api/v2/solvers lists them")
     options = body.get("options", {})
     if not isinstance(options, Mapping):
         raise ValidationError(f"options must be a JSON object of solver options; got {describe(options)}")
-    refused = sorted(set(options) & set(SERVER_ONLY_OPTIONS))
+    from ..solvers import get
+    from ..solvers.options import client_options, validate_options
+
+    chosen = get(solver)
+    # options marked local_only choose the server's credentials or touch its files (config_file, profile,
+    # embedding_cache): its administrator sets those (environment, dwave-cloud-client configuration), never a client
+    refused = sorted(name for name in options if name in chosen.options and chosen.options[name].local_only)
     if refused:
         raise ValidationError(f"options: {', '.join(refused)} choose(s) the server's own credentials or files, which "
                               "its administrator configures; drop it from the request")
-    from ..solvers import get
-
-    get(solver).validate_options(options)  # unknown names and wrong types refused before a worker is used
+    # unknown names and wrong types refused before a worker is used; the allowed ones listed are a client's
+    validate_options(chosen.name, client_options(chosen.options), options)
     return read_problem(body["problem"], max_assets=max_assets), solver, dict(options)
 
 

@@ -9,7 +9,8 @@ hook, ``_sample(qubo, **params)``.
 from .base import Solver, SolverOutput
 from .options import BOOLEAN, COUNT, POSITIVE, SEED, TEXT, Check, Option, Role, choice, declare, seed_option
 from .qubo_solver import DimodSamplerSolver, QuboSolver, SampleRun
-from .registry import DEFAULT_SOLVER, available, get, load_builtins, register, solve, unregister  # noqa: F401 (load_builtins: kept)
+from .registry import DEFAULT_SOLVER, aliases, available, get, register, solve, unregister
+from .registry import load_builtins as load_builtins  # kept: an old public name
 
 __all__ = [
     "BOOLEAN",
@@ -26,6 +27,7 @@ __all__ = [
     "SampleRun",
     "Solver",
     "SolverOutput",
+    "aliases",
     "available",
     "choice",
     "declare",

@@ -5,13 +5,18 @@ to a typed :class:`~qportfolio.solvers.options.Option` (check, default, help, ro
 :meth:`Solver.validate_options` is the one gate every call passes; anything undeclared is refused
 with a message listing what is allowed. A backend implements one hook,
 ``_solve(problem, **options) -> SolverOutput`` (QUBO backends implement the narrower
-``_sample`` of :class:`qportfolio.solvers.qubo_solver.QuboSolver` instead), and may add its own
-lines to the CLI report (``report_lines``) and its own columns to benchmark rows
-(``benchmark_metrics``), so that neither the CLI nor the benchmark runner knows any backend.
+``_sample`` of :class:`qportfolio.solvers.qubo_solver.QuboSolver` instead). The hook receives every
+declared option, its declared default filled in where it was not given (:meth:`Solver.with_defaults`),
+so that a default lives on its Option record only and never in a hook's signature
+(tests/solvers/test_declarations.py compares the two). A backend says which typed
+diagnostics its results carry (``diagnose``: sample statistics, QPU, decomposition, exact; see
+:mod:`qportfolio.diagnostics`), which the CLI and the benchmark runner render generically, so that
+neither knows any backend and no backend formats lines or names columns.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import time
 from abc import ABC, abstractmethod
@@ -22,6 +27,7 @@ from typing import Any, ClassVar
 import dimod
 import numpy as np
 
+from ..diagnostics import BENCHMARK_METRICS, Diagnostics, benchmark_columns  # noqa: F401 (BENCHMARK_METRICS: its old home)
 from ..errors import ValidationError
 from ..problem import PortfolioProblem
 from ..result import Result
@@ -54,9 +60,6 @@ class SolverOutput:
     info: dict[str, Any] = field(default_factory=dict)
 
 
-#: Columns every benchmark row has; a backend fills those that apply to it (see ``benchmark_metrics``).
-BENCHMARK_METRICS = ("sample_seconds", "qpu_access_time", "num_variables", "num_interactions", "penalty_scale",
-                     "penalties", "feasible_fraction", "num_samples")
 
 
 class Solver(ABC):
@@ -65,6 +68,15 @@ class Solver(ABC):
     name: ClassVar[str]
     description: ClassVar[str] = ""
     options: ClassVar[Mapping[str, Option]] = {}
+    #: Older names that still reach this solver (``get(alias)``); a result records the name asked for.
+    aliases: ClassVar[tuple[str, ...]] = ()
+    #: Whether ``_solve`` receives every declared option with its default filled in (False: only the
+    #: options given, for a ``_solve`` that forwards them, as QuboSolver's does to its ``_sample``).
+    fills_defaults: ClassVar[bool] = True
+
+    def with_defaults(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        """Every declared option: its value in ``options`` (validated), else its declared default."""
+        return {name: options.get(name, option.default) for name, option in self.options.items()}
 
     def validate_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         """The options checked against the declared ones (the one gate: ``solve``, suites and the
@@ -90,11 +102,13 @@ class Solver(ABC):
             raise ValidationError(f"problem must be a PortfolioProblem, got {type(problem).__name__}")
         options = self.validate_options(options)
         start = time.perf_counter()
-        out = self._solve(problem, **options)
+        out = self._solve(problem, **(self.with_defaults(options) if self.fills_defaults else options))
         wall = time.perf_counter() - start
-        return Result(problem=problem, weights=out.weights, feasible=out.feasible, status=out.status, solver=self.name,
-                      parameters=out.parameters, wall_time=wall, seed=out.seed, message=out.message, bound=out.bound,
-                      sampleset=out.sampleset, info=out.info)
+        result = Result(problem=problem, weights=out.weights, feasible=out.feasible, status=out.status, solver=self.name,
+                        parameters=out.parameters, wall_time=wall, seed=out.seed, message=out.message, bound=out.bound,
+                        sampleset=out.sampleset, info=out.info)
+        diagnostics = self.diagnose(result)
+        return dataclasses.replace(result, diagnostics=diagnostics) if diagnostics else result
 
     def replay_options(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """Options that redo the work of the result ``record`` (``Result.to_dict()``) exactly, on any
@@ -104,12 +118,17 @@ class Solver(ABC):
 
     @abstractmethod
     def _solve(self, problem: PortfolioProblem, **options: Any) -> SolverOutput:
-        """Solve ``problem`` with validated ``options``."""
+        """Solve ``problem`` with validated ``options`` (every declared one, defaults filled in)."""
+
+    def diagnose(self, result: Result) -> tuple[Diagnostics, ...]:
+        """The typed diagnostics this backend's ``result`` carries, views of its ``info`` (none by default;
+        e.g. ``diagnostics.of(result, SampleStatistics)``)."""
+        return ()
 
     def report_lines(self, result: Result) -> list[str]:
-        """Lines the CLI prints under the result for this backend (none by default)."""
-        return []
+        """Lines the CLI prints under ``result``: its diagnostics, rendered generically."""
+        return result.report_lines()
 
     def benchmark_metrics(self, result: Result) -> dict[str, Any]:
-        """This backend's values of :data:`BENCHMARK_METRICS` for a benchmark row (None where n/a)."""
-        return dict.fromkeys(BENCHMARK_METRICS)
+        """The :data:`BENCHMARK_METRICS` columns of ``result``'s diagnostics (None where n/a)."""
+        return benchmark_columns(result.diagnostics)

@@ -59,7 +59,7 @@ class BruteForceSolver(Solver):
         seed_option("accepted for a uniform interface; enumeration is deterministic"),
     )
 
-    def _solve(self, problem: PortfolioProblem, max_portfolios: int = 2_000_000, seed: int | None = None) -> SolverOutput:
+    def _solve(self, problem: PortfolioProblem, *, max_portfolios: int, seed: int | None) -> SolverOutput:
         subsets = math.comb(problem.n, problem.cardinality)
         if subsets > max_portfolios:
             raise SolverError(f"brute force refuses: {subsets} subsets of {problem.cardinality} of {problem.n} assets "

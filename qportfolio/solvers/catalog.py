@@ -2,7 +2,7 @@
 
 The docs' solver table is rendered from these rows (``python -m qportfolio.solvers.catalog``), and a
 test compares the committed table with a fresh rendering, so the table cannot drift from the
-declarations: names from :func:`~.registry.available`, what runs from each solver's
+declarations: names from :func:`~.registry.available` (old names from :func:`~.registry.aliases`), what runs from each solver's
 ``description``, options from its declared :class:`~.options.Option` records.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .options import Option
 from .qubo_solver import DimodSamplerSolver, QuboSolver
-from .registry import DEFAULT_SOLVER, available, get
+from .registry import DEFAULT_SOLVER, aliases, available, get
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class SolverRow:
     takes_qubo_options: bool  #: it accepts the options every QUBO solver shares (encoding, penalties, budget, ...)
     options: tuple[str, ...]  #: its own typed options (the shared QUBO options left out)
     default: bool = False
+    aliases: tuple[str, ...] = ()  #: older names that still reach it
 
 
 def shared_qubo_options() -> dict[str, Option]:
@@ -45,7 +46,8 @@ def shared_qubo_options() -> dict[str, Option]:
 def _row(name: str, options: Mapping[str, Option], description: str, shared: Mapping[str, Option]) -> SolverRow:
     takes = bool(shared) and set(shared) <= set(options)
     own = tuple(o.name for o in options.values() if o.check is not None and not (takes and o.name in shared))
-    return SolverRow(name, description, takes, own, default=name == DEFAULT_SOLVER)
+    old = tuple(alias for alias, current in aliases().items() if current == name)
+    return SolverRow(name, description, takes, own, default=name == DEFAULT_SOLVER, aliases=old)
 
 
 def rows() -> list[SolverRow]:
@@ -67,7 +69,8 @@ def markdown_table() -> str:
     for row in rows():
         name = f"`{row.name}`" if row.name in available() else row.name
         own = ", ".join(f"`{o}`" for o in row.options) or ("the sampler's parameters" if name == row.name else "—")
-        lines.append(f"| {name}{' (default)' if row.default else ''} | {_cell(row.description)} | "
+        old = f" (formerly {', '.join(f'`{a}`' for a in row.aliases)})" if row.aliases else ""
+        lines.append(f"| {name}{' (default)' if row.default else ''}{old} | {_cell(row.description)} | "
                      f"{'yes' if row.takes_qubo_options else '—'} | {own} |")
     return "\n".join(lines) + "\n"
 

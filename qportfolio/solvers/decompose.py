@@ -24,6 +24,7 @@ how far it is from a perfect one.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,8 +33,10 @@ from typing import Any
 import dimod
 import numpy as np
 
+from .. import diagnostics
 from ..bounds.repair import nearest_feasible_units
 from ..bounds.start import rounded_start
+from ..diagnostics import DecompositionDiagnostics, Diagnostics, QuboDiagnostics, SampleStatistics
 from ..errors import ValidationError
 from ..formulations.qubo import QuboModel
 from .options import BOOLEAN, COUNT, POSITIVE, Option, Role, choice, declare, seed_option
@@ -46,7 +49,7 @@ from .subsolvers import SUBSOLVER_CHECK, SUBSOLVER_OPTIONS, subsolver_names, sub
 DEFAULT_SIZE = 20
 DEFAULT_ENCODING = "domain-wall"
 #: What a preserve_weight refusal suggests (a hint for people; the loop reads the sampler's facts).
-WEIGHT_KEEPER_HINT = ("an XY-mixer QAOA (qaoa-fast or qaoa with -o subsolver_options='{\"mixer\": \"xy-ring\"}') or the "
+WEIGHT_KEEPER_HINT = ("an XY-mixer QAOA (qaoa-numpy or qaoa-qiskit with -o subsolver_options='{\"mixer\": \"xy-ring\"}') or the "
                       "random or exhaustive control")
 
 
@@ -110,7 +113,7 @@ class Decompose(QuboSolver):
     description = "hybrid decomposition (dwave-hybrid loop): device-sized subproblems to any QUBO subsolver"
     subproblem_solver = False
     sampler_options = declare(
-        Option("subsolver", "registered QUBO solver (qaoa-fast, qaoa, dwave-qpu, sa, tabu, ...), random, exhaustive, a "
+        Option("subsolver", "registered QUBO solver (qaoa-numpy, qaoa-qiskit, dwave-qpu, sa, tabu, ...), random, exhaustive, a "
                "QuboSolver or a dimod sampler", SUBSOLVER_CHECK, default="sa"),
         SUBSOLVER_OPTIONS,
         Option("subproblem_size", f"variables per subproblem (default {DEFAULT_SIZE}, at most what the device allows)",
@@ -147,10 +150,9 @@ class Decompose(QuboSolver):
         out["max_time"] = max(0.01, seconds if out.get("max_time") is None else min(float(out["max_time"]), seconds))
         return out
 
-    def _sample(self, qubo: QuboModel, *, seed: int, subsolver: Any = "sa", subsolver_options: Any = None,
-                subproblem_size: int | None = None, selection: str | None = None, preserve_weight: bool | None = None,
-                iterations: int = 100, max_time: float | None = 60.0, stall: int | None = None,
-                start: str = "relaxation") -> SampleRun:
+    def _sample(self, qubo: QuboModel, *, seed: int, subsolver: Any, subsolver_options: Any, subproblem_size: int | None,
+                selection: str | None, preserve_weight: bool | None, iterations: int, max_time: float | None,
+                stall: int | None, start: str) -> SampleRun:
         import hybrid
 
         from .hybrid_runnables import AcceptFeasibleImprovement, PortfolioDecomposer, SplatEach, SubproblemSampler, layout_rows
@@ -217,22 +219,9 @@ class Decompose(QuboSolver):
                   "start": start}
         return SampleRun(dimod.concatenate([best, start_set]), info, params)
 
-    def benchmark_metrics(self, result: Any) -> dict[str, Any]:
-        """Rows: the subsolver's QPU access time; no sample feasibility (the loop keeps only feasible incumbents,
-        so the figure would say nothing about the subsolver: its accounting is in ``info``)."""
-        return {**super().benchmark_metrics(result), "qpu_access_time": result.info.get("subsolver_qpu_access_seconds"),
-                "feasible_fraction": None}
-
-    def report_lines(self, result: Any) -> list[str]:
-        info = result.info
-        mock = " (a mock QPU: a classical stand-in, not a quantum device)" if info.get("mock_device") else ""
-        control = " (a control, not a device)" if info.get("subsolver_control") else ""
-        return [
-            *super().report_lines(result),
-            f"decompose   subsolver {info['subsolver']}{mock}{control}: {info['subsolver_calls']} calls on "
-            f"{info['subproblem_size']}-variable subproblems ({info['selection']}), {info['subsolver_seconds']:.2f} s of "
-            f"{info['loop_seconds']:.2f} s",
-            f"            start ({info['start']}) {info['start_objective']:.10g} -> {info['decompose_objective']:.10g}: "
-            f"{info['subsolver_improvements']} improvements from the subsolver's samples, {info['classical_steps']} "
-            "classical steps",
-        ]
+    def diagnose(self, result: Any) -> tuple[Diagnostics, ...]:
+        """The loop's diagnostics beside the sample statistics, less the samples' feasible share: the loop keeps
+        only feasible incumbents, so the figure would say nothing about the subsolver (its accounting is in the
+        decomposition record)."""
+        found = diagnostics.of(result, SampleStatistics, QuboDiagnostics, DecompositionDiagnostics)
+        return tuple(dataclasses.replace(d, feasible_share=None) if isinstance(d, SampleStatistics) else d for d in found)

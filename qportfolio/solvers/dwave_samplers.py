@@ -87,7 +87,7 @@ class TabuRestarts(DimodSamplerSolver):
 
     def budget_params(self, params: Mapping[str, Any], seconds: float) -> dict[str, Any]:
         out = dict(params)
-        out["timeout"] = max(1, min(int(out.get("timeout", 1000)), int(1000 * seconds)))
+        out["timeout"] = max(1, min(int(out["timeout"]), int(1000 * seconds)))
         return out
 
     def __init__(self) -> None:

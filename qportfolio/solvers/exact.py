@@ -16,12 +16,15 @@ from typing import Any, ClassVar
 import numpy as np
 import pyscipopt
 
+from .. import diagnostics
 from ..bounds.start import feasible_start
+from ..diagnostics import Diagnostics, ExactDiagnostics
 from ..errors import ValidationError
 from ..formulations import miqp
 from ..formulations.miqp import MODELS, SETTINGS
 from ..numerics.perspective import SPLITS
 from ..problem import PortfolioProblem
+from ..result import Result
 from ..status import Status
 from ..utils import progress
 from .base import Solver, SolverOutput
@@ -107,7 +110,7 @@ COMMON_OPTIONS = declare(
     seed_option("accepted for a uniform interface; SCIP is deterministic (Gurobi's seed with engine=gurobi)"),
 )
 #: options of the SCIP model only: refused with engine=gurobi rather than ignored
-SCIP_ONLY = {"model": "extended", "split": "auto", "settings": "tuned"}
+SCIP_ONLY = {name: COMMON_OPTIONS[name].default for name in ("model", "split", "settings")}
 
 
 def _gurobi_output(problem: PortfolioProblem, *, integer: bool, start: np.ndarray | None, time_limit: float | None,
@@ -181,9 +184,12 @@ class _ExactSolver(Solver):
     integer: ClassVar[bool]  #: the grid problem (integer units) rather than continuous weights
     options = COMMON_OPTIONS
 
-    def _solve(self, problem: PortfolioProblem, time_limit: float | None = None, model: str = "extended",
-               split: str = "auto", threads: int = 1, verbose: bool = False, seed: int | None = None,
-               engine: str = "scip", settings: str = "tuned") -> SolverOutput:
+    def diagnose(self, result: Result) -> tuple[Diagnostics, ...]:
+        """The search: nodes, LP iterations, root bound, whether optimality is proven, where the time went."""
+        return diagnostics.of(result, ExactDiagnostics)
+
+    def _solve(self, problem: PortfolioProblem, *, time_limit: float | None, model: str, split: str, threads: int,
+               verbose: bool, seed: int | None, engine: str, settings: str) -> SolverOutput:
         integer = self.integer
         t_start = time.perf_counter()
         start: np.ndarray | None = feasible_start(problem)  # the problem's one cached start

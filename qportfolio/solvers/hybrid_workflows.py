@@ -35,7 +35,7 @@ MAX_ITER = Option("max_iter", "iterations per call (default: until max_time)", C
 
 
 def _subsolver_option(what: str) -> Option:
-    return Option("subsolver", f"{what}: a registered QUBO solver (sa, qaoa-fast, dwave-qpu, ...), random, exhaustive, "
+    return Option("subsolver", f"{what}: a registered QUBO solver (sa, qaoa-numpy, dwave-qpu, ...), random, exhaustive, "
                   "a QuboSolver or a dimod sampler", SUBSOLVER_CHECK, nullable=True)
 
 
@@ -74,9 +74,8 @@ class ParallelTempering(QuboSolver):
     def budget_params(self, params: Mapping[str, Any], seconds: float) -> dict[str, Any]:
         return _capped(params, "max_time", seconds)
 
-    def _sample(self, qubo: QuboModel, *, seed: int | None, num_replicas: int = 10, num_sweeps: int = 1000,
-                max_time: float | None = 1.0, max_iter: int | None = None, subsolver: Any = None,
-                subsolver_options: Any = None) -> SampleRun:
+    def _sample(self, qubo: QuboModel, *, seed: int | None, num_replicas: int, num_sweeps: int, max_time: float | None,
+                max_iter: int | None, subsolver: Any, subsolver_options: Any) -> SampleRun:
         _import_hybrid()
         hot, info = None, {}
         if subsolver is not None:
@@ -165,9 +164,9 @@ class Kerberos(QuboSolver):
     def budget_params(self, params: Mapping[str, Any], seconds: float) -> dict[str, Any]:
         return _capped(params, "max_time", seconds)
 
-    def _sample(self, qubo: QuboModel, *, seed: int | None, max_time: float | None = 1.0, max_iter: int | None = None,
-                subproblem_size: int = 50, sa_sweeps: int = 10000, tabu_timeout: int = 500,
-                subproblem_reads: int = 10, subsolver: Any = None, subsolver_options: Any = None) -> SampleRun:
+    def _sample(self, qubo: QuboModel, *, seed: int | None, max_time: float | None, max_iter: int | None,
+                subproblem_size: int, sa_sweeps: int, tabu_timeout: int, subproblem_reads: int, subsolver: Any,
+                subsolver_options: Any) -> SampleRun:
         hybrid = _import_hybrid()
         _seed_numpy(seed)
         info: dict[str, Any] = {}

@@ -133,6 +133,9 @@ class Option:
     nullable: bool = False  #: None is accepted and means "the default"
     role: Role | None = None
     flag: bool = False  #: also a ``qportfolio solve`` flag (``--num-reads``)
+    #: it chooses this machine's credentials or files (a config file, a profile, a cache folder): a
+    #: service refuses it from a client, whose requests run on the server's machine (:func:`client_options`)
+    local_only: bool = False
 
     def validate(self, value: Any, owner: str) -> Any:
         """The checked value (``owner``: the solver's name, for the message)."""
@@ -149,7 +152,8 @@ class Option:
         """One line for ``qportfolio solvers -v``."""
         default = "" if self.default is None else f"; default {self.default!r}"
         role = "" if self.role is None else f"; {self.role}"
-        return f"{self.help} [{self.type_label}{default}{role}]"
+        local = "; local only" if self.local_only else ""
+        return f"{self.help} [{self.type_label}{default}{role}{local}]"
 
 
 def seed_option(help: str = "random seed (a fresh one is drawn and recorded when not given)") -> Option:
@@ -181,6 +185,11 @@ def validate_options(owner: str, declared: Mapping[str, Option], values: Mapping
         allowed = ", ".join(sorted(declared)) or "none"
         raise ValidationError(f"solver {owner!r} does not take option(s) {', '.join(map(str, unknown))}; allowed: {allowed}")
     return {name: declared[name].validate(value, owner) for name, value in values.items()}
+
+
+def client_options(declared: Mapping[str, Option]) -> dict[str, Option]:
+    """The declared options a service's client may set: all but those marked ``local_only``."""
+    return {name: o for name, o in declared.items() if not o.local_only}
 
 
 def with_role(declared: Mapping[str, Option], role: Role) -> list[Option]:

@@ -1,4 +1,4 @@
-"""``qaoa``: qiskit-algorithms' QAOA inside qiskit-optimization's MinimumEigenOptimizer.
+"""``qaoa-qiskit`` (formerly ``qaoa``): qiskit-algorithms' QAOA inside qiskit-optimization's MinimumEigenOptimizer.
 
 The problem's QUBO (our calibrated penalties) becomes an unconstrained ``QuadraticProgram``;
 QAOA runs on a SamplerV2 primitive: qiskit-aer's ``SamplerV2`` by default (the ansatz is
@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..diagnostics import Diagnostics, QAOADiagnostics
 from ..errors import SolverError, ValidationError
 from ..formulations.qubo import QuboModel
 from ..qaoa.basis import check_memory
@@ -31,7 +32,6 @@ from .qaoa_options import (
     WARM_EPSILON,
     WARM_START,
     keeps_weight,
-    qaoa_report_lines,
     statevector_limit,
 )
 from .qubo_solver import QuboSolver, SampleRun
@@ -84,7 +84,8 @@ def _sampler(sampler: Any, shots: int, seed: int, num_qubits: int):
 
 @register
 class QiskitQAOASolver(QuboSolver):
-    name = "qaoa"
+    name = "qaoa-qiskit"
+    aliases = ("qaoa",)
     description = "QAOA (qiskit-algorithms) in MinimumEigenOptimizer on Aer / Statevector / any SamplerV2"
     sampler_options = declare(
         REPS, MIXER,
@@ -100,8 +101,8 @@ class QiskitQAOASolver(QuboSolver):
         seed_option("random seed (simulator, transpiler, optimizer)"),
     )
 
-    def report_lines(self, result: Result) -> list[str]:
-        return [*super().report_lines(result), *qaoa_report_lines(result)]
+    def diagnose(self, result: Result) -> tuple[Diagnostics, ...]:
+        return (*super().diagnose(result), QAOADiagnostics.of(result))
 
     def keeps_hamming_weight(self, options: Mapping[str, Any]) -> bool:
         return keeps_weight(options)
@@ -116,15 +117,14 @@ class QiskitQAOASolver(QuboSolver):
             return qubits, f"the qubits of {sampler}" if qubits else ""
         return statevector_limit(self.name, options)
 
-    def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", optimizer: Any = "cobyla",
-                maxiter: int = 100, initial_point: Any = None, shots: int = 1024, sampler: Any = "aer",
-                pass_manager: Any = None, max_memory_gb: float = 8.0, cvar_alpha: float = 1.0, warm_start: Any = None,
-                warm_epsilon: float = 0.25) -> SampleRun:
+    def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int, mixer: str, optimizer: Any, maxiter: int,
+                initial_point: Any, shots: int, sampler: Any, pass_manager: Any, max_memory_gb: float,
+                cvar_alpha: float, warm_start: Any, warm_epsilon: float) -> SampleRun:
         try:
             from qiskit_algorithms import QAOA
             from qiskit_optimization.algorithms import MinimumEigenOptimizer
         except ImportError as exc:
-            raise SolverError("solver 'qaoa' needs qiskit, qiskit-aer, qiskit-algorithms and qiskit-optimization: "
+            raise SolverError("solver 'qaoa-qiskit' needs qiskit, qiskit-aer, qiskit-algorithms and qiskit-optimization: "
                               "pip install 'qportfolio[qaoa]'") from exc
         from ..formulations.qiskit import qubo_to_quadratic_program
         from ..qaoa.circuits import qaoa_parts
@@ -135,7 +135,7 @@ class QiskitQAOASolver(QuboSolver):
         check_memory(n, None, int(max_memory_gb * 2**30))  # before any simulator allocates 2^n amplitudes
         energies = basis_energies(qubo, np.arange(1 << n, dtype=np.int64))
         # Qiskit runs on the cost divided by its spread sigma (gamma' = gamma * sigma: the same circuits), so
-        # that COBYLA's unit-sized first steps fit; angles are reported in the unscaled units of qaoa-fast.
+        # that COBYLA's unit-sized first steps fit; angles are reported in the unscaled units of qaoa-numpy.
         sigma = float(np.std(energies)) or 1.0
         to_scaled = np.concatenate([np.ones(reps), np.full(reps, sigma)])
         if initial_point is None:
@@ -152,7 +152,7 @@ class QiskitQAOASolver(QuboSolver):
             from ..qaoa.warm_start import warm_values
             from .qaoa_options import warm_parts
 
-            warm_parts(qubo, mixer, warm_start, warm_epsilon)  # the same checks as qaoa-fast
+            warm_parts(qubo, mixer, warm_start, warm_epsilon)  # the same checks as qaoa-numpy
             factory = WarmStartQAOAFactory(warm_epsilon)
             start = factory.create_initial_variables(warm_values(qubo, warm_start))
             initial_state, mixer_qc = factory.create_initial_state(start), factory.create_mixer(start)

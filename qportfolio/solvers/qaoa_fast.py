@@ -1,4 +1,4 @@
-"""``qaoa-fast``: QAOA on our own numpy statevector simulator (``qportfolio.qaoa``).
+"""``qaoa-numpy`` (formerly ``qaoa-fast``): QAOA on our own numpy statevector simulator (``qportfolio.qaoa``).
 
 The 2^n QUBO energies are computed once; a layer is an elementwise phase and a mixer applied
 in place. With an XY mixer (selection-only mode) the simulation runs in the Hamming-weight-K
@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..diagnostics import Diagnostics, QAOADiagnostics
 from ..formulations.qubo import QuboModel
 from ..qaoa import Basis, QAOASimulator
 from ..qaoa.energies import basis_energies
@@ -29,7 +30,6 @@ from .qaoa_options import (
     WARM_EPSILON,
     WARM_START,
     keeps_weight,
-    qaoa_report_lines,
     statevector_limit,
     warm_parts,
 )
@@ -41,7 +41,8 @@ EXACT_STATS_LIMIT = 1 << 22  # decode the whole distribution up to this many bas
 
 @register
 class FastQAOASolver(QuboSolver):
-    name = "qaoa-fast"
+    name = "qaoa-numpy"
+    aliases = ("qaoa-fast",)
     description = "QAOA on qportfolio's numpy statevector simulator (X or XY mixers, adjoint gradients)"
     sampler_options = declare(
         REPS, MIXER,
@@ -55,8 +56,8 @@ class FastQAOASolver(QuboSolver):
         seed_option("random seed (multistart and sampling)"),
     )
 
-    def report_lines(self, result: Result) -> list[str]:
-        return [*super().report_lines(result), *qaoa_report_lines(result)]
+    def diagnose(self, result: Result) -> tuple[Diagnostics, ...]:
+        return (*super().diagnose(result), QAOADiagnostics.of(result))
 
     def keeps_hamming_weight(self, options: Mapping[str, Any]) -> bool:
         return keeps_weight(options)
@@ -64,10 +65,9 @@ class FastQAOASolver(QuboSolver):
     def largest_subproblem(self, options: Mapping[str, Any]) -> tuple[int | None, str]:
         return statevector_limit(self.name, options)
 
-    def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int = 1, mixer: str = "x", shots: int = 1024,
-                strategy: str = "interp", restarts: int = 4, maxiter: int = 200, initial_point: Any = None,
-                max_memory_gb: float = 8.0, cvar_alpha: float = 1.0, warm_start: Any = None,
-                warm_epsilon: float = 0.25) -> SampleRun:
+    def _sample(self, qubo: QuboModel, *, seed: int | None, reps: int, mixer: str, shots: int, strategy: str,
+                restarts: int, maxiter: int, initial_point: Any, max_memory_gb: float, cvar_alpha: float,
+                warm_start: Any, warm_epsilon: float) -> SampleRun:
         rng = np.random.default_rng(seed)
         problem = qubo.problem
         check_mixer(mixer, qubo)

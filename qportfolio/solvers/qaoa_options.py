@@ -1,4 +1,4 @@
-"""What the two QAOA backends (``qaoa`` and ``qaoa-fast``) share: their common options, declared
+"""What the two QAOA backends (``qaoa-qiskit`` and ``qaoa-numpy``) share: their common options, declared
 once, and the lines of their text report."""
 
 from __future__ import annotations
@@ -20,19 +20,10 @@ CVAR_ALPHA = Option("cvar_alpha", "optimise CVaR_alpha, the mean of the lowest a
 
 
 def qaoa_report_lines(result: Any) -> list[str]:
-    """The QAOA figures a reader needs beside the answer: the distribution's quality."""
-    info = result.info
+    """The QAOA lines of the text report (the generic rendering of :class:`~qportfolio.diagnostics.QAOADiagnostics`)."""
+    from ..diagnostics import QAOADiagnostics
 
-    def fig(key: str, digits: str = ".4g") -> str:
-        value = info.get(key)
-        return "—" if value is None else format(value, digits)
-
-    lines = [f"qaoa        depth {result.parameters.get('reps')}, {info.get('qubits')} qubits, mixer "
-             f"{result.parameters.get('mixer')}: approximation ratio {fig('approximation_ratio')}, "
-             f"P(feasible) {fig('feasible_probability')}, P(optimum) {fig('optimum_probability')}"]
-    if info.get("from_samples"):
-        lines.append("            (statistics from the measured shots: the state has too many amplitudes to decode)")
-    return lines
+    return QAOADiagnostics.of(result).lines()
 
 
 def _warm_start(value: Any, field: str) -> Any:

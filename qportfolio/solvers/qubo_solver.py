@@ -27,7 +27,9 @@ from typing import Any, ClassVar
 import dimod
 import numpy as np
 
+from .. import diagnostics
 from ..bounds.repair import nearest_feasible_units, polish_units
+from ..diagnostics import Diagnostics, QuboDiagnostics, SampleStatistics
 from ..encodings import WeightEncoding, available_encodings
 from ..errors import QPortfolioError, ValidationError
 from ..formulations.qubo import QuboModel, bqm_bytes, encode
@@ -203,10 +205,12 @@ def decode_samples(qubo: QuboModel, sampleset: dimod.SampleSet, *, parameters: d
 
 class QuboSolver(Solver):
     """Base of every QUBO backend; a subclass sets ``name``, ``sampler_options`` (its own options,
-    declared with :func:`~qportfolio.solvers.options.declare`; their defaults are what ``_sample``
-    receives when an option is not given), and implements :meth:`_sample`."""
+    declared with :func:`~qportfolio.solvers.options.declare`), and implements :meth:`_sample`, which
+    receives every one of them, its declared default filled in when it is not given
+    (:meth:`sample_params`): hook signatures carry no defaults."""
 
     sampler_options: ClassVar[Mapping[str, Option]] = {}
+    fills_defaults: ClassVar[bool] = False  # _solve splits the options; _sample gets its own, filled in
     #: Resolve a seed (a fresh one when none is given, recorded with the result) and pass it on;
     #: when False the hook gets ``seed=None`` and the option is accepted for a uniform interface.
     seeded: ClassVar[bool] = True
@@ -228,6 +232,10 @@ class QuboSolver(Solver):
         """The backend's own options that have a default (what ``_sample`` receives when not given)."""
         return {name: o.default for name, o in self.sampler_options.items() if o.default is not None and name != "seed"}
 
+    def sample_params(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """What ``_sample`` receives: every own option (seed aside), as given or its declared default."""
+        return {name: given.get(name, o.default) for name, o in self.sampler_options.items() if name != "seed"}
+
     def _solve(self, problem: PortfolioProblem, **options: Any) -> SolverOutput:
         t0 = time.perf_counter()
         encode_opts = {k: options.pop(k) for k in list(options) if k in ENCODE_OPTIONS}
@@ -236,7 +244,7 @@ class QuboSolver(Solver):
         polish = bool(options.pop("polish", False))
         seed = options.pop("seed", None)
         seed = resolve_seed(seed) if self.seeded else None
-        params = {**self.defaults, **options}
+        params = self.sample_params(options)
         strategy = run_opts.get("penalty_strategy", "calibrated")
         budget = run_opts.get("time_budget")
         extra: dict[str, Any] = {}
@@ -259,7 +267,7 @@ class QuboSolver(Solver):
                         patience=run_opts.get("patience"), time_budget=budget)
         run = self.sample_repeatedly(qubo, seed=seed, params=params, stop=stop)
         t2 = time.perf_counter()
-        recorded = dict(params) if run.parameters is None else dict(run.parameters)
+        recorded = {**self.defaults, **options} if run.parameters is None else dict(run.parameters)
         parameters = {**recorded, **encode_opts, **run_opts, "repair": repair, "polish": polish}
         out = decode_samples(qubo, run.sampleset, parameters=parameters, seed=seed, repair=repair, polish=polish,
                              extra_info={"sample_seconds": t2 - t1, **extra, **run.info})
@@ -373,13 +381,9 @@ class QuboSolver(Solver):
     def _sample(self, qubo: QuboModel, *, seed: int | None, **params: Any) -> SampleRun:
         """Sample ``qubo.bqm`` with the backend's own ``params`` (the remaining options, defaults applied)."""
 
-    def report_lines(self, result: Result) -> list[str]:
-        return samples_report_lines(result)
-
-    def benchmark_metrics(self, result: Result) -> dict[str, Any]:
-        info = result.info
-        return {**sample_metrics(result), "num_interactions": info.get("num_interactions"),
-                "penalty_scale": result.parameters.get("penalty_scale", 1.0), "penalties": info.get("penalties")}
+    def diagnose(self, result: Result) -> tuple[Diagnostics, ...]:
+        """The sample statistics and the QUBO's size and penalties."""
+        return diagnostics.of(result, SampleStatistics, QuboDiagnostics)
 
 
 #: dimod's conventional sampler parameters, typed for any sampler that declares them.
@@ -417,6 +421,7 @@ class DimodSamplerSolver(QuboSolver):
         self.seeded = "seed" in sampler.parameters
 
     def _sample(self, qubo: QuboModel, *, seed: int | None, **params: Any) -> SampleRun:
+        params = {k: v for k, v in params.items() if v is not None}  # options not given: the sampler decides
         if self.seeded:
             params["seed"] = seed
         nv = qubo.num_variables
@@ -428,7 +433,7 @@ class DimodSamplerSolver(QuboSolver):
         check_allocation(f"{params.get('num_reads', 1):,} reads of {qubo.bqm.num_variables:,} variables",
                          4.0 * params.get("num_reads", 1) * (qubo.bqm.num_variables + 32), "ask for fewer num_reads")
         try:
-            sampleset = self.sampler.sample(qubo.bqm, **params)
+            sampleset = self.sampler.sample(qubo.bqm, **params)  # None: the sampler's own default
             sampleset.resolve()
         except (TypeError, ValueError, OverflowError) as exc:
             if isinstance(exc, QPortfolioError):

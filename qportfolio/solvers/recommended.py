@@ -18,6 +18,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from ..diagnostics import Diagnostics
 from ..problem import PortfolioProblem
 from ..result import Result
 from .base import Solver, SolverOutput
@@ -32,6 +33,7 @@ RECOMMENDED: tuple[str, Mapping[str, Any]] = (
 @register
 class RecommendedQubo(Solver):
     name: ClassVar[str] = "qubo"
+    fills_defaults: ClassVar[bool] = False  # the options as given go to the backend, which fills its own
     description = "recommended raw QUBO configuration ({}: {})".format(
         RECOMMENDED[0], ", ".join(f"{k}={v}" for k, v in RECOMMENDED[1].items()))
 
@@ -52,8 +54,5 @@ class RecommendedQubo(Solver):
     def replay_options(self, record: Mapping[str, Any]) -> dict[str, Any]:
         return self.backend.replay_options(record)
 
-    def report_lines(self, result: Result) -> list[str]:
-        return self.backend.report_lines(result)
-
-    def benchmark_metrics(self, result: Result) -> dict[str, Any]:
-        return self.backend.benchmark_metrics(result)
+    def diagnose(self, result: Result) -> tuple[Diagnostics, ...]:
+        return self.backend.diagnose(result)

@@ -1,5 +1,10 @@
 """The solver registry: ``register`` a backend class, ``get`` it by name, list ``available``.
 
+A solver class may also declare ``aliases``: older names that still reach it (scripts, suites and
+stored results use them). :func:`available` lists the current names, :func:`aliases` the old ones;
+``get(alias)`` gives the solver under the name asked for, so that its results record that name
+(a suite's labels and a stored result's replay stay as they were).
+
 A new backend is one module that defines a :class:`Solver` subclass decorated with ``@register``.
 Backends import :func:`register` from here; this module imports no backend by name. The
 built-in modules are listed in :data:`BUILTIN_MODULES` and loaded on first need, the way plugins are
@@ -30,42 +35,57 @@ BUILTIN_MODULES = ("dwave_samplers", "tabu_structured", "hybrid_workflows", "sqa
 BUILTIN_SOLVERS = {
     "brute": "brute", "decompose": "decompose", "dwave-hybrid-bqm": "dwave.leap", "dwave-hybrid-cqm": "dwave.leap",
     "dwave-qpu": "dwave.qpu", "exact-continuous": "exact", "exact-discrete": "exact", "kerberos": "hybrid_workflows",
-    "pt": "hybrid_workflows", "qaoa": "qaoa", "qaoa-fast": "qaoa_fast", "qubo": "recommended", "sa": "dwave_samplers",
+    "pt": "hybrid_workflows", "qaoa-qiskit": "qaoa", "qaoa-numpy": "qaoa_fast", "qubo": "recommended", "sa": "dwave_samplers",
     "sqa": "sqa", "steepest": "dwave_samplers", "tabu": "dwave_samplers", "tabu-restarts": "dwave_samplers",
     "tabu-structured": "tabu_structured",
 }
 
+#: The current name of each built-in alias (the solver classes declare them; this table lets ``get(alias)``
+#: import one module; tests/solvers/test_registry.py checks it against the declarations).
+BUILTIN_ALIASES = {"qaoa": "qaoa-qiskit", "qaoa-fast": "qaoa-numpy"}
+
 _REGISTRY: dict[str, Callable[[], Solver]] = {}
+_ALIASES: dict[str, str] = {}  # old name -> current name
 _LOADED: list[bool] = []  # one entry once every built-in module has been imported
 
 
 def _load_builtin(name: str) -> None:
     """Import the module that registers the built-in solver ``name`` (every built-in module if the
     table does not say, or says wrongly)."""
-    module = BUILTIN_SOLVERS.get(name)
+    module = BUILTIN_SOLVERS.get(BUILTIN_ALIASES.get(name, name))
     if module is not None:
         importlib.import_module(f"{__package__}.{module}")
-    if name not in _REGISTRY:
+    if name not in _REGISTRY and name not in _ALIASES:
         load_builtins()
 
 
 def register(cls: type[Solver]) -> type[Solver]:
-    """Class decorator: make ``cls`` available under ``cls.name``."""
-    builtin = BUILTIN_SOLVERS.get(cls.name)
-    if builtin is not None and cls.__module__ != f"{__package__}.{builtin}" and cls.name not in _REGISTRY:
-        importlib.import_module(f"{__package__}.{builtin}")  # a built-in name is taken even before its module loads
-    if cls.name in _REGISTRY:
-        raise SolverError(f"a solver named {cls.name!r} is already registered")
+    """Class decorator: make ``cls`` available under ``cls.name`` and its ``aliases``."""
+    names = (cls.name, *cls.aliases)
+    for name in names:
+        builtin = BUILTIN_SOLVERS.get(BUILTIN_ALIASES.get(name, name))
+        if builtin is not None and cls.__module__ != f"{__package__}.{builtin}" and name not in _REGISTRY \
+                and name not in _ALIASES:
+            importlib.import_module(f"{__package__}.{builtin}")  # a built-in name is taken even before its module loads
+    taken = [name for name in names if name in _REGISTRY or name in _ALIASES]
+    if taken or len(set(names)) < len(names):
+        raise SolverError(f"a solver named {(taken or [cls.name])[0]!r} is already registered")
     _REGISTRY[cls.name] = cls
+    _ALIASES.update(dict.fromkeys(cls.aliases, cls.name))
     return cls
 
 
 def unregister(name: str) -> None:
-    """Remove the solver registered under ``name`` (tests, notebooks that redefine a backend)."""
-    if name not in _REGISTRY and name in BUILTIN_SOLVERS:
+    """Remove the solver registered under ``name`` with its aliases, or the alias ``name`` alone
+    (tests, notebooks that redefine a backend)."""
+    if name not in _REGISTRY and name not in _ALIASES and (name in BUILTIN_SOLVERS or name in BUILTIN_ALIASES):
         _load_builtin(name)
+    if _ALIASES.pop(name, None) is not None:
+        return
     if _REGISTRY.pop(name, None) is None:
         raise SolverError(f"no solver named {name!r} is registered")
+    for alias in [a for a, current in _ALIASES.items() if current == name]:
+        del _ALIASES[alias]
 
 
 def load_builtins() -> None:
@@ -78,9 +98,27 @@ def load_builtins() -> None:
 
 
 def available() -> list[str]:
-    """Names of the registered solvers (every built-in loaded)."""
+    """Current names of the registered solvers (every built-in loaded; old names: :func:`aliases`)."""
     load_builtins()
     return sorted(_REGISTRY)
+
+
+def aliases() -> dict[str, str]:
+    """Old solver names that still work, each with the current name it stands for (every built-in loaded)."""
+    load_builtins()
+    return dict(sorted(_ALIASES.items()))
+
+
+def is_registered(name: str) -> bool:
+    """Whether ``name`` is a registered solver's name or alias (loading only what that takes)."""
+    if name not in _REGISTRY and name not in _ALIASES:
+        _load_builtin(name)
+    return name in _REGISTRY or name in _ALIASES
+
+
+def canonical(name: str) -> str:
+    """The current name of the solver registered as ``name`` (``name`` itself unless it is an alias)."""
+    return _ALIASES.get(name, name) if is_registered(name) else name
 
 
 def get(solver: str | Solver | Any) -> Solver:
@@ -88,12 +126,12 @@ def get(solver: str | Solver | Any) -> Solver:
     if isinstance(solver, Solver):
         return solver
     if isinstance(solver, str):
-        if solver not in _REGISTRY:
-            _load_builtin(solver)
-        try:
-            return _REGISTRY[solver]()
-        except KeyError:
-            raise SolverError(f"unknown solver {solver!r}; available: {', '.join(available())}") from None
+        if not is_registered(solver):
+            raise SolverError(f"unknown solver {solver!r}; available: {', '.join(available())}")
+        instance = _REGISTRY[_ALIASES.get(solver, solver)]()
+        if solver in _ALIASES:
+            instance.name = solver  # the name asked for is the name its results record
+        return instance
     if hasattr(solver, "sample") and hasattr(solver, "parameters"):
         from .qubo_solver import DimodSamplerSolver
 

@@ -1,42 +1,23 @@
-"""What every sampler's result shows beside its answer: the reads, their feasibility, why the run of
-sampler calls ended, and the benchmark columns samplers share (QUBO or CQM)."""
+"""Old home of the sample lines and columns, now the generic rendering of
+:class:`qportfolio.diagnostics.SampleStatistics` (kept so that callers of these names keep working)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..diagnostics import SampleStatistics, benchmark_columns, stop_reason
 from ..result import Result
-from .base import BENCHMARK_METRICS
 
-
-def stop_reason(result: Result) -> str:
-    """Why a run of sampler calls ended, in words (empty when the result does not say)."""
-    return {"patience": f"stopped after {result.parameters.get('patience')} calls without a lower energy",
-            "time_budget": "time budget spent", "target_objective": "target objective reached",
-            "batches": "all calls made"}.get(result.info.get("stopped_by"), "")
+__all__ = ["sample_metrics", "samples_report_lines", "stop_reason"]
 
 
 def samples_report_lines(result: Result) -> list[str]:
-    """The CLI lines about a sampler's reads, their feasibility, and where the answer came from."""
-    info = result.info
-    if info.get("feasible_fraction") is None:
-        return []
-    lines = [f"samples     {info['num_samples']} reads, {100 * info['feasible_fraction']:.1f} % feasible"]
-    phases = info.get("phases")
-    if phases and info.get("batches"):
-        why = stop_reason(result)
-        spent = ", ".join(f"{k} {v:.2f} s" for k, v in phases.items())
-        lines.append(f"run         {info['batches']} sampler calls ({why}); {spent}")
-    if result.has_portfolio and info.get("answer_from") not in (None, "a raw sample"):
-        raw = info.get("raw_best_objective")
-        lines.append(f"answer      from {info['answer_from']}; best raw feasible sample: "
-                     + ("none" if raw is None else f"{raw:.10g}"))
-    return lines
+    """The text lines of the result's sample statistics (none for a result without samples)."""
+    stats = SampleStatistics.of(result)
+    return [] if stats is None else stats.lines()
 
 
 def sample_metrics(result: Result) -> dict[str, Any]:
-    """Benchmark columns shared by every sampler (QUBO or CQM)."""
-    info = result.info
-    return {**dict.fromkeys(BENCHMARK_METRICS), "sample_seconds": info.get("sample_seconds"),
-            "feasible_fraction": info.get("feasible_fraction"), "num_samples": info.get("num_samples"),
-            "num_variables": info.get("num_variables")}
+    """The benchmark columns of the result's sample statistics (every column named, None where n/a)."""
+    stats = SampleStatistics.of(result)
+    return benchmark_columns(() if stats is None else (stats,))

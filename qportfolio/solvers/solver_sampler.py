@@ -178,7 +178,7 @@ class SolverSampler(dimod.Sampler):
             raise ValidationError(f"hamming_weight must be in [0, {len(labels)}] (the variables), got {hamming_weight}")
         model = BqmModel(bqm, labels, None if hamming_weight is None else int(hamming_weight), _values(incumbent, labels))
         seed = resolve_seed(seed) if self.solver.seeded else None
-        run = self.solver._sample(model, seed=seed, **self.options)
+        run = self.solver._sample(model, seed=seed, **self.solver.sample_params(self.options))
         samples, order = dimod.as_samples(run.sampleset)
         columns = [order.index(v) for v in labels]
         return dimod.SampleSet.from_samples_bqm((samples[:, columns], list(labels)), bqm,

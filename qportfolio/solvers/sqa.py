@@ -41,8 +41,8 @@ class SimulatedQuantumAnnealing(QuboSolver):
         Option("gamma", "initial transverse field", POSITIVE, default=1.0),
     )
 
-    def _sample(self, qubo: QuboModel, *, seed: int | None, num_reads: int = 4, num_sweeps: int = 1000, trotter: int = 8,
-                beta: float = 1000.0, gamma: float = 1.0) -> SampleRun:
+    def _sample(self, qubo: QuboModel, *, seed: int | None, num_reads: int, num_sweeps: int, trotter: int, beta: float,
+                gamma: float) -> SampleRun:
         try:
             import openjij
         except ImportError as exc:

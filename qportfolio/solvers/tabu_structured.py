@@ -70,7 +70,8 @@ class _Search:
         self.parent = st.parent.astype(np.int64)
         self.asset = st.asset.astype(np.int64)
         rng = np.random.default_rng(seed)
-        start = params.get("start") or "zeros"
+        params = {**StructuredTabu().sample_params({}), **params}  # the declared defaults (tests pass none)
+        start = params["start"]
         self.x = (rng.integers(0, 2, size=nv) if start == "random" else np.zeros(nv)).astype(np.int8)
         self.best_x = self.x.copy()
         self.call_best_x = self.x.copy()
@@ -81,7 +82,7 @@ class _Search:
         self.tenure = int(default_tenure(nv, st.num_assets) if tenure is None else tenure)
         if not 0 <= self.tenure < nv:
             raise ValidationError(f"tenure must be in [0, {nv - 1}] (the number of variables - 1), got {self.tenure}")
-        self.stall = int(params.get("stall") or 2000)
+        self.stall = int(params["stall"])
         self.start = start
         self.kick = int(params.get("kick") or default_kick(nv))
         self.info: dict[str, Any] = {}

@@ -22,11 +22,12 @@ class _Faulty(Solver):
     options = declare(
         Option("seed", "ignored", nullable=True, role=Role.SEED),
         Option("marker", "a file path that records attempts"),
-        Option("fail_times", "transient failures first"),
+        Option("fail_times", "transient failures first", default=0),
     )
 
     def _delegate(self, problem):
-        return get("brute")._solve(problem)
+        brute = get("brute")
+        return brute._solve(problem, **brute.with_defaults({}))
 
 
 class Hang(_Faulty):

@@ -21,3 +21,10 @@ def test_verbose_lists_each_solvers_declared_options(capsys):
             current = line.split()[0]
             listed[current] = []
     assert listed == {name: sorted(registry.get(name).options) for name in registry.available()}
+
+
+def test_old_names_are_shown_beside_the_current_ones(capsys):
+    assert main(["solvers"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    for old, current in registry.aliases().items():
+        assert old not in lines and f"(also: {old}" in lines[current]

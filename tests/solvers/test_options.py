@@ -30,7 +30,7 @@ class TopReturns(Solver):
         Option("seed", "unused", SEED, nullable=True, role=Role.SEED),
     )
 
-    def _solve(self, problem, pick=1, order="high", deadline=None, seed=None):
+    def _solve(self, problem, *, pick, order, deadline, seed):  # every declared option arrives, defaults filled
         ranked = np.argsort(-problem.expected_returns if order == "high" else problem.expected_returns)
         w = np.zeros(problem.n)
         w[ranked[: problem.cardinality]] = 1 / problem.cardinality

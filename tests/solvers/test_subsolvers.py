@@ -23,7 +23,7 @@ def test_every_kind_of_spec_becomes_a_sampler():
 
 def test_what_is_not_a_subsolver_is_refused_by_name():
     names = subsolver_names()
-    assert {"sa", "qaoa-fast"} <= set(names) and not {"tabu-structured", "decompose", "brute"} & set(names)
+    assert {"sa", "qaoa-numpy"} <= set(names) and not {"tabu-structured", "decompose", "brute"} & set(names)
     with pytest.raises(qp.ValidationError, match="brute is not a QUBO sampler"):
         subsolver_sampler("brute")
     with pytest.raises(qp.SolverError, match="unknown solver"):

@@ -12,30 +12,9 @@ import qportfolio as qp
 from qportfolio import synthetic_problem
 from qportfolio.errors import ValidationError
 from qportfolio.formulations.qubo import encode, load, save
-from qportfolio.solvers.tabu_kernel import _deltas, _refresh
 from qportfolio.solvers.tabu_structured import _Search
 
 ENCODINGS = ["binary", "unary", "domain-wall", "bounded-coefficient:4"]
-
-
-@pytest.mark.parametrize("encoding", ENCODINGS)
-def test_kernel_flip_deltas_are_energy_differences(encoding):
-    problem = synthetic_problem(7, seed=5, cardinality=3, weight_step=0.1, min_weight=0.1)
-    qubo = encode(problem, encoding=encoding)
-    st, search = qubo.structure, _Search(qubo, 1, {})
-    nv, n = st.num_variables, st.num_assets
-    for seed in range(3):
-        x = np.random.default_rng(seed).integers(0, 2, size=nv).astype(np.int8)
-        m, y, child, delta = np.zeros(n), np.zeros(n), np.zeros(nv, dtype=np.int64), np.zeros(nv)
-        energy, s, t = _refresh(st.covariance, search.asset, st.coefficient, st.selection, search.parent, st.linear,
-                                st.risk, st.cardinality, st.budget, st.linking, st.offset, x, m, y, child)
-        _deltas(search.first, st.coefficient, st.selection, search.parent, st.linear, search.qdiag, st.risk,
-                st.cardinality, st.budget, st.linking, x, y, child, s, t, delta)
-        flipped = np.repeat(x[None], nv, axis=0)
-        flipped[np.arange(nv), np.arange(nv)] ^= 1
-        base = st.energies(x[None])[0]
-        assert energy == pytest.approx(base, abs=1e-12)
-        np.testing.assert_allclose(delta, st.energies(flipped) - base, atol=1e-12)
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)

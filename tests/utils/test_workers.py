@@ -4,9 +4,14 @@ at its deadline and a dead worker is replaced, while the other jobs still answer
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +29,7 @@ from qportfolio.utils.workers import (
 ERROR_CLASSES = [cls for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.QPortfolioError)]
 
 
-@pytest.mark.parametrize("cls", ERROR_CLASSES + [WorkerDied, JobTimeout, Cancelled, InternalError], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", [*ERROR_CLASSES, WorkerDied, JobTimeout, Cancelled, InternalError], ids=lambda c: c.__name__)
 def test_a_failure_pickles_and_comes_back_as_its_own_class(cls):
     failure = pickle.loads(pickle.dumps(Failure.of(cls("what went wrong; how to fix it"))))
     rebuilt = failure.exception()
@@ -81,3 +86,36 @@ def test_the_pool_answers_every_job_stops_a_hung_one_and_replaces_a_dead_worker(
     assert died.is_a(WorkerDied) and "exit code 7" in died.message
     assert outcomes["fail-3.0"].failure.exception().args == ("bad 3.0",)
     assert all(not w.process.is_alive() for w in pool.workers)  # no worker outlives the run
+
+
+#: a parent whose one worker is busy (not reading its pipe) when the parent is killed
+BUSY_PARENT = '''
+import sys, time
+from qportfolio.utils.workers import WatchedPool
+
+pool = WatchedPool(1, time.sleep, lambda job: None)
+worker = pool._spawn()
+worker.take(600, None)
+print(worker.process.pid, flush=True)
+time.sleep(600)
+'''
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_PDEATHSIG) is Linux's")
+def test_a_busy_worker_dies_with_its_killed_parent():
+    parent = subprocess.Popen([sys.executable, "-c", BUSY_PARENT], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    worker = int(parent.stdout.readline())
+    try:
+        os.kill(parent.pid, signal.SIGKILL)  # no chance to stop its worker
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+            if Path(f"/proc/{worker}/stat").read_text().split(")")[1].split()[0] == "Z":
+                break  # ended, waiting to be reaped
+            time.sleep(0.05)
+        alive = Path(f"/proc/{worker}").exists() and Path(f"/proc/{worker}/stat").read_text().split(")")[1].split()[0] != "Z"
+        assert not alive, "the worker outlived its parent"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker, signal.SIGKILL)

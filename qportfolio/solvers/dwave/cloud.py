@@ -34,9 +34,9 @@ SETUP_HINT = (
 #: where a D-Wave solver finds its credentials (never a token: see the module docstring)
 CREDENTIAL_OPTIONS = (
     Option("profile", "dwave-cloud-client config profile (default: the config file's default or DWAVE_PROFILE)", TEXT,
-           nullable=True, flag=True),
+           nullable=True, flag=True, local_only=True),
     Option("config_file", "path of a dwave-cloud-client config file (default: the standard locations)", TEXT,
-           nullable=True),
+           nullable=True, local_only=True),
 )
 LABEL = Option("label", "problem label shown in the Leap dashboard (default: qportfolio <fingerprint>)", TEXT, nullable=True)
 

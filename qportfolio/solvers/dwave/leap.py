@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from ... import diagnostics
+from ...diagnostics import Diagnostics, SampleStatistics
 from ...errors import ValidationError
 from ...formulations import cqm as cqm_formulation
 from ...formulations.qubo import QuboModel
@@ -21,7 +23,7 @@ from ...result import Result
 from ...status import Status
 from ..base import Solver, SolverOutput
 from ..options import POSITIVE, Option, Role, declare, seed_option
-from ..qubo_solver import QuboSolver, SampleRun, sample_counts, sample_metrics, samples_report_lines, with_portfolio_vectors
+from ..qubo_solver import QuboSolver, SampleRun, sample_counts, with_portfolio_vectors
 from ..registry import register
 from .cloud import CREDENTIAL_OPTIONS, LABEL, cloud_config, cloud_errors, require_dwave_system, timing_info
 
@@ -124,8 +126,6 @@ class LeapHybridCQMSolver(_LeapHybrid, Solver):
         return SolverOutput(weights=chosen, feasible=bool(ours.any()), status=status, parameters=params, message=message,
                             sampleset=with_portfolio_vectors(sampleset, objective, ours), info=info)
 
-    def report_lines(self, result: Result) -> list[str]:
-        return samples_report_lines(result)
-
-    def benchmark_metrics(self, result: Result) -> dict[str, Any]:
-        return sample_metrics(result)
+    def diagnose(self, result: Result) -> tuple[Diagnostics, ...]:
+        """The sample statistics (a CQM has no QUBO penalties to report)."""
+        return diagnostics.of(result, SampleStatistics)

@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ... import diagnostics
+from ...diagnostics import Diagnostics, QPUDiagnostics, QuboDiagnostics, SampleStatistics
 from ...errors import ValidationError
 from ...formulations.qubo import QuboModel
 from ...result import Result
@@ -39,7 +41,7 @@ from ..options import (
     declare,
     seed_option,
 )
-from ..qubo_solver import QuboSolver, SampleRun, samples_report_lines
+from ..qubo_solver import QuboSolver, SampleRun
 from ..registry import register
 from .cloud import CREDENTIAL_OPTIONS, LABEL, cloud_config, cloud_errors, require_dwave_system
 from .embedding import METHODS, largest_clique
@@ -85,7 +87,7 @@ class DWaveQPUSolver(QuboSolver):
                default="none"),
         Option("embedding", "how to embed (auto: clique embedding for dense QUBOs)", choice(*METHODS), default="auto"),
         Option("embedding_cache", "folder of cached embeddings (default ~/.cache/qportfolio/embeddings), or false",
-               BOOL_OR_TEXT),
+               BOOL_OR_TEXT, local_only=True),
         Option("embedding_timeout", "seconds for minorminer", POSITIVE, default=60.0),
         Option("qpu", "solver name or dwave-cloud-client feature filter (default: the client's choice)", TEXT,
                nullable=True),
@@ -197,16 +199,6 @@ class DWaveQPUSolver(QuboSolver):
                          embedding_cache=opts.get("embedding_cache", False), seed=seed,
                          embedding_timeout=float(opts["embedding_timeout"]))
 
-    def report_lines(self, result: Result) -> list[str]:
-        info = result.info
-        access = f", QPU access {1e3 * info['qpu_access_time_s']:.2f} ms" if "qpu_access_time_s" in info else ""
-        return [
-            *samples_report_lines(result),
-            f"qpu         {info['qpu']} ({info.get('problem_id', 'no problem id')}){access}",
-            f"chains      max length {info['chain_length_max']}, mean {info['chain_length_mean']:.2f}, "
-            f"{info['physical_qubits']} qubits, chain-break fraction {info.get('chain_break_fraction', 0.0):.3f}, "
-            f"strength {info['chain_strength']:.3g}",
-        ]
-
-    def benchmark_metrics(self, result: Result) -> dict[str, Any]:
-        return {**super().benchmark_metrics(result), "qpu_access_time": result.info.get("qpu_access_time_s")}
+    def diagnose(self, result: Result) -> tuple[Diagnostics, ...]:
+        """The sample statistics, the QUBO, and the QPU (or its mock, labelled as one)."""
+        return diagnostics.of(result, SampleStatistics, QuboDiagnostics, QPUDiagnostics)

@@ -6,7 +6,7 @@ import pytest
 
 from qportfolio.bench import parse_suite, run_suite, write_report
 
-from .conftest import cli
+from ..conftest import cli
 
 
 def test_quick_suite_and_report_from_the_command_line(tmp_path):
