@@ -52,7 +52,7 @@ def test_the_wheel_solves_an_orlib_point_outside_the_repository(installed_wheel,
     assert '"status": "optimal"' in out.stdout
 
 
-@pytest.mark.parametrize("suite", ["orlib", "chang2000"])
+@pytest.mark.parametrize("suite", ["orlib", pytest.param("chang2000", marks=pytest.mark.slow)])  # chang2000: ~10 s more
 def test_the_wheel_expands_the_orlib_suites(installed_wheel, tmp_path, suite):
     out = _run(installed_wheel, "bench", "run", suite, "--dry-run", cwd=tmp_path)
     assert out.returncode == 0, out.stderr

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .options import Option
 from .qubo_solver import DimodSamplerSolver, QuboSolver
-from .registry import DEFAULT_SOLVER, aliases, available, get
+from .registry import BUILTIN_SOLVERS, DEFAULT_SOLVER, aliases, available, get
 
 
 @dataclass(frozen=True)
@@ -31,11 +31,17 @@ class SolverRow:
     aliases: tuple[str, ...] = ()  #: older names that still reach it
 
 
+def builtin_names() -> list[str]:
+    """The solvers qportfolio ships, by name: the documented ones (a plug-in registered in this
+    process, e.g. by a test, is not part of the package's docs)."""
+    return [name for name in available() if name in BUILTIN_SOLVERS]
+
+
 def shared_qubo_options() -> dict[str, Option]:
     """The options every registered QUBO solver takes (encoding, penalties, stopping rules, repair,
     polish), seed aside: the declarations QuboSolver adds to each backend's own. Where a backend
     declares one with another default (``decompose``'s encoding), the most common record is shown."""
-    declared = [get(name).options for name in available() if isinstance(get(name), QuboSolver)]
+    declared = [get(name).options for name in builtin_names() if isinstance(get(name), QuboSolver)]
     if not declared:
         return {}
     common = set.intersection(*(set(options) for options in declared)) - {"seed"}
@@ -51,9 +57,9 @@ def _row(name: str, options: Mapping[str, Option], description: str, shared: Map
 
 
 def rows() -> list[SolverRow]:
-    """Every registered solver, by name, then the row for a dimod sampler object."""
+    """Every built-in solver, by name, then the row for a dimod sampler object."""
     shared = shared_qubo_options()
-    out = [_row(name, (s := get(name)).options, s.description, shared) for name in available()]
+    out = [_row(name, (s := get(name)).options, s.description, shared) for name in builtin_names()]
     out.append(SolverRow(DimodSamplerSolver.description, "the sampler on the QUBO: `qp.solve(problem, sampler, **params)`",
                          bool(shared), ()))
     return out

@@ -10,10 +10,30 @@ from qportfolio.solvers import catalog
 
 
 def test_the_solver_table_lists_every_registered_solver_once():
+    from qportfolio.solvers.registry import BUILTIN_SOLVERS
+
     names = [row.name for row in catalog.rows()]
-    assert sorted(set(names) & set(qp.available())) == qp.available() and len(names) == len(set(names))
-    for name in qp.available():
+    assert sorted(set(names) & set(qp.available())) == sorted(BUILTIN_SOLVERS) and len(names) == len(set(names))
+    for name in BUILTIN_SOLVERS:
         assert f"| `{name}`" in catalog.markdown_table()
+
+
+def test_a_plugin_registered_in_the_process_stays_out_of_the_docs_table():
+    from qportfolio.solvers import Solver, SolverOutput, register, unregister
+
+    class Plugin(Solver):
+        name = "test-catalog-plugin"
+        description = "a plug-in"
+
+        def _solve(self, problem, **options):
+            return SolverOutput(weights=None)
+
+    register(Plugin)
+    try:
+        assert "test-catalog-plugin" in qp.available()
+        assert "test-catalog-plugin" not in [row.name for row in catalog.rows()]
+    finally:
+        unregister("test-catalog-plugin")
 
 
 def test_the_catalogue_splits_own_and_shared_options():

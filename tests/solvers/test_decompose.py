@@ -99,6 +99,7 @@ def test_mock_qpu_subsolver_is_labelled_and_the_clique_limits_the_size(capsys):
                  seed=1)
 
 
+@pytest.mark.slow  # ~20 s of ExactSolver; a plain dimod sampler object is also tested on the whole problem below
 def test_a_dimod_sampler_object_is_a_subsolver():
     import dimod
 
